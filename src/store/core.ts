@@ -1,0 +1,111 @@
+/** Repositories for the core tables. Plain data in and out; no SQL leaves store/. Times are Date objects. */
+
+export type SubscriptionKind = "deadlines" | "changes" | "catalog";
+export const SUBSCRIPTION_KINDS: readonly SubscriptionKind[] = ["deadlines", "changes", "catalog"];
+
+export interface Subscription {
+  id: number;
+  teamId: string;
+  channelId: string;
+  /** A provider id, or "*" for every provider. */
+  providerId: string;
+  kinds: SubscriptionKind[];
+  createdBy: string;
+  createdAt: Date;
+  pausedAt: Date | null;
+  pausedReason: string | null;
+}
+
+export interface SubscriptionRepository {
+  /** Adds or widens (kinds are unioned) a subscription; un-pauses it. Returns the stored row. */
+  upsert(input: { teamId: string; channelId: string; providerId: string; kinds: SubscriptionKind[]; createdBy: string; now: Date }): Subscription;
+  /** Removes the channel's subscriptions to these providers ("*" row included when providerIds is "all"). */
+  remove(teamId: string, channelId: string, providerIds: string[] | "all"): number;
+  listForChannel(teamId: string, channelId: string): Subscription[];
+  /** Active (unpaused) subscriptions whose filter includes the provider and the kind. */
+  activeFor(providerId: string, kind: SubscriptionKind): Subscription[];
+  listAll(): Subscription[];
+  pause(id: number, reason: string, now: Date): void;
+  get(id: number): Subscription | undefined;
+}
+
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "cancelled";
+
+export interface OutboxPayload {
+  text: string;
+  blocks?: unknown[];
+  /** Slack message metadata (event_type + payload), used to recognise our own posts after a crash. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  unfurl_links?: boolean;
+}
+
+export interface NewOutboxMessage {
+  /** Idempotency key, e.g. `deadline:<event>:<lead>:<channel>`. Enqueueing a known key is a no-op. */
+  key: string;
+  kind: string;
+  teamId: string;
+  /** A channel ID, or a user ID to reach that person's DM with the app. */
+  channelId: string;
+  payload: OutboxPayload;
+  /** Key of the message this one is a thread reply to; delivered only after that one is sent. */
+  threadOf?: string;
+  notifyUserId?: string;
+  subscriptionId?: number;
+  /** Earliest delivery time (defaults to now). */
+  notBefore?: Date;
+}
+
+export interface OutboxRow extends Required<Omit<NewOutboxMessage, "threadOf" | "notifyUserId" | "subscriptionId" | "notBefore">> {
+  id: number;
+  threadOf: string | null;
+  notifyUserId: string | null;
+  subscriptionId: number | null;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  postedTs: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OutboxRepository {
+  /** Inserts unless the key exists. Returns true when a new row was written. */
+  enqueue(message: NewOutboxMessage, now: Date): boolean;
+  get(key: string): OutboxRow | undefined;
+  /** Pending rows whose time has come, oldest first; thread replies only once their parent is sent. */
+  due(now: Date, limit: number): OutboxRow[];
+  markSending(id: number, now: Date): void;
+  markSent(id: number, postedTs: string, now: Date): void;
+  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date): void;
+  markFailed(id: number, error: string, now: Date): void;
+  /** Rows left in 'sending' by a crash go back to 'pending' (the deliverer checks history before re-posting). */
+  recoverInterrupted(now: Date): number;
+  list(filter: { status?: OutboxStatus; limit?: number }): OutboxRow[];
+  counts(): Record<OutboxStatus, number>;
+  /** Drops pending rows addressed to this user (forget-me). */
+  cancelForRecipient(channelId: string, now: Date): number;
+}
+
+export interface AuditEntry {
+  at: Date;
+  teamId: string;
+  actorId: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditRepository {
+  record(entry: AuditEntry): void;
+  list(teamId: string, limit: number): AuditEntry[];
+  forActor(actorId: string): AuditEntry[];
+  /** Replaces the actor with a placeholder (forget-me keeps the fact that an action happened). */
+  anonymiseActor(actorId: string): number;
+}
+
+/** Small named state (catalog snapshot, last run times), JSON values. */
+export interface KeyValueRepository {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown, now: Date): void;
+  delete(key: string): void;
+}

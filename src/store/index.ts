@@ -1,0 +1,3 @@
+export * from "./core.js";
+export { openSqliteStore, StoreOpenError } from "./sqlite/index.js";
+export type { Store } from "./types.js";

@@ -1,0 +1,5 @@
+import type { Migration } from "../migrate.js";
+import { core } from "./0001-core.js";
+
+/** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
+export const migrations: readonly Migration[] = [core];

@@ -1,0 +1,14 @@
+import type { AuditRepository, KeyValueRepository, OutboxRepository, SubscriptionRepository } from "./core.js";
+
+/**
+ * Everything the bot persists, as repositories. Callers never see SQL; a Postgres implementation can
+ * satisfy the same interface. `transaction` runs its callback atomically (nested calls join the outer one).
+ */
+export interface Store {
+  readonly subscriptions: SubscriptionRepository;
+  readonly outbox: OutboxRepository;
+  readonly audit: AuditRepository;
+  readonly kv: KeyValueRepository;
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
