@@ -1,0 +1,1 @@
+export { type LeadPolicy, leadPolicy } from "./leads.js";

@@ -1,0 +1,36 @@
+import type { SlackApi } from "../slack/api.js";
+
+/**
+ * Who may run lead-only commands: the operator's ADMIN_USER_IDS plus workspace admins and owners.
+ * `users.info` answers are cached briefly so a burst of clicks costs one Web API call (tier 4).
+ */
+export interface LeadPolicy {
+  isLead(userId: string): Promise<boolean>;
+  /** One sentence for refusals: who can do this. */
+  whoCan(): string;
+}
+
+const CACHE_MS = 5 * 60_000;
+
+export function leadPolicy(adminUserIds: readonly string[], slack: SlackApi, now: () => Date = () => new Date()): LeadPolicy {
+  const admins = new Set(adminUserIds);
+  const cache = new Map<string, { lead: boolean; at: number }>();
+  return {
+    async isLead(userId) {
+      if (admins.has(userId)) return true;
+      const hit = cache.get(userId);
+      const t = now().getTime();
+      if (hit && t - hit.at < CACHE_MS) return hit.lead;
+      const user = await slack.userInfo(userId);
+      const lead = Boolean(user && !user.deleted && (user.isAdmin || user.isOwner));
+      cache.set(userId, { lead, at: t });
+      return lead;
+    },
+    whoCan() {
+      const named = [...admins].map((id) => `<@${id}>`);
+      return named.length
+        ? `Workspace admins and owners can, and so can ${named.join(", ")}.`
+        : "Workspace admins and owners can (an operator can add more people with ADMIN_USER_IDS).";
+    },
+  };
+}

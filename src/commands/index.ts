@@ -1,0 +1,4 @@
+export { handleCommand } from "./handle.js";
+export { cleanText, extractMentions, parseCommand, USAGE } from "./parse.js";
+export { errorReply, invalidReply, leadOnlyReply, textReply } from "./replies.js";
+export type { Audience, Command, Reply, RequestContext } from "./types.js";

@@ -1,0 +1,45 @@
+import type { App } from "@slack/bolt";
+import { z } from "zod";
+import { errorReply, handleCommand, parseCommand } from "../../commands/index.js";
+import type { Reply } from "../../commands/types.js";
+import type { AppDeps } from "../../deps.js";
+
+/** Slack wants an answer within 3 s; a handler still running at this point answers through response_url. */
+const ACK_BUDGET_MS = 2000;
+
+const SlashCommandFields = z.object({
+  text: z.string().default(""),
+  user_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  team_id: z.string().min(1),
+});
+
+const asResponse = (reply: Reply) => ({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks });
+
+export function register(app: App, deps: AppDeps): void {
+  app.command("/ai-privacy", async ({ command, ack, respond }) => {
+    const fields = SlashCommandFields.safeParse(command);
+    if (!fields.success) {
+      await ack(asResponse(errorReply("Slack sent a command I couldn't read. Please try again.")));
+      return;
+    }
+    const { text, user_id, channel_id, team_id } = fields.data;
+    const request = { teamId: team_id, userId: user_id, channelId: channel_id, now: deps.now() };
+    const work = handleCommand(parseCommand(text), request, deps).catch((err: Error) => {
+      deps.logger.error(`/ai-privacy failed: ${err.message}`);
+      return errorReply("Something went wrong on my side while answering. Please try again in a minute.");
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), ACK_BUDGET_MS);
+    });
+    const first = await Promise.race([work, budget]);
+    clearTimeout(timer);
+    if (first !== "late") {
+      await ack(asResponse(first));
+      return;
+    }
+    await ack({ response_type: "ephemeral", text: "Working on it…" });
+    await respond({ ...asResponse(await work), replace_original: true });
+  });
+}
