@@ -1,0 +1,13 @@
+export {
+  type DatedEvent,
+  renderAmbiguous,
+  renderDeadlines,
+  renderHelp,
+  renderList,
+  renderSearch,
+  renderUnknown,
+} from "./catalog.js";
+export { actions, button, context, divider, fields, fitBlocks, header, section } from "./kit.js";
+export { assertMessageFits, BlockLimitError, checkMessage, LIMITS, type Surface } from "./limits.js";
+export { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
+export { confidenceLabel, optOutLabel, type RenderedMessage, type ReviewFlag, renderSteps, trainsLabel } from "./provider.js";

@@ -1,0 +1,62 @@
+import type { Deadline, Provider } from "../../catalog/index.js";
+import { lookupProvider, searchCatalog } from "../../catalog/index.js";
+import {
+  type DatedEvent,
+  type RenderedMessage,
+  renderAmbiguous,
+  renderDeadlines,
+  renderHelp,
+  renderList,
+  renderSearch,
+  renderSteps,
+  renderUnknown,
+} from "../../blocks/index.js";
+import type { AppDeps } from "../../deps.js";
+import type { Handler } from "../handle.js";
+import type { Reply } from "../types.js";
+import { reviewFlags } from "./review.js";
+
+const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", ...m });
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+export const handleHelp: Handler<"help"> = async (_command, _request, deps) => ephemeral(renderHelp(deps.catalog.providers.length));
+
+export const handleList: Handler<"list"> = async (_command, _request, deps) =>
+  ephemeral(renderList(deps.catalog.providers, reviewFlags(deps)));
+
+/** The steps answer for one provider, or a question back when the name is ambiguous or unknown. */
+export function stepsReply(query: string, today: string, deps: AppDeps, shared = false): Reply {
+  const found = lookupProvider(deps.catalog, query);
+  if (found.kind === "ambiguous") return ephemeral(renderAmbiguous(query, found.candidates));
+  if (found.kind === "unknown") return ephemeral(renderUnknown(query, found.suggestions));
+  return providerReply(found.provider, today, deps, shared);
+}
+
+export function providerReply(provider: Provider, today: string, deps: AppDeps, shared = false): Reply {
+  const review = reviewFlags(deps).get(provider.id);
+  return { responseType: shared ? "in_channel" : "ephemeral", ...renderSteps(provider, { today, review, shared }) };
+}
+
+export const handleSteps: Handler<"steps"> = async (command, request, deps) => stepsReply(command.query, isoDay(request.now), deps);
+
+/** Every dated event, split into upcoming (soonest first) and past (most recent first). */
+export function datedEvents(providers: readonly Provider[], today: string): { upcoming: DatedEvent[]; recent: DatedEvent[] } {
+  const all = providers.flatMap((provider) => provider.deadlines.map((deadline: Deadline) => ({ provider, deadline })));
+  const byDate = (a: DatedEvent, b: DatedEvent) => a.deadline.date.localeCompare(b.deadline.date);
+  return {
+    upcoming: all.filter((e) => e.deadline.date >= today).sort(byDate),
+    recent: all
+      .filter((e) => e.deadline.date < today)
+      .sort(byDate)
+      .reverse(),
+  };
+}
+
+export const handleDeadlines: Handler<"deadlines"> = async (_command, request, deps) => {
+  const today = isoDay(request.now);
+  const { upcoming, recent } = datedEvents(deps.catalog.providers, today);
+  return ephemeral(renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today));
+};
+
+export const handleSearch: Handler<"search"> = async (command, _request, deps) =>
+  ephemeral(renderSearch(command.words, searchCatalog(deps.catalog, command.words)));

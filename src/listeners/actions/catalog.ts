@@ -1,0 +1,45 @@
+import type { App, BlockButtonAction } from "@slack/bolt";
+import { z } from "zod";
+import { providerReply } from "../../commands/handlers/catalog.js";
+import { errorReply } from "../../commands/index.js";
+import type { Reply } from "../../commands/types.js";
+import type { AppDeps } from "../../deps.js";
+
+const ButtonValue = z.object({ value: z.string().min(1).max(64) });
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+function replyFor(deps: AppDeps, providerId: string, shared: boolean): Reply {
+  const provider = deps.catalog.byId(providerId);
+  if (!provider) return errorReply("That service is no longer in the catalog. Try `/ai-privacy list`.");
+  return providerReply(provider, isoDay(deps.now()), deps, shared);
+}
+
+export function registerCatalogActions(app: App, deps: AppDeps): void {
+  // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
+  app.action("open_settings", async ({ ack }) => {
+    await ack();
+  });
+
+  // "Did you mean" and search buttons: answer the clicker privately with the steps.
+  app.action<BlockButtonAction>(/^show_steps:/, async ({ ack, action, respond }) => {
+    await ack();
+    const parsed = ButtonValue.safeParse(action);
+    const reply = parsed.success ? replyFor(deps, parsed.data.value, false) : errorReply("I couldn't read that button.");
+    await respond({ response_type: "ephemeral", replace_original: false, text: reply.text, blocks: reply.blocks });
+  });
+
+  // "Share in channel": post the same steps visibly, attributed to whoever shared them.
+  app.action<BlockButtonAction>("share_steps", async ({ ack, action, body, respond }) => {
+    await ack();
+    const parsed = ButtonValue.safeParse(action);
+    const reply = parsed.success ? replyFor(deps, parsed.data.value, true) : errorReply("I couldn't read that button.");
+    const sharedBy = { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: `Shared by <@${body.user.id}>` }] };
+    await respond({
+      response_type: reply.responseType,
+      replace_original: false,
+      delete_original: false,
+      text: reply.text,
+      blocks: reply.responseType === "in_channel" ? [...reply.blocks.slice(0, 49), sharedBy] : reply.blocks,
+    });
+  });
+}

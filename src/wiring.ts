@@ -1,0 +1,38 @@
+import { ConsoleLogger, type Logger, LogLevel } from "@slack/logger";
+import { WebClient } from "@slack/web-api";
+import { leadPolicy } from "./access/index.js";
+import { type Catalog, loadCatalog } from "./catalog/index.js";
+import { type Clock, systemClock } from "./clock.js";
+import { type Config, sqlitePath } from "./config.js";
+import type { AppDeps } from "./deps.js";
+import { webApi } from "./slack/api.js";
+import { openSqliteStore, type Store } from "./store/index.js";
+
+export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
+  const logger = new ConsoleLogger();
+  logger.setName("ai-privacy");
+  logger.setLevel({ debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level]);
+  return logger;
+}
+
+/** A Web API client for the bot's own reads (users, channels); Bolt keeps its own for acks and responses. */
+export function makeWebClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, logger });
+}
+
+export interface BuildOptions {
+  now?: Clock;
+  logger?: Logger;
+  store?: Store;
+  catalog?: Catalog;
+}
+
+/** Config → everything the app needs. Throws ConfigError/CatalogError/StoreOpenError with operator-facing text. */
+export function buildDeps(config: Config, options: BuildOptions = {}): AppDeps {
+  const logger = options.logger ?? makeLogger(config.LOG_LEVEL);
+  const now = options.now ?? systemClock;
+  const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
+  const store = options.store ?? openSqliteStore(sqlitePath(config.DATABASE_URL));
+  const slack = webApi(makeWebClient(config, logger));
+  return { config, store, catalog, now, logger, slack, leads: leadPolicy(config.ADMIN_USER_IDS, slack, now) };
+}

@@ -1,0 +1,100 @@
+import { createBot } from "../../src/app.js";
+import { loadCatalog } from "../../src/catalog/index.js";
+import type { Clock } from "../../src/clock.js";
+import { parseConfig } from "../../src/config.js";
+import type { AppDeps } from "../../src/deps.js";
+import { openSqliteStore, type Store } from "../../src/store/index.js";
+import { buildDeps, makeLogger } from "../../src/wiring.js";
+import { FakeSlack, type RateLimits } from "./fake-slack.js";
+import { type BlockActionFields, blockActionBody, postSigned, type SlashCommandFields, slashCommandBody } from "./signing.js";
+
+export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
+
+export interface TestBotOptions {
+  now?: Clock;
+  env?: Record<string, string>;
+  /** Reuse a store (e.g. a file to test restarts); default: a fresh in-memory database. */
+  store?: Store;
+  databasePath?: string;
+  fake?: FakeSlack;
+  rateLimits?: RateLimits;
+}
+
+export interface SlackReply {
+  status: number;
+  /** The JSON the app acknowledged with (slash commands answer in the HTTP response). */
+  body: Record<string, unknown> | undefined;
+}
+
+export interface TestBot {
+  fake: FakeSlack;
+  deps: AppDeps;
+  url: string;
+  /** Sends `/ai-privacy <text>` signed exactly as Slack does and returns the app's answer. */
+  command(text: string, fields?: Partial<SlashCommandFields>): Promise<SlackReply>;
+  /** Sends a signed block_actions click; the reply (if any) arrives at the fake's response URL. */
+  click(fields: Omit<BlockActionFields, "responseUrl"> & { responseUrl?: string }): Promise<SlackReply & { responseUrl: string }>;
+  /** Bodies posted to a given response_url. */
+  responsesTo(responseUrl: string): Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/** The real app in HTTP mode on 127.0.0.1, talking to a loopback fake Slack. */
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const fake = options.fake ?? new FakeSlack(options.rateLimits);
+  const ownsFake = !options.fake;
+  if (ownsFake) await fake.start();
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: `sqlite:${options.databasePath ?? ":memory:"}`,
+    LOG_LEVEL: "error",
+    ...options.env,
+  });
+  const store = options.store ?? openSqliteStore(options.databasePath ?? ":memory:");
+  const deps = buildDeps(config, {
+    store,
+    logger: makeLogger("error"),
+    catalog: loadCatalog({ overlayPath: config.CATALOG_PATH }),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const bot = createBot(deps, { processBeforeResponse: true });
+  const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
+  const url = `http://127.0.0.1:${port}/slack/events`;
+
+  const readReply = async (res: Response): Promise<SlackReply> => {
+    const text = await res.text();
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    } catch {
+      body = { raw: text };
+    }
+    return { status: res.status, body };
+  };
+
+  return {
+    fake,
+    deps,
+    url,
+    async command(text, fields = {}) {
+      const body = slashCommandBody({ text, response_url: fake.responseUrl(), ...fields });
+      return readReply(await postSigned(url, body, { secret: TEST_SIGNING_SECRET }));
+    },
+    async click(fields) {
+      const responseUrl = fields.responseUrl ?? fake.responseUrl();
+      const res = await postSigned(url, blockActionBody({ ...fields, responseUrl }), { secret: TEST_SIGNING_SECRET });
+      return { ...(await readReply(res)), responseUrl };
+    },
+    responsesTo(responseUrl) {
+      const id = responseUrl.split("/response/")[1];
+      return fake.responses.filter((r) => r.id === id).map((r) => r.body);
+    },
+    async stop() {
+      await bot.stop();
+      if (!options.store) store.close();
+      if (ownsFake) await fake.stop();
+    },
+  };
+}
