@@ -1,3 +1,4 @@
 export * from "./core.js";
+export type * from "./monitor.js";
 export { openSqliteStore, StoreOpenError } from "./sqlite/index.js";
 export type { Store } from "./types.js";

@@ -1,4 +1,10 @@
-import type { AuditRepository, KeyValueRepository, OutboxRepository, SubscriptionRepository } from "./core.js";
+import type {
+  AuditRepository,
+  KeyValueRepository,
+  OutboxRepository,
+  SubscriptionRepository,
+} from "./core.js";
+import type { DocumentRepository } from "./monitor.js";
 
 /**
  * Everything the bot persists, as repositories. Callers never see SQL; a Postgres implementation can
@@ -9,6 +15,7 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly audit: AuditRepository;
   readonly kv: KeyValueRepository;
+  readonly documents: DocumentRepository;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

@@ -5,6 +5,7 @@ import type { Store } from "../types.js";
 import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "./core.js";
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
+import { sqliteDocuments } from "./monitor.js";
 
 export class StoreOpenError extends Error {
   override name = "StoreOpenError";
@@ -33,6 +34,7 @@ export function openSqliteStore(path: string): Store {
     outbox: sqliteOutbox(db),
     audit: sqliteAudit(db),
     kv: sqliteKeyValue(db),
+    documents: sqliteDocuments(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };

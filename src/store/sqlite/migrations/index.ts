@@ -1,5 +1,6 @@
 import type { Migration } from "../migrate.js";
 import { core } from "./0001-core.js";
+import { monitor } from "./0002-monitor.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
-export const migrations: readonly Migration[] = [core];
+export const migrations: readonly Migration[] = [core, monitor];

@@ -1,0 +1,86 @@
+/** Repositories for the policy-change monitor: per-document state, versions, the last raw page, reviews. */
+
+export type DocumentCheckStatus = "new" | "unchanged" | "changed" | "failed";
+
+export interface DocumentState {
+  documentId: string;
+  providerId: string;
+  url: string;
+  /** Identifies the select/remove rules (and extractor release) that `textHash` was computed with. */
+  rulesKey: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** Hash of the last readable raw page and of its compared text: the baseline for the next check. */
+  rawHash: string | null;
+  textHash: string | null;
+  versionId: number | null;
+  /** Consecutive failed checks; 0 while readable. */
+  failures: number;
+  failingSince: Date | null;
+  lastError: string | null;
+  /** The "can't read" notice for the current outage has been enqueued. */
+  notifiedFailure: boolean;
+  lastStatus: DocumentCheckStatus | null;
+  lastCheckedAt: Date | null;
+}
+
+export interface DocumentVersion {
+  id: number;
+  documentId: string;
+  providerId: string;
+  /** Hash of the compared text (see monitor/extract `textHash`). */
+  hash: string;
+  rawHash: string;
+  text: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  effectiveDate: string | null;
+  /** Recorded silently: the first readable version, or a re-extraction after the rules changed. */
+  baseline: boolean;
+}
+
+export type VersionSummary = Omit<DocumentVersion, "text"> & { chars: number };
+
+export interface NewDocumentVersion {
+  documentId: string;
+  providerId: string;
+  hash: string;
+  rawHash: string;
+  text: string;
+  effectiveDate: string | null;
+  baseline: boolean;
+}
+
+export interface RawPage {
+  documentId: string;
+  rawHash: string;
+  /** The decoded HTML, kept so that new selectors can be applied without announcing a change. */
+  html: string;
+  fetchedAt: Date;
+}
+
+export interface ReviewFlag {
+  providerId: string;
+  documentId: string;
+  versionId: number | null;
+  since: Date;
+}
+
+export interface DocumentRepository {
+  state(documentId: string): DocumentState | undefined;
+  saveState(state: DocumentState): void;
+  allStates(): DocumentState[];
+  /** Inserts the version, or when this text was seen before, refreshes its last-seen time. */
+  recordVersion(version: NewDocumentVersion, now: Date): { version: DocumentVersion; seenBefore: boolean };
+  version(id: number): DocumentVersion | undefined;
+  findVersion(documentId: string, hashOrPrefix: string): DocumentVersion | undefined;
+  /** Newest first, without the text. */
+  versions(documentId: string, limit?: number): VersionSummary[];
+  /** The version recorded just before this one (by first-seen time), if any. */
+  previousVersion(documentId: string, versionId: number): DocumentVersion | undefined;
+  saveRawPage(page: RawPage): void;
+  rawPage(documentId: string): RawPage | undefined;
+  flagForReview(flag: ReviewFlag): void;
+  clearReview(providerId: string): boolean;
+  reviewFlags(): ReviewFlag[];
+}
