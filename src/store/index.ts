@@ -1,4 +1,5 @@
 export * from "./core.js";
 export type * from "./monitor.js";
+export * from "./reminders.js";
 export { openSqliteStore, StoreOpenError } from "./sqlite/index.js";
 export type { Store } from "./types.js";

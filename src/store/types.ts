@@ -5,6 +5,7 @@ import type {
   SubscriptionRepository,
 } from "./core.js";
 import type { DocumentRepository } from "./monitor.js";
+import type { ReminderRepository } from "./reminders.js";
 
 /**
  * Everything the bot persists, as repositories. Callers never see SQL; a Postgres implementation can
@@ -16,6 +17,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly kv: KeyValueRepository;
   readonly documents: DocumentRepository;
+  readonly reminders: ReminderRepository;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

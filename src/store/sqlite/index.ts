@@ -6,6 +6,7 @@ import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
 import { sqliteDocuments } from "./monitor.js";
+import { sqliteReminders } from "./reminders.js";
 
 export class StoreOpenError extends Error {
   override name = "StoreOpenError";
@@ -35,6 +36,7 @@ export function openSqliteStore(path: string): Store {
     audit: sqliteAudit(db),
     kv: sqliteKeyValue(db),
     documents: sqliteDocuments(db),
+    reminders: sqliteReminders(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };

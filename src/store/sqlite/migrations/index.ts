@@ -1,6 +1,7 @@
 import type { Migration } from "../migrate.js";
 import { core } from "./0001-core.js";
 import { monitor } from "./0002-monitor.js";
+import { reminders } from "./0003-reminders.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
-export const migrations: readonly Migration[] = [core, monitor];
+export const migrations: readonly Migration[] = [core, monitor, reminders];

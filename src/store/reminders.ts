@@ -1,0 +1,113 @@
+/** Reminder campaigns and per-person answers. Slack IDs, states and times only — never message contents. */
+
+export type AnswerState = "pending" | "done" | "snoozed" | "not_using";
+export const ANSWER_STATES: readonly AnswerState[] = ["done", "not_using", "snoozed", "pending"];
+
+export type CampaignStatus = "open" | "closed";
+
+/** One provider asked of one audience by one lead. A `/remind` naming two providers makes two campaigns. */
+export interface Campaign {
+  id: number;
+  teamId: string;
+  leadId: string;
+  /** Where the lead ran the command. */
+  channelId: string;
+  providerId: string;
+  /** YYYY-MM-DD, or null when neither the lead nor the catalog gave one. */
+  deadline: string | null;
+  /** Whether people who opted out are asked to re-check after a change (the lead can turn it off). */
+  recheck: boolean;
+  status: CampaignStatus;
+  createdAt: Date;
+  closedAt: Date | null;
+  lastDigestAt: Date | null;
+}
+
+export interface NewCampaign {
+  teamId: string;
+  leadId: string;
+  channelId: string;
+  providerId: string;
+  deadline: string | null;
+  now: Date;
+}
+
+export interface ReminderState {
+  id: number;
+  campaignId: number;
+  teamId: string;
+  userId: string;
+  providerId: string;
+  state: AnswerState;
+  /** The person's IANA zone from users.info when asked (null: use DEFAULT_TIMEZONE). */
+  tz: string | null;
+  /** When the next reminder is due (null: nothing planned). */
+  nextAt: Date | null;
+  snoozedUntil: Date | null;
+  /** Reminders enqueued so far (also the sequence number in their idempotency keys). */
+  sends: number;
+  lastSentAt: Date | null;
+  answeredAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface NewReminderState {
+  userId: string;
+  tz: string | null;
+  nextAt: Date;
+}
+
+/** The fields a transition may change. */
+export type StatePatch = Partial<
+  Pick<ReminderState, "state" | "nextAt" | "snoozedUntil" | "sends" | "lastSentAt" | "answeredAt">
+>;
+
+export type StateCounts = Record<AnswerState, number>;
+
+export interface UserTool {
+  teamId: string;
+  userId: string;
+  providerId: string;
+  addedAt: Date;
+}
+
+export interface ForgetResult {
+  states: number;
+  tools: number;
+  campaignsAnonymised: number;
+  outboxScrubbed: number;
+  subscriptionsAnonymised: number;
+}
+
+export interface ReminderRepository {
+  createCampaign(input: NewCampaign): Campaign;
+  getCampaign(id: number): Campaign | undefined;
+  listCampaigns(filter: {
+    teamId?: string;
+    status?: CampaignStatus;
+    leadId?: string;
+    providerId?: string;
+  }): Campaign[];
+  closeCampaign(id: number, now: Date): boolean;
+  setRecheck(id: number, on: boolean): void;
+  markDigest(id: number, now: Date): void;
+  /** Adds people to a campaign (skipping anyone already in it). Returns how many were added. */
+  addPeople(campaignId: number, people: readonly NewReminderState[], now: Date): number;
+  /** People with a state in an open campaign of the team about this provider. */
+  askedInOpenCampaigns(teamId: string, providerId: string): Set<string>;
+  getState(id: number): ReminderState | undefined;
+  statesForCampaign(campaignId: number): ReminderState[];
+  statesForUser(userId: string): ReminderState[];
+  /** Unanswered states of open campaigns whose next reminder is due, oldest first. */
+  due(now: Date, limit: number, campaignId?: number): ReminderState[];
+  /** Applies the patch only if the state is still `from` (compare-and-set). Returns whether it changed. */
+  transition(id: number, from: AnswerState, patch: StatePatch, now: Date): boolean;
+  /** Counts by state, including the anonymous counts kept for people who asked to be forgotten. */
+  counts(campaignId: number): StateCounts;
+  tools(teamId: string, userId: string): UserTool[];
+  setTools(teamId: string, userId: string, providerIds: readonly string[], now: Date): void;
+  /** Deletes every row about the person (answers become anonymous counts) and scrubs their ID elsewhere. */
+  forgetPerson(userId: string, now: Date): ForgetResult;
+  /** Deletes campaigns closed before the cutoff, with their states and counts. */
+  purgeClosedBefore(cutoff: Date): number;
+}
