@@ -1,0 +1,247 @@
+import type { Catalog, PolicyDocument, Provider } from "../catalog/index.js";
+import type { Clock } from "../clock.js";
+import type { DocumentState, Store } from "../store/index.js";
+import { detectEffectiveDate } from "./effective-date.js";
+import { type Extraction, type ExtractionRules, extractText, rulesKey } from "./extract.js";
+import { createFetcher, type Fetcher } from "./fetch.js";
+import { computeHighlights, type Highlight } from "./highlights.js";
+import { type Notices, recordChange, recordFailure, recordRecovery } from "./record.js";
+
+/**
+ * One policy check: fetch every catalog document, extract its text, compare it with the last readable
+ * version, and record the outcome — state, version, raw page and every message it calls for — in one
+ * transaction per document. Nothing here talks to Slack: announcements go to the outbox.
+ */
+
+export interface CheckResult {
+  providerId: string;
+  documentId: string;
+  status: "new" | "unchanged" | "changed" | "failed";
+  highlights: Highlight[];
+  effectiveDate?: string;
+  error?: string;
+  versionId?: number;
+  /** The text went back to a version seen before (a flip-flop): recorded, not announced again. */
+  seenBefore?: boolean;
+  /** The server answered 304 or sent the same bytes: nothing was extracted. */
+  notModified?: boolean;
+}
+
+export interface PolicyCheckOptions {
+  store: Store;
+  catalog: Catalog;
+  now: Date | Clock;
+  /** Defaults to an HTTP fetcher with the production limits (closed again at the end of the run). */
+  fetcher?: Fetcher;
+  providerId?: string;
+  documentId?: string;
+  /** Team of a channel or user that no subscription names (the ops channel, leads); default: the first subscription's team. */
+  teamIdFor?: (channelOrUserId: string) => string | undefined;
+  /** OPS_CHANNEL_ID: where "can't read" notices go; unset: DM the creators of the provider's subscriptions. */
+  opsChannelId?: string;
+  /** Extra user IDs (e.g. ADMIN_USER_IDS) to DM with "can't read" notices when there is no ops channel. */
+  leadsToNotify?: readonly string[];
+  /** Consecutive failures before the one "can't read" notice. */
+  failureThreshold?: number;
+  /** Documents checked in parallel (the fetcher also limits requests per host). */
+  concurrency?: number;
+}
+
+export const DEFAULT_FAILURE_THRESHOLD = 3;
+
+export async function runPolicyCheck(options: PolicyCheckOptions): Promise<CheckResult[]> {
+  const clock: Clock = typeof options.now === "function" ? options.now : () => options.now as Date;
+  const ownFetcher = options.fetcher ? undefined : createFetcher();
+  const fetcher = options.fetcher ?? ownFetcher!;
+  const work = options.catalog.providers
+    .filter((p) => !options.providerId || p.id === options.providerId)
+    .flatMap((provider) => provider.documents.map((document) => ({ provider, document })))
+    .filter(({ document }) => !options.documentId || document.id === options.documentId);
+  const results = new Array<CheckResult>(work.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < work.length; i = next++) {
+      const { provider, document } = work[i]!;
+      results[i] = await checkDocument({ ...options, clock, fetcher }, provider, document);
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 6, work.length)) }, worker),
+    );
+  } finally {
+    await ownFetcher?.close();
+  }
+  return results;
+}
+
+type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher };
+
+function rulesOf(document: PolicyDocument): ExtractionRules {
+  return { select: document.select, remove: document.remove, needsBrowser: document.needsBrowser };
+}
+
+function initialState(provider: Provider, document: PolicyDocument): DocumentState {
+  return {
+    documentId: document.id,
+    providerId: provider.id,
+    url: document.url,
+    rulesKey: null,
+    etag: null,
+    lastModified: null,
+    rawHash: null,
+    textHash: null,
+    versionId: null,
+    failures: 0,
+    failingSince: null,
+    lastError: null,
+    notifiedFailure: false,
+    lastStatus: null,
+    lastCheckedAt: null,
+  };
+}
+
+async function checkDocument(
+  ctx: Context,
+  provider: Provider,
+  document: PolicyDocument,
+): Promise<CheckResult> {
+  const { store } = ctx;
+  const rules = rulesOf(document);
+  const key = rulesKey(rules);
+  let state = store.documents.state(document.id) ?? initialState(provider, document);
+  // The page moved: validators of the old address say nothing about the new one.
+  if (state.url !== document.url) state = { ...state, url: document.url, etag: null, lastModified: null };
+  if (state.rulesKey !== null && state.rulesKey !== key) state = rebaseline(ctx, state, rules, key);
+
+  const base = { providerId: provider.id, documentId: document.id };
+  const notices: Notices = { ctx, provider, document };
+  const outcome = await ctx.fetcher({
+    url: document.url,
+    etag: state.etag,
+    lastModified: state.lastModified,
+  });
+  const now = ctx.clock();
+  const baselineIntact = state.failures === 0 && state.textHash !== null && state.rulesKey === key;
+
+  if (outcome.kind === "failed") return recordFailure(notices, state, outcome.reason, key, now);
+
+  let page: { html: string; rawHash: string; fresh: boolean };
+  if (outcome.kind === "not-modified") {
+    if (baselineIntact) return recordUnchanged(ctx, state, now, base, true);
+    const raw = store.documents.rawPage(document.id);
+    if (!raw) {
+      return recordFailure(
+        notices,
+        { ...state, etag: null, lastModified: null },
+        "HTTP 304 but no stored copy",
+        key,
+        now,
+      );
+    }
+    page = { html: raw.html, rawHash: raw.rawHash, fresh: false };
+  } else {
+    state = { ...state, etag: outcome.etag, lastModified: outcome.lastModified };
+    if (baselineIntact && outcome.rawHash === state.rawHash)
+      return recordUnchanged(ctx, state, now, base, true);
+    page = { html: outcome.html, rawHash: outcome.rawHash, fresh: true };
+  }
+
+  const extraction: Extraction = extractText(page.html, rules);
+  const rawToStore = page.fresh ? { html: page.html, rawHash: page.rawHash } : undefined;
+  if (!extraction.ok) return recordFailure(notices, state, extraction.reason, key, now, rawToStore);
+
+  const recovered = state.failures > 0 ? state : undefined;
+  state = {
+    ...state,
+    failures: 0,
+    failingSince: null,
+    lastError: null,
+    notifiedFailure: false,
+    rulesKey: key,
+  };
+  if (state.textHash === extraction.hash) {
+    return store.transaction(() => {
+      if (recovered) recordRecovery(notices, recovered, now);
+      return recordUnchanged(ctx, { ...state, rawHash: page.rawHash }, now, base, false, rawToStore);
+    });
+  }
+  const previous = state.versionId !== null ? store.documents.version(state.versionId) : undefined;
+  const effectiveDate = detectEffectiveDate(extraction.text);
+  const highlights =
+    previous && state.textHash !== null ? computeHighlights(previous.text, extraction.text) : [];
+  return store.transaction(() => {
+    if (recovered) recordRecovery(notices, recovered, now);
+    return recordChange(notices, state, {
+      text: extraction.text,
+      hash: extraction.hash,
+      rawHash: page.rawHash,
+      raw: rawToStore,
+      previous: state.textHash !== null ? previous : undefined,
+      effectiveDate,
+      highlights,
+      now,
+    });
+  });
+}
+
+function recordUnchanged(
+  ctx: Context,
+  state: DocumentState,
+  now: Date,
+  base: { providerId: string; documentId: string },
+  notModified: boolean,
+  raw?: { html: string; rawHash: string },
+): CheckResult {
+  ctx.store.transaction(() => {
+    if (raw) ctx.store.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
+    ctx.store.documents.saveState({ ...state, lastStatus: "unchanged", lastCheckedAt: now });
+  });
+  return {
+    ...base,
+    status: "unchanged",
+    highlights: [],
+    ...(state.versionId !== null ? { versionId: state.versionId } : {}),
+    ...(notModified ? { notModified } : {}),
+  };
+}
+
+/**
+ * The document's rules (or the extractor) changed since its baseline: re-extract the stored page and
+ * record the result silently, so the next fetch is compared like with like. Without a usable stored page
+ * the baseline is cleared and the next readable fetch becomes the new one, also silently.
+ */
+function rebaseline(ctx: Context, state: DocumentState, rules: ExtractionRules, key: string): DocumentState {
+  const { store } = ctx;
+  const raw = store.documents.rawPage(state.documentId);
+  const extraction = raw ? extractText(raw.html, rules) : undefined;
+  const now = ctx.clock();
+  return store.transaction(() => {
+    if (raw && extraction?.ok) {
+      const { version } = store.documents.recordVersion(
+        {
+          documentId: state.documentId,
+          providerId: state.providerId,
+          hash: extraction.hash,
+          rawHash: raw.rawHash,
+          text: extraction.text,
+          effectiveDate: detectEffectiveDate(extraction.text) ?? null,
+          baseline: true,
+        },
+        now,
+      );
+      const next = {
+        ...state,
+        rulesKey: key,
+        textHash: extraction.hash,
+        rawHash: raw.rawHash,
+        versionId: version.id,
+      };
+      store.documents.saveState(next);
+      return next;
+    }
+    const next = { ...state, rulesKey: key, textHash: null, rawHash: null, etag: null, lastModified: null };
+    store.documents.saveState(next);
+    return next;
+  });
+}

@@ -1,0 +1,223 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { Agent, type Dispatcher, errors, interceptors, request } from "undici";
+import { decodeHtml } from "./charset.js";
+import { sha256 } from "./extract.js";
+
+/**
+ * Conditional GET of one policy page with every guard a polite, robust watcher needs: connect and total
+ * timeouts, a redirect cap, a body size cap (also after decompression), charset decoding, a User-Agent that
+ * names the bot, a per-host concurrency limit and a small random delay so that a run does not hammer a host.
+ */
+
+export interface FetchRequest {
+  readonly url: string;
+  readonly etag?: string | null;
+  readonly lastModified?: string | null;
+}
+
+export type FetchOutcome =
+  | { readonly kind: "not-modified" }
+  | {
+      readonly kind: "page";
+      readonly html: string;
+      readonly rawHash: string;
+      readonly bytes: number;
+      readonly etag: string | null;
+      readonly lastModified: string | null;
+    }
+  | { readonly kind: "failed"; readonly reason: string };
+
+export type Fetcher = (req: FetchRequest) => Promise<FetchOutcome>;
+
+export interface FetcherOptions {
+  readonly connectTimeoutMs?: number;
+  readonly totalTimeoutMs?: number;
+  readonly maxBytes?: number;
+  readonly maxRedirects?: number;
+  readonly perHostConcurrency?: number;
+  /** Upper bound of the random pause before each request; 0 disables it (tests, benchmarks). */
+  readonly jitterMaxMs?: number;
+  readonly userAgent?: string;
+  readonly random?: () => number;
+}
+
+export const DEFAULT_USER_AGENT =
+  "ai-privacy-bot/0.1.0 (+https://github.com/ai-privacy-bot/ai-privacy-bot#readme)";
+
+export const FETCH_DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  totalTimeoutMs: 30_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+  perHostConcurrency: 2,
+  jitterMaxMs: 400,
+} as const;
+
+export interface HttpFetcher extends Fetcher {
+  close(): Promise<void>;
+}
+
+export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
+  const settings = { ...FETCH_DEFAULTS, ...options };
+  const random = options.random ?? Math.random;
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const dispatcher: Dispatcher = new Agent({ connect: { timeout: settings.connectTimeoutMs } }).compose(
+    interceptors.redirect({ maxRedirections: settings.maxRedirects }),
+  );
+  const limiter = new HostLimiter(settings.perHostConcurrency);
+
+  const fetcher = async (req: FetchRequest): Promise<FetchOutcome> => {
+    let host: string;
+    try {
+      host = new URL(req.url).host;
+    } catch {
+      return { kind: "failed", reason: `not a valid URL: ${req.url}` };
+    }
+    return limiter.run(host, async () => {
+      if (settings.jitterMaxMs > 0) await sleep(Math.floor(random() * settings.jitterMaxMs));
+      return fetchOnce(dispatcher, req, settings, userAgent);
+    });
+  };
+  return Object.assign(fetcher, { close: () => dispatcher.close() });
+}
+
+async function fetchOnce(
+  dispatcher: Dispatcher,
+  req: FetchRequest,
+  settings: Required<Omit<FetcherOptions, "random" | "userAgent">>,
+  userAgent: string,
+): Promise<FetchOutcome> {
+  const headers: Record<string, string> = {
+    "user-agent": userAgent,
+    accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+    "accept-language": "en",
+    "accept-encoding": "gzip, deflate, br",
+  };
+  if (req.etag) headers["if-none-match"] = req.etag;
+  if (req.lastModified) headers["if-modified-since"] = req.lastModified;
+  const signal = AbortSignal.timeout(settings.totalTimeoutMs);
+  try {
+    const response = await request(req.url, { method: "GET", headers, dispatcher, signal });
+    const { statusCode } = response;
+    if (statusCode === 304) {
+      await response.body.dump();
+      return { kind: "not-modified" };
+    }
+    if (statusCode < 200 || statusCode >= 300) {
+      await response.body.dump();
+      // The redirect interceptor hands back the last 3xx once its cap is reached.
+      const reason =
+        statusCode >= 300 && statusCode < 400
+          ? `more than ${settings.maxRedirects} redirects (HTTP ${statusCode})`
+          : `HTTP ${statusCode}`;
+      return { kind: "failed", reason };
+    }
+    const declared = Number(header(response.headers, "content-length") ?? "NaN");
+    if (declared > settings.maxBytes) {
+      response.body.destroy();
+      return { kind: "failed", reason: oversize(settings.maxBytes) };
+    }
+    const contentType = header(response.headers, "content-type");
+    if (contentType && !/html|xml|text\/plain/i.test(contentType)) {
+      response.body.destroy();
+      return { kind: "failed", reason: `not an HTML page (content-type ${contentType})` };
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of response.body) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > settings.maxBytes) {
+        response.body.destroy();
+        return { kind: "failed", reason: oversize(settings.maxBytes) };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body = decompress(
+      Buffer.concat(chunks),
+      header(response.headers, "content-encoding"),
+      settings.maxBytes,
+    );
+    return {
+      kind: "page",
+      html: decodeHtml(body, contentType),
+      rawHash: sha256(body),
+      bytes,
+      etag: header(response.headers, "etag") ?? null,
+      lastModified: header(response.headers, "last-modified") ?? null,
+    };
+  } catch (err) {
+    return { kind: "failed", reason: describeError(err, settings) };
+  }
+}
+
+/**
+ * Decodes the content-encoding with the size cap applied to the output too (a small gzip can expand to
+ * gigabytes). Done here rather than with undici's decompress interceptor, which is still experimental.
+ */
+function decompress(body: Buffer, encoding: string | undefined, maxBytes: number): Buffer {
+  const options = { maxOutputLength: maxBytes };
+  switch ((encoding ?? "identity").trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return gunzipSync(body, options);
+    case "deflate":
+      return inflateSync(body, options);
+    case "br":
+      return brotliDecompressSync(body, options);
+    default:
+      return body;
+  }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const oversize = (max: number) => `the page is larger than ${Math.round(max / 1024 / 1024)} MB`;
+
+function describeError(
+  err: unknown,
+  settings: { totalTimeoutMs: number; maxRedirects: number; maxBytes: number },
+): string {
+  const error = err as Error & { code?: string };
+  if (error.name === "TimeoutError" || error.name === "AbortError") {
+    return `no complete answer within ${settings.totalTimeoutMs / 1000} s (timeout)`;
+  }
+  if (err instanceof errors.ConnectTimeoutError) return "could not connect in time (connect timeout)";
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) return "timeout";
+  if (/redirect/i.test(error.message)) return `more than ${settings.maxRedirects} redirects`;
+  if (error.code === "ERR_BUFFER_TOO_LARGE" || /size|exceed/i.test(error.message))
+    return oversize(settings.maxBytes);
+  if (error.code?.startsWith("Z_")) return `the compressed body is corrupt (${error.code})`;
+  return `${error.code ?? error.name}: ${error.message}`.slice(0, 200);
+}
+
+/** At most `limit` requests in flight per host; the rest wait in arrival order. */
+class HostLimiter {
+  private readonly active = new Map<string, number>();
+  private readonly waiting = new Map<string, Array<() => void>>();
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(host: string, task: () => Promise<T>): Promise<T> {
+    if ((this.active.get(host) ?? 0) >= this.limit) {
+      await new Promise<void>((resolve) => {
+        const queue = this.waiting.get(host) ?? [];
+        queue.push(resolve);
+        this.waiting.set(host, queue);
+      });
+    } else {
+      this.active.set(host, (this.active.get(host) ?? 0) + 1);
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.get(host)?.shift();
+      // The slot passes straight to the next waiter; otherwise it is released.
+      if (next) next();
+      else this.active.set(host, (this.active.get(host) ?? 1) - 1);
+    }
+  }
+}

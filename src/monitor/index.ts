@@ -1,0 +1,37 @@
+/**
+ * The policy-change monitor's public surface: the scheduler calls `runPolicyCheck`, the CLI prints with
+ * the report helpers, `list` and answers read `needsReview`.
+ */
+export {
+  type CheckResult,
+  DEFAULT_FAILURE_THRESHOLD,
+  type PolicyCheckOptions,
+  runPolicyCheck,
+} from "./check.js";
+export { detectEffectiveDate } from "./effective-date.js";
+export { type Extraction, type ExtractionRules, extractText, textHash } from "./extract.js";
+export {
+  createFetcher,
+  DEFAULT_USER_AGENT,
+  FETCH_DEFAULTS,
+  type Fetcher,
+  type FetcherOptions,
+  type FetchOutcome,
+  type FetchRequest,
+  type HttpFetcher,
+} from "./fetch.js";
+export { computeHighlights, type Highlight, type HighlightTopic } from "./highlights.js";
+export { DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
+export { ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
+export { messageKeys } from "./record.js";
+export {
+  clearNeedsReview,
+  type DocumentHistory,
+  documentDiff,
+  documentHistory,
+  formatCheckJson,
+  formatCheckLine,
+  formatHistory,
+  MonitorLookupError,
+  needsReview,
+} from "./report.js";

@@ -1,0 +1,246 @@
+import { enqueueMessage } from "../announce/outbox.js";
+import type { PolicyDocument, Provider } from "../catalog/index.js";
+import type { DocumentState, DocumentVersion } from "../store/index.js";
+import type { CheckResult, PolicyCheckOptions } from "./check.js";
+import { diffLinesWithContext } from "./diff.js";
+import type { Highlight } from "./highlights.js";
+import {
+  changeAnnouncementMessage,
+  type DocumentRef,
+  diffReplyMessages,
+  failureNoticeMessage,
+  recoveryNoticeMessage,
+} from "./messages.js";
+
+/**
+ * The write side of a check. Each function runs inside the caller's transaction (or opens its own), so a
+ * document's new state and the messages it calls for are committed together or not at all; idempotency
+ * keys make a re-run after a crash a no-op.
+ */
+
+export interface Notices {
+  ctx: Pick<
+    PolicyCheckOptions,
+    "store" | "teamIdFor" | "opsChannelId" | "leadsToNotify" | "failureThreshold"
+  >;
+  provider: Provider;
+  document: PolicyDocument;
+}
+
+export const messageKeys = {
+  change: (documentId: string, hash: string, channelId: string) =>
+    `change:${documentId}:${hash.slice(0, 16)}:${channelId}`,
+  changeDiff: (documentId: string, hash: string, channelId: string, n: number) =>
+    `change-diff:${documentId}:${hash.slice(0, 16)}:${channelId}:${n}`,
+  unreadable: (documentId: string, since: Date, recipient: string) =>
+    `doc-unreadable:${documentId}:${since.getTime()}:${recipient}`,
+  readable: (documentId: string, since: Date, recipient: string) =>
+    `doc-readable:${documentId}:${since.getTime()}:${recipient}`,
+} as const;
+
+function refOf({ provider, document }: Notices): DocumentRef {
+  return {
+    providerId: provider.id,
+    providerName: provider.name,
+    documentId: document.id,
+    documentTitle: document.title,
+    url: document.url,
+  };
+}
+
+interface Recipient {
+  teamId: string;
+  channelId: string;
+  subscriptionId?: number;
+}
+
+/** Who hears that a document cannot be read: the ops channel, else the subscribers' creators and leads, by DM. */
+function leadRecipients({ ctx, provider }: Notices): Recipient[] {
+  const { store } = ctx;
+  const subscriptions = store.subscriptions.activeFor(provider.id, "changes");
+  const fallbackTeam = subscriptions[0]?.teamId ?? store.subscriptions.listAll()[0]?.teamId ?? "";
+  const teamOf = (id: string) => ctx.teamIdFor?.(id) ?? fallbackTeam;
+  if (ctx.opsChannelId) return [{ teamId: teamOf(ctx.opsChannelId), channelId: ctx.opsChannelId }];
+  const byUser = new Map<string, Recipient>();
+  for (const s of subscriptions) {
+    if (!byUser.has(s.createdBy))
+      byUser.set(s.createdBy, { teamId: s.teamId, channelId: s.createdBy, subscriptionId: s.id });
+  }
+  for (const user of ctx.leadsToNotify ?? []) {
+    if (!byUser.has(user)) byUser.set(user, { teamId: teamOf(user), channelId: user });
+  }
+  return [...byUser.values()];
+}
+
+export function recordFailure(
+  notices: Notices,
+  state: DocumentState,
+  reason: string,
+  rulesKey: string,
+  now: Date,
+  raw?: { html: string; rawHash: string },
+): CheckResult {
+  const { store } = notices.ctx;
+  const threshold = notices.ctx.failureThreshold ?? 3;
+  const failures = state.failures + 1;
+  const since = state.failingSince ?? now;
+  const notify = failures >= threshold && !state.notifiedFailure;
+  store.transaction(() => {
+    // The page that failed is kept: a selector fixed later is tried on it before any new fetch.
+    if (raw) store.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
+    if (notify) {
+      const payload = failureNoticeMessage({
+        ...refOf(notices),
+        error: reason,
+        failures,
+        since,
+        needsBrowser: notices.document.needsBrowser,
+      });
+      for (const r of leadRecipients(notices)) {
+        enqueueMessage(
+          store,
+          {
+            key: messageKeys.unreadable(state.documentId, since, r.channelId),
+            kind: "monitor-unreadable",
+            ...r,
+            payload,
+          },
+          now,
+        );
+      }
+    }
+    store.documents.saveState({
+      ...state,
+      // Without a stored copy, a 304 next time would leave nothing to extract: ask for the full page.
+      ...(raw || state.rawHash ? {} : { etag: null, lastModified: null }),
+      rulesKey: state.rulesKey ?? rulesKey,
+      failures,
+      failingSince: since,
+      lastError: reason,
+      notifiedFailure: state.notifiedFailure || notify,
+      lastStatus: "failed",
+      lastCheckedAt: now,
+    });
+  });
+  return {
+    providerId: state.providerId,
+    documentId: state.documentId,
+    status: "failed",
+    highlights: [],
+    error: reason,
+  };
+}
+
+/** One "readable again" note, only for an outage that was announced. Call inside a transaction. */
+export function recordRecovery(notices: Notices, failing: DocumentState, now: Date): void {
+  if (!failing.notifiedFailure || !failing.failingSince) return;
+  const since = failing.failingSince;
+  const payload = recoveryNoticeMessage({ ...refOf(notices), since, now });
+  for (const r of leadRecipients(notices)) {
+    enqueueMessage(
+      notices.ctx.store,
+      {
+        key: messageKeys.readable(failing.documentId, since, r.channelId),
+        kind: "monitor-readable",
+        ...r,
+        payload,
+      },
+      now,
+    );
+  }
+}
+
+export interface ReadableVersion {
+  text: string;
+  hash: string;
+  rawHash: string;
+  raw: { html: string; rawHash: string } | undefined;
+  /** The last readable version; undefined when this is the first one (a silent baseline). */
+  previous: DocumentVersion | undefined;
+  effectiveDate: string | undefined;
+  highlights: Highlight[];
+  now: Date;
+}
+
+/** A text differing from the baseline: a new version, announced unless this text was seen before. */
+export function recordChange(notices: Notices, state: DocumentState, v: ReadableVersion): CheckResult {
+  const { store } = notices.ctx;
+  if (v.raw) store.documents.saveRawPage({ documentId: state.documentId, ...v.raw, fetchedAt: v.now });
+  const isBaseline = v.previous === undefined;
+  const { version, seenBefore } = store.documents.recordVersion(
+    {
+      documentId: state.documentId,
+      providerId: state.providerId,
+      hash: v.hash,
+      rawHash: v.rawHash,
+      text: v.text,
+      effectiveDate: v.effectiveDate ?? null,
+      baseline: isBaseline,
+    },
+    v.now,
+  );
+  const status = isBaseline ? "new" : "changed";
+  if (!isBaseline && !seenBefore) announce(notices, v, version);
+  store.documents.saveState({
+    ...state,
+    rawHash: v.rawHash,
+    textHash: v.hash,
+    versionId: version.id,
+    lastStatus: status,
+    lastCheckedAt: v.now,
+  });
+  return {
+    providerId: state.providerId,
+    documentId: state.documentId,
+    status,
+    highlights: v.highlights,
+    ...(v.effectiveDate ? { effectiveDate: v.effectiveDate } : {}),
+    versionId: version.id,
+    ...(seenBefore && !isBaseline ? { seenBefore } : {}),
+  };
+}
+
+function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion): void {
+  const { store } = notices.ctx;
+  const { provider, document } = notices;
+  if (document.carriesSteps) {
+    store.documents.flagForReview({
+      providerId: provider.id,
+      documentId: document.id,
+      versionId: version.id,
+      since: v.now,
+    });
+  }
+  const ref = refOf(notices);
+  const lines = v.previous ? diffLinesWithContext(v.previous.text, v.text) : [];
+  const replies = diffReplyMessages(ref, lines);
+  const message = changeAnnouncementMessage({
+    ...ref,
+    highlights: v.highlights,
+    ...(v.effectiveDate ? { effectiveDate: v.effectiveDate } : {}),
+    detectedAt: v.now,
+    carriesSteps: document.carriesSteps,
+    hasDiff: replies.length > 0,
+  });
+  const channels = new Set<string>();
+  for (const s of store.subscriptions.activeFor(provider.id, "changes")) {
+    if (channels.has(s.channelId)) continue;
+    channels.add(s.channelId);
+    const parentKey = messageKeys.change(document.id, v.hash, s.channelId);
+    const common = {
+      teamId: s.teamId,
+      channelId: s.channelId,
+      subscriptionId: s.id,
+      notifyUserId: s.createdBy,
+    };
+    enqueueMessage(store, { key: parentKey, kind: "policy-change", ...common, payload: message }, v.now);
+    replies.forEach((payload, n) => {
+      const key = messageKeys.changeDiff(document.id, v.hash, s.channelId, n + 1);
+      enqueueMessage(
+        store,
+        { key, kind: "policy-change-diff", ...common, threadOf: parentKey, payload },
+        v.now,
+      );
+    });
+  }
+}
