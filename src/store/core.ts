@@ -79,7 +79,10 @@ export interface OutboxRepository {
   markSent(id: number, postedTs: string, now: Date): void;
   markRetry(id: number, error: string, nextAttemptAt: Date, now: Date): void;
   markFailed(id: number, error: string, now: Date): void;
-  /** Rows left in 'sending' by a crash go back to 'pending' (the deliverer checks history before re-posting). */
+  /**
+   * Rows left in 'sending' by a crash go back to 'pending' with last_error `maybe-posted: interrupted while
+   * sending` (the deliverer checks the channel's history before re-posting such rows).
+   */
   recoverInterrupted(now: Date): number;
   list(filter: { status?: OutboxStatus; limit?: number }): OutboxRow[];
   counts(): Record<OutboxStatus, number>;

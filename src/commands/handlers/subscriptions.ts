@@ -1,8 +1,181 @@
-// Owned by the announcements work (issue 3): replaced with the real handlers.
+import { channelProblemAdvice } from "../../announce/messages.js";
+import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
+import { type Catalog, lookupProvider, type Provider } from "../../catalog/index.js";
+import type { AppDeps } from "../../deps.js";
+import type { Subscription, SubscriptionKind } from "../../store/index.js";
 import type { Handler } from "../handle.js";
-import { textReply } from "../replies.js";
+import { errorReply, leadOnlyReply, textReply } from "../replies.js";
+import type { Reply, RequestContext } from "../types.js";
 
-const pending = async () => textReply("Channel subscriptions are being set up in this release.");
-export const handleSubscribe: Handler<"subscribe"> = pending;
-export const handleUnsubscribe: Handler<"unsubscribe"> = pending;
-export const handleSubscriptions: Handler<"subscriptions"> = pending;
+/**
+ * Channel subscriptions: they belong to the channel, not to the person. Subscribing and unsubscribing
+ * are lead-only and audited; anyone may see what a channel gets.
+ */
+
+const KIND_LABEL: Record<SubscriptionKind, string> = {
+  deadlines: "deadlines",
+  changes: "policy changes",
+  catalog: "catalog updates",
+};
+
+const kindsText = (kinds: readonly SubscriptionKind[]) => kinds.map((k) => KIND_LABEL[k]).join(", ");
+const names = (ps: readonly Provider[]) => ps.map((p) => `*${escapeMrkdwn(p.name)}*`).join(", ");
+
+type Resolved = { ok: true; providers: Provider[] } | { ok: false; reply: Reply };
+
+/** Provider words → providers. Multi-word names ("chat gpt", "microsoft copilot") are tried longest first. */
+export function resolveProviders(catalog: Catalog, words: readonly string[]): Resolved {
+  const found = new Map<string, Provider>();
+  const problems: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    let matched = 0;
+    for (let span = Math.min(3, words.length - i); span >= 1 && !matched; span -= 1) {
+      const hit = lookupProvider(catalog, words.slice(i, i + span).join(" "));
+      if (hit.kind === "found") {
+        found.set(hit.provider.id, hit.provider);
+        matched = span;
+      }
+    }
+    if (matched) {
+      i += matched;
+      continue;
+    }
+    const word = words[i]!;
+    const miss = lookupProvider(catalog, word);
+    if (miss.kind === "ambiguous") {
+      problems.push(`“${escapeMrkdwn(word)}” could be ${names(miss.candidates)}: say which.`);
+    } else if (miss.kind === "unknown") {
+      const hint = miss.suggestions.length ? ` Did you mean ${names(miss.suggestions)}?` : "";
+      problems.push(`I don't know “${escapeMrkdwn(word)}”.${hint}`);
+    }
+    i += 1;
+  }
+  if (problems.length) {
+    return {
+      ok: false,
+      reply: textReply(
+        `:thinking_face: ${problems.join("\n")}\n\`/ai-privacy list\` shows every provider I know.`,
+      ),
+    };
+  }
+  return { ok: true, providers: [...found.values()] };
+}
+
+/** Why the bot could not post here, and how to fix it; undefined when the channel is usable. */
+async function channelProblem(request: RequestContext, deps: AppDeps): Promise<Reply | undefined> {
+  if (/^D/.test(request.channelId)) {
+    return errorReply(
+      "Subscriptions belong to channels: run this in the channel that should get the announcements (not in a DM).",
+    );
+  }
+  const access = await deps.slack.channelAccess(request.channelId);
+  if (access.ok) return undefined;
+  return errorReply(
+    `I can't post in this channel yet (\`${escapeMrkdwn(access.error)}\`). ${channelProblemAdvice(access.error)}`,
+  );
+}
+
+export const handleSubscribe: Handler<"subscribe"> = async (command, request, deps) => {
+  if (!(await deps.leads.isLead(request.userId)))
+    return leadOnlyReply("subscribe a channel to announcements", deps.leads.whoCan());
+  const problem = await channelProblem(request, deps);
+  if (problem) return problem;
+  let providerIds: string[] = ["*"];
+  let what = "every provider";
+  if (command.providers !== "all") {
+    const resolved = resolveProviders(deps.catalog, command.providers);
+    if (!resolved.ok) return resolved.reply;
+    providerIds = resolved.providers.map((p) => p.id);
+    what = names(resolved.providers);
+  }
+  deps.store.transaction(() => {
+    for (const providerId of providerIds) {
+      deps.store.subscriptions.upsert({
+        teamId: request.teamId,
+        channelId: request.channelId,
+        providerId,
+        kinds: command.kinds,
+        createdBy: request.userId,
+        now: request.now,
+      });
+    }
+    deps.store.audit.record({
+      at: request.now,
+      teamId: request.teamId,
+      actorId: request.userId,
+      action: "subscribe",
+      detail: { channelId: request.channelId, providers: providerIds, kinds: command.kinds },
+    });
+  });
+  return textReply(
+    `:white_check_mark: <#${request.channelId}> will get ${kindsText(command.kinds)} for ${what}. ` +
+      "Upcoming deadlines are announced on the next check. `/ai-privacy subscriptions` shows everything this channel gets.",
+  );
+};
+
+export const handleUnsubscribe: Handler<"unsubscribe"> = async (command, request, deps) => {
+  if (!(await deps.leads.isLead(request.userId)))
+    return leadOnlyReply("unsubscribe a channel", deps.leads.whoCan());
+  const { store } = deps;
+  const current = store.subscriptions.listForChannel(request.teamId, request.channelId);
+  let targets: string[] | "all" = "all";
+  let what = "every provider";
+  if (command.providers !== "all") {
+    const resolved = resolveProviders(deps.catalog, command.providers);
+    if (!resolved.ok) return resolved.reply;
+    targets = resolved.providers.map((p) => p.id);
+    what = names(resolved.providers);
+  }
+  const removed = store.transaction(() => {
+    const n = store.subscriptions.remove(request.teamId, request.channelId, targets);
+    if (n > 0) {
+      store.audit.record({
+        at: request.now,
+        teamId: request.teamId,
+        actorId: request.userId,
+        action: "unsubscribe",
+        detail: { channelId: request.channelId, providers: targets },
+      });
+    }
+    return n;
+  });
+  if (removed > 0)
+    return textReply(`:white_check_mark: <#${request.channelId}> no longer gets announcements for ${what}.`);
+  if (targets !== "all" && current.some((s) => s.providerId === "*")) {
+    return textReply(
+      `This channel gets announcements for every provider, so there is nothing to remove for ${what} alone. ` +
+        "To narrow it: `/ai-privacy unsubscribe all`, then `/ai-privacy subscribe <provider…>`.",
+    );
+  }
+  return textReply(
+    `<#${request.channelId}> wasn't subscribed to ${what}. \`/ai-privacy subscriptions\` shows what it gets.`,
+  );
+};
+
+function describe(s: Subscription, catalog: Catalog): string {
+  const who =
+    s.providerId === "*" ? "Every provider" : escapeMrkdwn(catalog.byId(s.providerId)?.name ?? s.providerId);
+  const paused = s.pausedAt
+    ? `\n    :pause_button: paused ${formatDate(s.pausedAt.toISOString().slice(0, 10))} (\`${escapeMrkdwn(s.pausedReason ?? "delivery failed")}\`): subscribe again to resume`
+    : "";
+  return `• *${who}*: ${kindsText(s.kinds)} — added by <@${s.createdBy}> on ${formatDate(s.createdAt.toISOString().slice(0, 10))}${paused}`;
+}
+
+export const handleSubscriptions: Handler<"subscriptions"> = async (_command, request, deps) => {
+  const subs = deps.store.subscriptions.listForChannel(request.teamId, request.channelId);
+  if (subs.length === 0) {
+    return textReply(
+      `<#${request.channelId}> has no subscriptions. A lead can add one with \`/ai-privacy subscribe [provider… | all]\`.`,
+    );
+  }
+  const lines: string[] = [];
+  let budget = 2700; // one section: Slack allows 3000 characters
+  for (const s of subs) {
+    const line = describe(s, deps.catalog);
+    if (line.length + 1 > budget) break;
+    lines.push(line);
+    budget -= line.length + 1;
+  }
+  const more = subs.length > lines.length ? `\n…and ${subs.length - lines.length} more.` : "";
+  return textReply(`*<#${request.channelId}> gets:*\n${lines.join("\n")}${more}`);
+};

@@ -188,7 +188,11 @@ export function sqliteOutbox(db: Database): OutboxRepository {
     markRetry: (id, error, next, now) => void retry.run({ id, error, next: toIso(next), now: toIso(now) }),
     markFailed: (id, error, now) => void failed.run({ id, error, now: toIso(now) }),
     recoverInterrupted: (now) =>
-      db.prepare("UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'").run(toIso(now)).changes,
+      db
+        .prepare(
+          "UPDATE outbox SET status = 'pending', last_error = 'maybe-posted: interrupted while sending', updated_at = ? WHERE status = 'sending'",
+        )
+        .run(toIso(now)).changes,
     list({ status, limit = 100 }) {
       const rows = status
         ? db.prepare("SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?").all(status, limit)

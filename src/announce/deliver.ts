@@ -1,0 +1,319 @@
+import type { Logger } from "@slack/logger";
+import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
+import type { OutboxRow, Store } from "../store/index.js";
+import { classify, type Failure, isAmbiguous } from "./errors.js";
+import { findPosted } from "./history.js";
+import { handlePermanentFailure } from "./notices.js";
+import { backoffMs, type Rate, TokenBucket } from "./pacing.js";
+
+/**
+ * The ONE deliverer: the only code that posts bot-initiated messages. It drains the outbox, paces per
+ * channel and per workspace, honours Retry-After, retries network errors and 5xx with exponential backoff
+ * and jitter, and turns permanent errors into a failed row + paused subscription + one notice.
+ *
+ * Crash safety: a row is marked `sending` (committed) before the call and `sent` after. A row found in
+ * `sending` at start-up, or retried after an ambiguous error, may already be in Slack: its key travels in
+ * the message metadata, so the channel's history is checked before posting it again.
+ */
+
+export interface DelivererOptions {
+  store: Store;
+  /** Build it with `createDeliveryClient`: no client-side retries or 429 queueing, this deliverer owns both. */
+  client: WebClient;
+  logger: Logger;
+  /** Must move with real time (retry times are compared with it). */
+  now?: () => Date;
+  /** Where notices go when a failed row names no lead to tell. */
+  opsChannelId?: string | undefined;
+  /** Slack: about 1 message/s per channel with short bursts, plus a workspace-wide cap. */
+  pacing?: { channel?: Rate; workspace?: Rate };
+  /** Channels served at once (each channel is served in order, one message at a time). */
+  concurrency?: number;
+  batchSize?: number;
+  /** Ambiguous/transient errors retried up to this many attempts, then the row fails. */
+  maxAttempts?: number;
+  backoff?: { baseMs: number; capMs: number };
+  /** A drain waits for rows it deferred when they come due within this many ms. */
+  lingerMs?: number;
+  random?: () => number;
+}
+
+export interface DrainStats {
+  sent: number;
+  /** Found already posted in the channel's history (crash between Slack's ok and our commit). */
+  recovered: number;
+  failed: number;
+  deferred: number;
+  rateLimited: number;
+}
+
+export interface Deliverer {
+  /** Delivers everything due; resolves when nothing is due (or stop() was called). Concurrent calls share one run. */
+  drain(): Promise<DrainStats>;
+  /** Stops taking rows, lets the call in flight finish and be recorded, then resolves. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PACING = {
+  channel: { perSecond: 1, burst: 3 },
+  workspace: { perSecond: 10, burst: 20 },
+} as const;
+
+/** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
+export function createDeliveryClient(token: string, slackApiUrl: string, logger?: Logger): WebClient {
+  return new WebClient(token, {
+    slackApiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 15_000,
+    ...(logger ? { logger } : {}),
+  });
+}
+
+export function createDeliverer(options: DelivererOptions): Deliverer {
+  const { store, client, logger } = options;
+  const clock = options.now ?? (() => new Date());
+  const channelRate = options.pacing?.channel ?? DEFAULT_PACING.channel;
+  const workspaceRate = options.pacing?.workspace ?? DEFAULT_PACING.workspace;
+  const concurrency = options.concurrency ?? 16;
+  const batchSize = options.batchSize ?? 500;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const backoff = options.backoff ?? { baseMs: 2_000, capMs: 15 * 60_000 };
+  const lingerMs = options.lingerMs ?? 10_000;
+  const random = options.random ?? Math.random;
+  const channelBuckets = new Map<string, TokenBucket>();
+  const workspaceBuckets = new Map<string, TokenBucket>();
+  const stopper = new AbortController();
+  let recovered = false;
+  let running: Promise<DrainStats> | undefined;
+
+  const bucket = (map: Map<string, TokenBucket>, key: string, rate: Rate) => {
+    const existing = map.get(key);
+    if (existing) return existing;
+    const created = new TokenBucket(rate, Date.now());
+    map.set(key, created);
+    return created;
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (ms <= 0 || stopper.signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        stopper.signal.removeEventListener("abort", done);
+        resolve();
+      }
+      stopper.signal.addEventListener("abort", done, { once: true });
+    });
+
+  /** Waits for this channel's and this workspace's turn; false when stopping. */
+  async function pace(row: OutboxRow): Promise<boolean> {
+    const ch = bucket(channelBuckets, `${row.teamId}/${row.channelId}`, channelRate);
+    const ws = bucket(workspaceBuckets, row.teamId, workspaceRate);
+    await sleep(ch.reserve(Date.now()));
+    await sleep(ws.reserve(Date.now()));
+    for (let wait = Math.max(ch.blockedFor(Date.now()), ws.blockedFor(Date.now())); wait > 0; ) {
+      await sleep(wait);
+      wait = Math.max(ch.blockedFor(Date.now()), ws.blockedFor(Date.now()));
+    }
+    return !stopper.signal.aborted;
+  }
+
+  async function runDrain(): Promise<DrainStats> {
+    const stats: DrainStats = { sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 };
+    if (!recovered) {
+      const n = store.outbox.recoverInterrupted(clock());
+      if (n)
+        logger.warn(
+          `outbox: ${n} message(s) were interrupted while sending; checking history before re-posting`,
+        );
+      recovered = true;
+    }
+    const queues = new Map<string, OutboxRow[]>();
+    const taken = new Set<number>();
+    const deadChannels = new Map<string, string>();
+    let halted: string | undefined;
+    let soonestRetry = Number.POSITIVE_INFINITY;
+    let active = 0;
+    let queued = 0;
+    let wake: () => void = () => {};
+
+    function defer(row: OutboxRow, error: string, delayMs: number) {
+      const at = clock().getTime() + delayMs;
+      store.outbox.markRetry(row.id, error, new Date(at), clock());
+      soonestRetry = Math.min(soonestRetry, at);
+      stats.deferred += 1;
+    }
+
+    function onFailure(row: OutboxRow, failure: Failure, attempts: number) {
+      const lane = `${row.teamId}/${row.channelId}`;
+      switch (failure.type) {
+        case "rate-limited": {
+          stats.rateLimited += 1;
+          const until = Date.now() + failure.retryAfterMs;
+          bucket(channelBuckets, lane, channelRate).pause(until);
+          bucket(workspaceBuckets, row.teamId, workspaceRate).pause(until);
+          return defer(row, failure.error, failure.retryAfterMs);
+        }
+        case "transient":
+          if (attempts >= maxAttempts) {
+            stats.failed += 1;
+            return handlePermanentFailure(
+              store,
+              row,
+              `${failure.error} (gave up after ${attempts} attempts)`,
+              { pause: false, now: clock(), opsChannelId: options.opsChannelId },
+            );
+          }
+          return defer(row, failure.error, backoffMs(attempts, backoff.baseMs, backoff.capMs, random));
+        case "auth":
+          halted = failure.error;
+          logger.error(
+            `outbox: Slack rejected the bot token (${failure.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
+          );
+          return defer(row, failure.error, Math.max(backoff.capMs, 60_000));
+        case "channel":
+          deadChannels.set(lane, failure.error);
+          stats.failed += 1;
+          return handlePermanentFailure(store, row, failure.error, {
+            pause: true,
+            now: clock(),
+            opsChannelId: options.opsChannelId,
+          });
+        case "message":
+          stats.failed += 1;
+          return handlePermanentFailure(store, row, failure.error, {
+            pause: false,
+            now: clock(),
+            opsChannelId: options.opsChannelId,
+          });
+      }
+    }
+
+    async function deliverOne(row: OutboxRow): Promise<void> {
+      const dead = deadChannels.get(`${row.teamId}/${row.channelId}`);
+      if (dead) {
+        stats.failed += 1;
+        return handlePermanentFailure(store, row, dead, {
+          pause: true,
+          now: clock(),
+          opsChannelId: options.opsChannelId,
+        });
+      }
+      const threadTs = row.threadOf ? (store.outbox.get(row.threadOf)?.postedTs ?? undefined) : undefined;
+      if (row.attempts > 0 && isAmbiguous(row.lastError)) {
+        try {
+          const ts = await findPosted(client, row, threadTs);
+          if (ts) {
+            store.outbox.markSent(row.id, ts, clock());
+            stats.recovered += 1;
+            return;
+          }
+        } catch (err) {
+          const failure = classify(err);
+          if (failure.type === "rate-limited" || failure.type === "transient")
+            return onFailure(row, failure, row.attempts);
+          logger.warn(
+            `outbox: cannot read history of ${row.channelId} (${failure.error}); posting ${row.key} again`,
+          );
+        }
+      }
+      if (!(await pace(row))) return;
+      store.outbox.markSending(row.id, clock());
+      try {
+        const res = await client.chat.postMessage({
+          channel: row.channelId,
+          text: row.payload.text,
+          ...(row.payload.blocks ? { blocks: row.payload.blocks } : {}),
+          ...(row.payload.metadata ? { metadata: row.payload.metadata } : {}),
+          ...(row.payload.unfurl_links !== undefined ? { unfurl_links: row.payload.unfurl_links } : {}),
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        } as ChatPostMessageArguments);
+        store.outbox.markSent(row.id, String(res.ts ?? ""), clock());
+        stats.sent += 1;
+      } catch (err) {
+        onFailure(row, classify(err), row.attempts + 1);
+      }
+    }
+
+    async function runLane(lane: string): Promise<void> {
+      const queue = queues.get(lane) ?? [];
+      while (queue.length && !stopper.signal.aborted && !halted) {
+        const row = queue.shift()!;
+        queued -= 1;
+        try {
+          await deliverOne(row);
+        } catch (err) {
+          logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`);
+        }
+        taken.delete(row.id);
+      }
+      for (const row of queue) taken.delete(row.id);
+      queued -= queue.length;
+      queues.delete(lane);
+    }
+
+    const lanesBusy = new Set<string>();
+    const pump = () => {
+      for (const lane of queues.keys()) {
+        if (active >= concurrency) return;
+        if (lanesBusy.has(lane)) continue;
+        lanesBusy.add(lane);
+        active += 1;
+        void runLane(lane).finally(() => {
+          lanesBusy.delete(lane);
+          active -= 1;
+          wake();
+        });
+      }
+    };
+
+    while (!stopper.signal.aborted && !halted) {
+      let fresh = 0;
+      if (queued < batchSize / 2) {
+        for (const row of store.outbox.due(clock(), batchSize)) {
+          if (taken.has(row.id)) continue;
+          taken.add(row.id);
+          const lane = `${row.teamId}/${row.channelId}`;
+          const queue = queues.get(lane);
+          if (queue) queue.push(row);
+          else queues.set(lane, [row]);
+          fresh += 1;
+          queued += 1;
+        }
+      }
+      pump();
+      if (active === 0 && fresh === 0) {
+        const wait = soonestRetry - clock().getTime();
+        if (soonestRetry === Number.POSITIVE_INFINITY || wait > lingerMs) break;
+        soonestRetry = Number.POSITIVE_INFINITY;
+        await sleep(wait);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    while (active > 0) await new Promise<void>((resolve) => (wake = resolve));
+    return stats;
+  }
+
+  return {
+    drain() {
+      if (stopper.signal.aborted)
+        return Promise.resolve({ sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 });
+      running ??= runDrain().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    async stop() {
+      stopper.abort();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { ErrorCode } from "@slack/web-api";
+
+/**
+ * What a failed Slack call means for an outbox row. `@slack/web-api` v8 throws one of four error classes
+ * (shared/slack-reference.md → Web API); with `rejectRateLimitedCalls` and `retries: 0` every one reaches us.
+ */
+export type Failure =
+  /** HTTP 429: Slack said when to come back. Definitely not posted. */
+  | { type: "rate-limited"; retryAfterMs: number; error: string }
+  /** Network error, timeout or 5xx: maybe posted, maybe not — check history before retrying. */
+  | { type: "transient"; error: string }
+  /** The channel (or DM) cannot take messages from us: pause its subscription and tell the lead. */
+  | { type: "channel"; error: string }
+  /** Slack refused this message itself (a renderer bug): fail the row, tell the lead, keep the subscription. */
+  | { type: "message"; error: string }
+  /** The token is unusable: every row would fail the same way. Stop, keep rows pending, shout in the log. */
+  | { type: "auth"; error: string };
+
+/** ok:false codes that make a channel unusable for the bot (docs.slack.dev/reference/methods/chat.postMessage). */
+export const CHANNEL_ERRORS = new Set([
+  "channel_not_found",
+  "is_archived",
+  "channel_is_archived",
+  "not_in_channel",
+  "restricted_action",
+  "restricted_action_read_only_channel",
+  "restricted_action_thread_only_channel",
+  "restricted_action_non_threadable_channel",
+  "cannot_dm_bot",
+  "messages_tab_disabled",
+  "user_not_found",
+  "user_disabled",
+  "team_access_not_granted",
+]);
+
+/** Codes about the token, not the channel (account_inactive: "token is for a deleted user or workspace"). */
+export const AUTH_ERRORS = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+  "no_permission",
+  "missing_scope",
+  "not_allowed_token_type",
+  "org_login_required",
+  "ekm_access_denied",
+]);
+
+/** Server-side trouble reported as ok:false: retry with backoff. */
+const TRANSIENT_CODES = new Set([
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+  "ratelimited",
+]);
+
+export const isAmbiguous = (lastError: string | null): boolean =>
+  lastError === null || lastError.startsWith("maybe-posted:");
+
+export function classify(err: unknown): Failure {
+  const e = err as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string };
+    original?: Error;
+    message?: string;
+  };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return {
+        type: "rate-limited",
+        retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000,
+        error: `rate_limited (Retry-After ${e.retryAfter ?? "?"}s)`,
+      };
+    case ErrorCode.HTTPError:
+      if (e.statusCode === 429)
+        return { type: "rate-limited", retryAfterMs: 1000, error: "rate_limited (no Retry-After)" };
+      return { type: "transient", error: `maybe-posted: http_${e.statusCode}` };
+    case ErrorCode.RequestError:
+      return {
+        type: "transient",
+        error: `maybe-posted: network: ${e.original?.message ?? e.message ?? "request failed"}`.slice(0, 300),
+      };
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? "unknown_error";
+      if (CHANNEL_ERRORS.has(code)) return { type: "channel", error: code };
+      if (AUTH_ERRORS.has(code)) return { type: "auth", error: code };
+      if (TRANSIENT_CODES.has(code)) return { type: "transient", error: `maybe-posted: ${code}` };
+      return { type: "message", error: code };
+    }
+    default:
+      // A bare Error from the client (e.g. a 429 without a usable Retry-After header) or a timeout.
+      return { type: "transient", error: `maybe-posted: ${(e.message ?? String(err)).slice(0, 200)}` };
+  }
+}

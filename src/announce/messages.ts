@@ -1,0 +1,169 @@
+import type { KnownBlock } from "@slack/types";
+import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/mrkdwn.js";
+import type { OutboxPayload } from "../store/index.js";
+import type { CalendarEvent } from "./deadlines.js";
+
+/** Block Kit renderers for everything the bot announces on its own. Pure: plain data in, payload out. */
+
+export const ACTION_SHOW_STEPS = "show_steps";
+export const ACTION_REMIND_ME = "remind_me";
+
+const KIND_EMOJI: Record<string, string> = {
+  deadline: ":alarm_clock:",
+  effective: ":date:",
+  change: ":memo:",
+};
+
+function buttons(providerId: string, withRemind: boolean): KnownBlock {
+  const elements = [
+    {
+      type: "button" as const,
+      action_id: ACTION_SHOW_STEPS,
+      text: { type: "plain_text" as const, text: "Show me the steps" },
+      value: providerId,
+      style: "primary" as const,
+    },
+    ...(withRemind
+      ? [
+          {
+            type: "button" as const,
+            action_id: ACTION_REMIND_ME,
+            text: { type: "plain_text" as const, text: "Remind me" },
+            value: providerId,
+          },
+        ]
+      : []),
+  ];
+  return { type: "actions", block_id: `announce:${providerId}`.slice(0, 255), elements };
+}
+
+const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
+
+export function deadlineMessage(event: CalendarEvent, today: string): OutboxPayload {
+  const when = `${formatDate(event.date)} (${relativeDays(event.date, today)})`;
+  const lines = [`*When:* ${when}`];
+  if (event.detail) lines.push(`*What:* ${escapeMrkdwn(truncate(event.detail, 1200))}`);
+  lines.push(
+    `*Who is affected:* ${event.tiers?.length ? escapeMrkdwn(truncate(event.tiers.join(", "), 1000)) : "everyone using it"}`,
+  );
+  return {
+    text: truncate(`${event.providerName}: ${event.title} — ${when}`, 300),
+    unfurl_links: false,
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: truncate(`${event.providerName}: ${event.title}`, 150) },
+      },
+      {
+        type: "section",
+        text: { type: "mrkdwn", text: `${KIND_EMOJI[event.kind] ?? ":date:"} ${lines.join("\n")}` },
+      },
+      buttons(event.providerId, true),
+      context(
+        `This channel is subscribed to ${escapeMrkdwn(event.providerName)} deadlines · \`/ai-privacy unsubscribe ${event.providerId}\` to stop`,
+      ),
+    ],
+  };
+}
+
+export interface FieldChange {
+  field: string;
+  before: string;
+  after: string;
+}
+
+export function catalogChangeMessage(
+  provider: { id: string; name: string },
+  changes: readonly FieldChange[],
+): OutboxPayload {
+  const shown = changes.slice(0, 20);
+  const fieldBlocks: KnownBlock[] = shown.map((c) => ({
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: `*${escapeMrkdwn(c.field)}*\n~${escapeMrkdwn(truncate(c.before || "(none)", 350))}~\n→ ${escapeMrkdwn(truncate(c.after || "(none)", 350))}`,
+    },
+  }));
+  const more = changes.length - shown.length;
+  return {
+    text: truncate(
+      `What I know about ${provider.name} changed: ${changes.map((c) => c.field).join(", ")}`,
+      300,
+    ),
+    unfurl_links: false,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: truncate(`Updated: ${provider.name}`, 150) } },
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:arrows_counterclockwise: What I know about *${escapeMrkdwn(provider.name)}* changed, field by field (old → new):`,
+        },
+      },
+      ...fieldBlocks,
+      ...(more > 0 ? [context(`…and ${more} more change${more === 1 ? "" : "s"}.`)] : []),
+      buttons(provider.id, false),
+      context(
+        `This channel is subscribed to catalog updates · \`/ai-privacy unsubscribe ${provider.id}\` to stop`,
+      ),
+    ],
+  };
+}
+
+/** How to fix a channel the bot cannot post in, by Slack error code. */
+export function channelProblemAdvice(error: string): string {
+  switch (error) {
+    case "not_in_channel":
+      return "The app is not a member of that channel: invite it with `/invite @ai-privacy` there, then subscribe again.";
+    case "channel_not_found":
+      return "I can't see that channel: if it is private, invite the app with `/invite @ai-privacy` there, then subscribe again.";
+    case "is_archived":
+    case "channel_is_archived":
+      return "The channel is archived: unarchive it, or subscribe another channel.";
+    case "restricted_action":
+    case "restricted_action_read_only_channel":
+      return "Only some members may post in that channel: let apps post there (channel settings → Posting permissions), or pick another channel.";
+    case "msg_too_long":
+    case "invalid_blocks":
+    case "msg_blocks_too_long":
+      return "Slack refused the message itself; this is a bug in the bot. Please report it with the error code.";
+    default:
+      return "Check that the app is in the channel (`/invite @ai-privacy`) and that the channel still exists, then subscribe again.";
+  }
+}
+
+export function pausedNoticeMessage(channelId: string, error: string, what: string): OutboxPayload {
+  const text = `:warning: I couldn't post in <#${channelId}> (\`${error}\`), so I paused its subscription to ${escapeMrkdwn(what)}. ${channelProblemAdvice(error)}`;
+  return {
+    text: truncate(
+      `I couldn't post in a channel you subscribed (${error}); its subscription is paused.`,
+      300,
+    ),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
+}
+
+export function failedNoticeMessage(channelId: string, error: string, kind: string): OutboxPayload {
+  const where = /^[UW]/.test(channelId) ? `<@${channelId}>` : `<#${channelId}>`;
+  const text = `:warning: A ${escapeMrkdwn(kind)} message to ${where} could not be delivered (\`${error}\`). ${channelProblemAdvice(error)}`;
+  return {
+    text: truncate(`A message could not be delivered (${error}).`, 300),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
+}
+
+export function personalReminderMessage(provider: { id: string; name: string }): OutboxPayload {
+  return {
+    text: `Reminder: check your ${provider.name} privacy settings.`,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:bell: You asked me to remind you: check whether *${escapeMrkdwn(provider.name)}* may train on your chats, and switch it off if you want to.`,
+        },
+      },
+      buttons(provider.id, false),
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+import type { OutboxRow, Store } from "../store/index.js";
+import { failedNoticeMessage, pausedNoticeMessage } from "./messages.js";
+import { enqueueMessage, keys } from "./outbox.js";
+
+/**
+ * A message that can never be delivered: the row is marked failed, the channel's subscription is paused
+ * (when the channel itself is the problem), and the lead who set it up is told once — the notice is an
+ * outbox row whose key names the pause, so repeated failures in that channel add nothing. One transaction.
+ */
+export function handlePermanentFailure(
+  store: Store,
+  row: OutboxRow,
+  error: string,
+  options: { pause: boolean; now: Date; opsChannelId?: string | undefined },
+): void {
+  const { now } = options;
+  store.transaction(() => {
+    store.outbox.markFailed(row.id, error, now);
+    if (row.kind === "notice") return; // never a notice about a notice
+    const recipient =
+      row.notifyUserId && row.notifyUserId !== row.channelId ? row.notifyUserId : options.opsChannelId;
+    if (options.pause && row.subscriptionId !== null) {
+      store.subscriptions.pause(row.subscriptionId, error, now);
+      const sub = store.subscriptions.get(row.subscriptionId);
+      if (!recipient || !sub?.pausedAt) return;
+      const what = sub.providerId === "*" ? "every provider" : sub.providerId;
+      enqueueMessage(
+        store,
+        {
+          key: keys.pausedNotice(sub.id, sub.pausedAt),
+          kind: "notice",
+          teamId: row.teamId,
+          channelId: recipient,
+          payload: pausedNoticeMessage(row.channelId, error, what),
+        },
+        now,
+      );
+      return;
+    }
+    if (!recipient) return;
+    enqueueMessage(
+      store,
+      {
+        key: keys.failedNotice(row.key),
+        kind: "notice",
+        teamId: row.teamId,
+        channelId: recipient,
+        payload: failedNoticeMessage(row.channelId, error, row.kind),
+      },
+      now,
+    );
+  });
+}

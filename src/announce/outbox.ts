@@ -1,0 +1,54 @@
+import { assertMessageFits } from "../blocks/limits.js";
+import type { NewOutboxMessage, OutboxPayload, Store } from "../store/index.js";
+
+/**
+ * The one way bot-initiated messages enter the outbox. Every message is checked against Block Kit limits
+ * before it is stored (a message Slack would reject must fail where it was decided, not at 3 a.m. in the
+ * deliverer), and is stamped with message metadata carrying its idempotency key so that, after a crash
+ * between Slack's `ok` and our commit, the deliverer can find it in the channel's history instead of posting
+ * it twice.
+ */
+export const METADATA_EVENT_TYPE = "ai_privacy_announcement";
+
+/** Idempotency keys. One function per kind so the formats live in one place. */
+export const keys = {
+  deadline: (eventKey: string, lead: number, channelId: string) =>
+    `deadline:${eventKey}:${lead}:${channelId}`,
+  catalog: (providerId: string, fromHash: string, toHash: string, channelId: string) =>
+    `catalog:${providerId}:${fromHash}-${toHash}:${channelId}`,
+  /** One notice per pause of a subscription (pausing is a no-op while it is paused). */
+  pausedNotice: (subscriptionId: number, pausedAt: Date) =>
+    `notice:paused:${subscriptionId}:${pausedAt.getTime()}`,
+  failedNotice: (rowKey: string) => `notice:failed:${rowKey}`,
+  personalReminder: (userId: string, providerId: string, day: string) =>
+    `remind-me:${userId}:${providerId}:${day}`,
+} as const;
+
+export function withMetadata(key: string, payload: OutboxPayload): OutboxPayload {
+  return {
+    ...payload,
+    metadata: {
+      event_type: METADATA_EVENT_TYPE,
+      event_payload: { ...(payload.metadata?.event_payload ?? {}), key },
+    },
+  };
+}
+
+/** The idempotency key found in a posted message's metadata, if it is one of ours. */
+export function keyFromMetadata(metadata: unknown): string | undefined {
+  if (!metadata || typeof metadata !== "object") return undefined;
+  const m = metadata as { event_type?: unknown; event_payload?: { key?: unknown } };
+  return m.event_type === METADATA_EVENT_TYPE && typeof m.event_payload?.key === "string"
+    ? m.event_payload.key
+    : undefined;
+}
+
+/**
+ * Validates and enqueues. Returns true when a new row was written, false when the key was already known
+ * (the decision was taken before: nothing to do). Throws `BlockLimitError` for a message Slack would refuse.
+ * Call inside `store.transaction` together with the state change that decided it.
+ */
+export function enqueueMessage(store: Store, message: NewOutboxMessage, now: Date): boolean {
+  assertMessageFits(message.payload);
+  return store.outbox.enqueue({ ...message, payload: withMetadata(message.key, message.payload) }, now);
+}

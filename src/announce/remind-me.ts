@@ -1,0 +1,41 @@
+import type { Store } from "../store/index.js";
+import { calendarDate } from "./deadlines.js";
+import { personalReminderMessage } from "./messages.js";
+import { enqueueMessage, keys } from "./outbox.js";
+import { nextMorning } from "./time.js";
+
+export interface RemindMeInput {
+  teamId: string;
+  userId: string;
+  provider: { id: string; name: string };
+  /** The person's own zone (users.info tz), else DEFAULT_TIMEZONE. */
+  timeZone: string;
+  now: Date;
+}
+
+/**
+ * "Remind me" on an announcement: one DM the next working morning (09:00 in the person's zone), through
+ * the outbox. Keyed per person, provider and day, so double clicks and Slack retries add nothing.
+ */
+export function scheduleRemindMe(
+  store: Store,
+  input: RemindMeInput,
+): { created: boolean; at: Date; key: string } {
+  const at = nextMorning(input.now, input.timeZone);
+  const key = keys.personalReminder(input.userId, input.provider.id, calendarDate(at, input.timeZone));
+  const created = store.transaction(() =>
+    enqueueMessage(
+      store,
+      {
+        key,
+        kind: "remind-me",
+        teamId: input.teamId,
+        channelId: input.userId,
+        payload: personalReminderMessage(input.provider),
+        notBefore: at,
+      },
+      input.now,
+    ),
+  );
+  return { created, at: created ? at : (store.outbox.get(key)?.nextAttemptAt ?? at), key };
+}

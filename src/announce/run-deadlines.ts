@@ -1,0 +1,62 @@
+import type { Catalog } from "../catalog/index.js";
+import type { Store } from "../store/index.js";
+import { type CalendarEvent, type PlannedAnnouncement, planDeadlineAnnouncements } from "./deadlines.js";
+import { deadlineMessage } from "./messages.js";
+import { enqueueMessage } from "./outbox.js";
+
+/** Every dated event of the catalog (built-in and overlay), flattened for planning. */
+export function catalogEvents(catalog: Catalog): CalendarEvent[] {
+  return catalog.providers.flatMap((p) =>
+    p.deadlines.map((d) => ({
+      providerId: p.id,
+      providerName: p.name,
+      id: d.id,
+      date: d.date,
+      title: d.title,
+      kind: d.kind,
+      detail: d.detail,
+      tiers: p.tiers?.covered,
+    })),
+  );
+}
+
+export interface DeadlineCheckDeps {
+  store: Store;
+  catalog: Catalog;
+  now: () => Date;
+  config: { DEADLINE_LEAD_DAYS: readonly number[]; DEFAULT_TIMEZONE: string };
+}
+
+export interface DeadlineCheckResult {
+  planned: PlannedAnnouncement[];
+  /** Rows newly written (the rest were decided on an earlier run). */
+  enqueued: number;
+}
+
+/** The deadline job: plans the current lead for every event and channel and enqueues, in one transaction. */
+export function runDeadlineCheck(deps: DeadlineCheckDeps): DeadlineCheckResult {
+  const now = deps.now();
+  const planned = planDeadlineAnnouncements({
+    events: catalogEvents(deps.catalog),
+    subscriptions: deps.store.subscriptions.listAll(),
+    leadDays: deps.config.DEADLINE_LEAD_DAYS,
+    now,
+    timeZone: deps.config.DEFAULT_TIMEZONE,
+  });
+  let enqueued = 0;
+  deps.store.transaction(() => {
+    for (const p of planned) {
+      const message = {
+        key: p.key,
+        kind: "deadline",
+        teamId: p.teamId,
+        channelId: p.channelId,
+        payload: deadlineMessage(p.event, p.today),
+        notifyUserId: p.notifyUserId,
+        subscriptionId: p.subscriptionId,
+      };
+      if (enqueueMessage(deps.store, message, now)) enqueued += 1;
+    }
+  });
+  return { planned, enqueued };
+}

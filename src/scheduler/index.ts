@@ -1,0 +1,104 @@
+import type { Logger } from "@slack/logger";
+import cron, { type ScheduledTask } from "node-cron";
+
+/**
+ * Runs the bot's background jobs on node-cron schedules. Holds no job logic: each concern (deadline
+ * check, outbox drain, policy check, reminder wake-ups) hands in a `{ name, cron, run }` and main.ts wires
+ * the list. A job never overlaps itself: a tick that finds the previous run still going is skipped.
+ * `stop()` stops the clocks, asks jobs to wind down (`job.stop`, e.g. the deliverer stops taking rows),
+ * and resolves once every run in flight has finished — so a delivery in flight is recorded, not lost.
+ */
+export interface Job {
+  name: string;
+  /** node-cron expression: 5 fields, or 6 with seconds. */
+  cron: string;
+  run: () => unknown;
+  /** Also run once right away (e.g. drain the outbox after a restart). */
+  runOnStart?: boolean;
+  /** Called when the scheduler stops, before waiting for the run in flight. */
+  stop?: () => unknown;
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+  /** Runs a job now unless it is running (same overlap rule as a tick). Resolves when that run ends. */
+  runNow(name: string): Promise<void>;
+  /** Names of the jobs running right now. */
+  running(): string[];
+}
+
+export interface SchedulerDeps {
+  logger: Logger;
+  config: { DEFAULT_TIMEZONE: string };
+}
+
+export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Scheduler {
+  const { logger } = deps;
+  const inFlight = new Map<string, Promise<void>>();
+  const tasks: ScheduledTask[] = [];
+  let stopped = false;
+  const names = new Set<string>();
+  for (const job of jobs) {
+    if (names.has(job.name)) throw new Error(`scheduler: two jobs are named ${job.name}`);
+    if (!cron.validate(job.cron))
+      throw new Error(`scheduler: job ${job.name} has an invalid cron expression "${job.cron}"`);
+    names.add(job.name);
+  }
+
+  function trigger(job: Job): Promise<void> {
+    const current = inFlight.get(job.name);
+    if (current) {
+      logger.debug(`job ${job.name}: previous run still going, skipping this tick`);
+      return current;
+    }
+    if (stopped) return Promise.resolve();
+    const startedAt = Date.now();
+    const run = (async () => {
+      try {
+        await job.run();
+        logger.debug(`job ${job.name}: done in ${Date.now() - startedAt} ms`);
+      } catch (err) {
+        logger.error(`job ${job.name} failed: ${(err as Error).stack ?? String(err)}`);
+      } finally {
+        inFlight.delete(job.name);
+      }
+    })();
+    inFlight.set(job.name, run);
+    return run;
+  }
+
+  const cronLogger = {
+    info: (m: string) => logger.debug(`node-cron: ${m}`),
+    warn: (m: string) => logger.warn(`node-cron: ${m}`),
+    error: (m: string | Error) => logger.error(`node-cron: ${String(m)}`),
+    debug: (m: string | Error) => logger.debug(`node-cron: ${String(m)}`),
+  };
+  for (const job of jobs) {
+    tasks.push(
+      cron.schedule(
+        job.cron,
+        () => {
+          void trigger(job);
+        },
+        { name: job.name, timezone: deps.config.DEFAULT_TIMEZONE, logger: cronLogger },
+      ),
+    );
+    if (job.runOnStart) void trigger(job);
+  }
+
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all(tasks.map((t) => t.destroy()));
+      await Promise.allSettled(jobs.map(async (j) => j.stop?.()));
+      await Promise.allSettled([...inFlight.values()]);
+    },
+    runNow(name) {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) return Promise.reject(new Error(`scheduler: no job named ${name}`));
+      return trigger(job);
+    },
+    running: () => [...inFlight.keys()],
+  };
+}
