@@ -5,7 +5,7 @@ export const reminders: Migration = {
   name: "reminders: campaigns, per-person states, tools people use, anonymous counts",
   sql: `
     CREATE TABLE reminder_campaigns (
-      id             INTEGER PRIMARY KEY,
+      id             INTEGER PRIMARY KEY AUTOINCREMENT, -- ids appear in idempotency keys: never reused
       team_id        TEXT NOT NULL,
       lead_id        TEXT NOT NULL,
       channel_id     TEXT NOT NULL,             -- where the lead ran /ai-privacy remind
@@ -20,7 +20,7 @@ export const reminders: Migration = {
     CREATE INDEX reminder_campaigns_by_status ON reminder_campaigns (status, team_id, provider_id);
 
     CREATE TABLE reminder_states (
-      id            INTEGER PRIMARY KEY,
+      id            INTEGER PRIMARY KEY AUTOINCREMENT,
       campaign_id   INTEGER NOT NULL REFERENCES reminder_campaigns (id) ON DELETE CASCADE,
       team_id       TEXT NOT NULL,
       user_id       TEXT NOT NULL,

@@ -1,0 +1,168 @@
+import type { App, RespondFn } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import { z } from "zod";
+import { providerReply } from "../../commands/handlers/catalog.js";
+import type { AppDeps } from "../../deps.js";
+import {
+  ACTION,
+  answerClick,
+  buildHome,
+  type Click,
+  controlCampaign,
+  forgetMe,
+  type Rendered,
+  renderForgotten,
+  setTools,
+} from "../../reminders/index.js";
+import { localDateOf } from "../../reminders/time.js";
+
+/** The block_actions fields the reminder buttons rely on, validated. */
+const Body = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  team: z.object({ id: z.string().min(1) }).nullish(),
+  container: z.object({ type: z.string() }).passthrough(),
+  trigger_id: z.string().optional(),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.string(),
+        value: z.string().max(2000).optional(),
+        selected_options: z.array(z.object({ value: z.string() })).optional(),
+      }),
+    )
+    .min(1),
+});
+type Body = z.infer<typeof Body>;
+
+const StateValue = z
+  .string()
+  .regex(/^\d{1,15}(:(pending|done|snoozed|not_using))?$/)
+  .transform((v) => {
+    const [id, from] = v.split(":");
+    return { stateId: Number(id), from: from as "pending" | "done" | "snoozed" | "not_using" | undefined };
+  });
+
+const CLICKS: Record<string, Click> = {
+  [ACTION.done]: "done",
+  [ACTION.later]: "later",
+  [ACTION.notUsing]: "not_using",
+  [ACTION.undo]: "undo",
+};
+
+type Args = { ack: () => Promise<void>; body: unknown; respond?: RespondFn; client: WebClient };
+
+export function registerReminderActions(app: App, deps: AppDeps): void {
+  const fromHome = (b: Body) => b.container.type === "view";
+  const teamOf = (b: Body) => b.team?.id ?? "";
+  const refreshHome = (b: Body) =>
+    deps.slack.publishHome(b.user.id, buildHome(deps, { teamId: teamOf(b), userId: b.user.id }));
+  const reply = async (respond: RespondFn | undefined, message: Rendered, replace: boolean) => {
+    await respond?.({
+      ...message,
+      replace_original: replace,
+      ...(replace ? {} : { response_type: "ephemeral" as const }),
+    });
+  };
+
+  /** Ack first (Slack's 3-second budget, and fast under load), then do the work. */
+  const on = (actionId: string, work: (body: Body, args: Args) => Promise<void>) => {
+    app.action(actionId, async (args) => {
+      await args.ack();
+      const parsed = Body.safeParse(args.body);
+      if (!parsed.success) {
+        deps.logger.warn(`${actionId}: unreadable block_actions payload`);
+        return;
+      }
+      try {
+        await work(parsed.data, args as unknown as Args);
+      } catch (err) {
+        deps.logger.error(`${actionId} failed: ${(err as Error).message}`);
+      }
+    });
+  };
+
+  for (const [actionId, click] of Object.entries(CLICKS)) {
+    on(actionId, async (body, { respond }) => {
+      const value = StateValue.safeParse(body.actions[0]?.value ?? "");
+      if (!value.success) return;
+      const result = answerClick(deps, {
+        stateId: value.data.stateId,
+        actorId: body.user.id,
+        click,
+        undoFrom: value.data.from,
+        now: deps.now(),
+      });
+      if (fromHome(body)) await refreshHome(body);
+      else await reply(respond, result.message, result.replace);
+    });
+  }
+
+  on(ACTION.steps, async (body, { respond, client }) => {
+    const provider = deps.catalog.byId(body.actions[0]?.value ?? "");
+    if (!provider) return;
+    const steps = providerReply(provider, localDateOf(deps.now(), deps.config.DEFAULT_TIMEZONE), deps, true);
+    if (fromHome(body) && body.trigger_id) {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: {
+          type: "modal",
+          title: { type: "plain_text", text: "Opt-out steps" },
+          close: { type: "plain_text", text: "Close" },
+          blocks: steps.blocks,
+        },
+      });
+    } else await reply(respond, { text: steps.text, blocks: steps.blocks }, false);
+  });
+
+  // A link button still sends an action; acknowledging it is all there is to do.
+  on(ACTION.openSettings, async () => {});
+
+  on(ACTION.tools, async (body) => {
+    const selected = body.actions[0]?.selected_options?.map((o) => o.value) ?? [];
+    setTools(deps, { teamId: teamOf(body), userId: body.user.id, providerIds: selected, now: deps.now() });
+    await refreshHome(body);
+  });
+
+  on(ACTION.closeCampaign, async (body) => {
+    const campaignId = Number(body.actions[0]?.value);
+    if (!Number.isSafeInteger(campaignId)) return;
+    await controlCampaign(deps, {
+      campaignId,
+      actorId: body.user.id,
+      control: { kind: "close" },
+      now: deps.now(),
+    });
+    await refreshHome(body);
+  });
+
+  on(ACTION.recheckToggle, async (body) => {
+    const match = /^(\d+):(on|off)$/.exec(body.actions[0]?.value ?? "");
+    if (!match) return;
+    const control = { kind: "recheck" as const, on: match[2] === "on" };
+    await controlCampaign(deps, {
+      campaignId: Number(match[1]),
+      actorId: body.user.id,
+      control,
+      now: deps.now(),
+    });
+    await refreshHome(body);
+  });
+
+  on(ACTION.forgetConfirm, async (body, { respond }) => {
+    // Only the person who asked can confirm, and only about themselves.
+    if (body.actions[0]?.value !== body.user.id) return;
+    const summary = forgetMe(deps.store, { teamId: teamOf(body), userId: body.user.id, now: deps.now() });
+    await reply(respond, renderForgotten(summary), true);
+  });
+
+  on(ACTION.forgetCancel, async (_body, { respond }) => {
+    await reply(
+      respond,
+      {
+        text: "Nothing deleted",
+        blocks: [{ type: "section", text: { type: "mrkdwn", text: "OK, nothing deleted." } }],
+      },
+      true,
+    );
+  });
+}

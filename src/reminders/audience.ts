@@ -1,0 +1,111 @@
+import type { Audience } from "../commands/types.js";
+import type { SlackApi } from "../slack/api.js";
+
+/** At most this many people per `/ai-privacy remind`; the rest are reported as skipped. */
+export const MAX_AUDIENCE = 5000;
+/** Parallel users.info calls (tier 4: 100+/minute, bursts allowed; the Web API client queues the rest). */
+export const LOOKUP_CONCURRENCY = 50;
+
+export interface Person {
+  userId: string;
+  tz: string | null;
+}
+
+export interface Skipped {
+  bots: number;
+  deactivated: number;
+  unknown: number;
+  /** users.info failed (Slack unreachable): not asked this time. */
+  failed: number;
+  overCap: number;
+}
+
+export interface ResolvedAudience {
+  people: Person[];
+  skipped: Skipped;
+  /** Channels or groups the bot could not read, phrased for the lead. */
+  problems: string[];
+}
+
+const errorCode = (err: unknown): string =>
+  (err as { data?: { error?: string } }).data?.error ?? (err as Error).message ?? "unknown_error";
+
+async function mapPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Mentioned people, channel members and user-group members, deduplicated in that order, capped, and
+ * without bots, deactivated or unknown accounts. Each person's Slack time zone comes along for scheduling.
+ */
+export async function resolveAudience(
+  slack: SlackApi,
+  audience: Audience,
+  cap = MAX_AUDIENCE,
+): Promise<ResolvedAudience> {
+  const problems: string[] = [];
+  const ids: string[] = [...audience.users];
+  for (const channel of audience.channels) {
+    try {
+      ids.push(...(await slack.channelMembers(channel)));
+    } catch (err) {
+      problems.push(
+        `I can't read the members of <#${channel}> (${errorCode(err)}): invite me to it, or mention people instead.`,
+      );
+    }
+  }
+  for (const group of audience.usergroups) {
+    try {
+      ids.push(...(await slack.usergroupMembers(group)));
+    } catch (err) {
+      problems.push(`I can't read the members of <!subteam^${group}> (${errorCode(err)}).`);
+    }
+  }
+  const unique = [...new Set(ids)];
+  const skipped: Skipped = {
+    bots: 0,
+    deactivated: 0,
+    unknown: 0,
+    failed: 0,
+    overCap: Math.max(0, unique.length - cap),
+  };
+  const users = await mapPool(unique.slice(0, cap), LOOKUP_CONCURRENCY, (id) =>
+    slack.userInfo(id).then(
+      (user) => user ?? ("unknown" as const),
+      () => "failed" as const,
+    ),
+  );
+  const people: Person[] = [];
+  users.forEach((user) => {
+    if (user === "unknown") skipped.unknown += 1;
+    else if (user === "failed") skipped.failed += 1;
+    else if (user.isBot) skipped.bots += 1;
+    else if (user.deleted) skipped.deactivated += 1;
+    else people.push({ userId: user.id, tz: user.tz ?? null });
+  });
+  return { people, skipped, problems };
+}
+
+/** "2 skipped (bots), 1 skipped (deactivated)" — empty when nothing was skipped. */
+export function describeSkipped(s: Skipped, cap = MAX_AUDIENCE): string[] {
+  const parts: string[] = [];
+  if (s.bots) parts.push(`${s.bots} skipped (bot${s.bots === 1 ? "" : "s"})`);
+  if (s.deactivated) parts.push(`${s.deactivated} skipped (deactivated)`);
+  if (s.unknown) parts.push(`${s.unknown} skipped (not found in this workspace)`);
+  if (s.failed) parts.push(`${s.failed} skipped (Slack didn't answer; run it again later)`);
+  if (s.overCap) parts.push(`${s.overCap} skipped (over the ${cap.toLocaleString("en-US")}-person limit)`);
+  return parts;
+}

@@ -1,0 +1,110 @@
+import type { Catalog, Provider } from "../catalog/index.js";
+import type { Audience } from "../commands/types.js";
+import type { SlackApi } from "../slack/api.js";
+import type { Campaign } from "../store/index.js";
+import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
+import { nextDatedEvent } from "./messages.js";
+import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
+import { localDateOf } from "./time.js";
+
+export interface RemindRequest {
+  teamId: string;
+  leadId: string;
+  channelId: string;
+  audience: Audience;
+  providers: readonly Provider[];
+  /** YYYY-MM-DD from `by …`; otherwise each provider's next dated event, if any. */
+  by?: string | undefined;
+  now: Date;
+}
+
+export interface RemindOutcome {
+  /** Distinct people asked about at least one provider. */
+  asked: number;
+  campaigns: Campaign[];
+  /** Per provider name: people left out because an open campaign already asks them. */
+  alreadyAsked: { provider: string; count: number }[];
+  skipped: Skipped;
+  problems: string[];
+  /** Reminders enqueued right away (people inside their working hours). */
+  sentNow: number;
+}
+
+/**
+ * Starts one campaign per provider: resolves the audience, leaves out anyone an open campaign already asks
+ * about that provider, stores everyone in one transaction, and sends the first reminders that are due now.
+ */
+export async function startCampaigns(
+  deps: ReminderDeps & { slack: SlackApi },
+  req: RemindRequest,
+  cap = MAX_AUDIENCE,
+): Promise<RemindOutcome> {
+  const resolved = await resolveAudience(deps.slack, req.audience, cap);
+  const today = localDateOf(req.now, deps.config.DEFAULT_TIMEZONE);
+  const campaigns: Campaign[] = [];
+  const alreadyAsked: RemindOutcome["alreadyAsked"] = [];
+  const asked = new Set<string>();
+  deps.store.transaction(() => {
+    for (const provider of req.providers) {
+      const already = deps.store.reminders.askedInOpenCampaigns(req.teamId, provider.id);
+      const fresh = resolved.people.filter((p) => !already.has(p.userId));
+      const left = resolved.people.length - fresh.length;
+      if (left) alreadyAsked.push({ provider: provider.name, count: left });
+      if (!fresh.length) continue;
+      const campaign = deps.store.reminders.createCampaign({
+        teamId: req.teamId,
+        leadId: req.leadId,
+        channelId: req.channelId,
+        providerId: provider.id,
+        deadline: req.by ?? nextDatedEvent(provider, today),
+        now: req.now,
+      });
+      deps.store.reminders.addPeople(
+        campaign.id,
+        fresh.map((p) => ({ userId: p.userId, tz: p.tz, nextAt: firstReminderAt(deps, p.tz, req.now) })),
+        req.now,
+      );
+      deps.store.audit.record({
+        at: req.now,
+        teamId: req.teamId,
+        actorId: req.leadId,
+        action: "reminders.campaign.start",
+        detail: {
+          campaignId: campaign.id,
+          providerId: provider.id,
+          people: fresh.length,
+          deadline: campaign.deadline,
+        },
+      });
+      for (const p of fresh) asked.add(p.userId);
+      campaigns.push(campaign);
+    }
+  });
+  let sentNow = 0;
+  for (const c of campaigns) sentNow += sendDueReminders(deps, req.now, c.id).sent;
+  return {
+    asked: asked.size,
+    campaigns,
+    alreadyAsked,
+    skipped: resolved.skipped,
+    problems: resolved.problems,
+    sentNow,
+  };
+}
+
+const joinNames = (names: string[]): string =>
+  names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+
+/** "Asked 37 people about Claude and ChatGPT; 2 skipped (bots)". */
+export function summariseOutcome(outcome: RemindOutcome, catalog: Catalog, cap = MAX_AUDIENCE): string {
+  const names = outcome.campaigns.map((c) => catalog.byId(c.providerId)?.name ?? c.providerId);
+  const head = outcome.campaigns.length
+    ? `Asked ${outcome.asked} ${outcome.asked === 1 ? "person" : "people"} about ${joinNames(names)}`
+    : "Nobody new to ask";
+  const parts = [
+    head,
+    ...describeSkipped(outcome.skipped, cap),
+    ...outcome.alreadyAsked.map((a) => `${a.count} already asked about ${a.provider} in an open campaign`),
+  ];
+  return parts.join("; ");
+}

@@ -1,0 +1,108 @@
+import type { LeadPolicy } from "../access/index.js";
+import type { AnswerState, ReminderState } from "../store/index.js";
+import { type Click, type Decision, decideClick } from "./machine.js";
+import {
+  type Rendered,
+  renderClosed,
+  renderGone,
+  renderNotYours,
+  renderReminder,
+  renderSettled,
+} from "./messages.js";
+import { type ReminderDeps, zoneOf } from "./send.js";
+import { closeCampaign } from "./tick.js";
+import { localDateOf } from "./time.js";
+
+export interface ClickInput {
+  stateId: number;
+  actorId: string;
+  click: Click;
+  undoFrom?: AnswerState | undefined;
+  now: Date;
+}
+
+export interface ClickResult {
+  /** "apply" when this click changed the state; anything else changed nothing. */
+  outcome: Decision["kind"];
+  state?: ReminderState;
+  /** What the clicked message should now show. */
+  message: Rendered;
+  /** Whether the message should be replaced (false: answer privately, leave the message alone). */
+  replace: boolean;
+}
+
+/**
+ * One button click on a reminder, idempotent: decide on the stored state, compare-and-set, and render
+ * what the message should show now. Double clicks and stale messages get the current state, unchanged.
+ */
+export function answerClick(deps: ReminderDeps, input: ClickInput): ClickResult {
+  const { store } = deps;
+  return store.transaction(() => {
+    const before = store.reminders.getState(input.stateId);
+    const campaign = before ? store.reminders.getCampaign(before.campaignId) : undefined;
+    const tz = before ? zoneOf(deps, before) : deps.config.DEFAULT_TIMEZONE;
+    const decision = decideClick({
+      state: before,
+      campaign,
+      actorId: input.actorId,
+      click: input.click,
+      undoFrom: input.undoFrom,
+      now: input.now,
+      tz,
+    });
+    const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
+    if (decision.kind === "not-yours")
+      return { outcome: decision.kind, message: renderNotYours(), replace: false };
+    if (decision.kind === "gone" || !before || !campaign || !provider)
+      return { outcome: "gone", message: renderGone(), replace: true };
+    if (decision.kind === "closed")
+      return { outcome: decision.kind, message: renderClosed(campaign, provider.name), replace: true };
+    let outcome: Decision["kind"] = "unchanged";
+    if (
+      decision.kind === "apply" &&
+      store.reminders.transition(before.id, decision.from, decision.patch, input.now)
+    )
+      outcome = "apply";
+    const state = store.reminders.getState(before.id) ?? before;
+    const message =
+      state.state === "pending"
+        ? renderReminder({ provider, state, campaign, today: localDateOf(input.now, tz), variant: "ask" })
+        : renderSettled({ provider, state });
+    return { outcome, state, message, replace: true };
+  });
+}
+
+export type CampaignControl = { kind: "close" } | { kind: "recheck"; on: boolean };
+
+/** Close a campaign or switch its re-checks, from the App Home: the campaign's lead or any lead may. */
+export async function controlCampaign(
+  deps: ReminderDeps & { leads: LeadPolicy },
+  input: { campaignId: number; actorId: string; control: CampaignControl; now: Date },
+): Promise<"done" | "forbidden" | "gone"> {
+  const campaign = deps.store.reminders.getCampaign(input.campaignId);
+  if (!campaign) return "gone";
+  if (campaign.leadId !== input.actorId && !(await deps.leads.isLead(input.actorId))) return "forbidden";
+  if (input.control.kind === "close") closeCampaign(deps, campaign.id, input.now);
+  else deps.store.reminders.setRecheck(campaign.id, input.control.on);
+  deps.store.audit.record({
+    at: input.now,
+    teamId: campaign.teamId,
+    actorId: input.actorId,
+    action: input.control.kind === "close" ? "reminders.campaign.close" : "reminders.campaign.recheck",
+    detail: {
+      campaignId: campaign.id,
+      ...(input.control.kind === "recheck" ? { on: input.control.on } : {}),
+    },
+  });
+  return "done";
+}
+
+/** "Tools I use" from the App Home: only catalog providers are kept. */
+export function setTools(
+  deps: ReminderDeps,
+  input: { teamId: string; userId: string; providerIds: string[]; now: Date },
+): string[] {
+  const known = [...new Set(input.providerIds)].filter((id) => deps.catalog.byId(id));
+  deps.store.reminders.setTools(input.teamId, input.userId, known, input.now);
+  return known;
+}

@@ -1,0 +1,194 @@
+import type { KnownBlock, MultiStaticSelect, PlainTextOption } from "@slack/types";
+import { actions, button, context, divider, header, section } from "../blocks/kit.js";
+import { checkMessage } from "../blocks/limits.js";
+import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
+import type { Catalog, Provider } from "../catalog/index.js";
+import type { Campaign, ReminderState, Store } from "../store/index.js";
+import { ACTION, slackDate } from "./messages.js";
+import {
+  type CampaignProgress,
+  campaignProgress,
+  campaignTitle,
+  countsLine,
+  progressBar,
+  STATE_LABELS,
+} from "./progress.js";
+
+export interface ChecklistItem {
+  provider: Provider;
+  /** The person's answer in the most relevant campaign (an open one first), if they were asked. */
+  state?: ReminderState;
+  campaign?: Campaign;
+  uses: boolean;
+}
+
+export interface HomeView {
+  type: "home";
+  blocks: KnownBlock[];
+}
+
+/** Providers the person was asked about or said they use, unanswered ones first. */
+export function checklist(store: Store, catalog: Catalog, teamId: string, userId: string): ChecklistItem[] {
+  const items = new Map<string, ChecklistItem>();
+  const campaigns = new Map<number, Campaign | undefined>();
+  for (const state of store.reminders.statesForUser(userId)) {
+    const provider = catalog.byId(state.providerId);
+    if (!provider || state.teamId !== teamId) continue;
+    if (!campaigns.has(state.campaignId))
+      campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
+    const campaign = campaigns.get(state.campaignId);
+    const current = items.get(provider.id);
+    const better =
+      !current?.campaign ||
+      (campaign?.status === "open" &&
+        (current.campaign.status !== "open" || state.id > (current.state?.id ?? 0)));
+    if (better) items.set(provider.id, { provider, state, ...(campaign ? { campaign } : {}), uses: false });
+  }
+  for (const tool of store.reminders.tools(teamId, userId)) {
+    const provider = catalog.byId(tool.providerId);
+    if (!provider) continue;
+    const item = items.get(provider.id);
+    if (item) item.uses = true;
+    else items.set(provider.id, { provider, uses: true });
+  }
+  const rank = (i: ChecklistItem) =>
+    i.state && i.campaign?.status === "open" && (i.state.state === "pending" || i.state.state === "snoozed")
+      ? 0
+      : 1;
+  return [...items.values()].sort(
+    (a, b) => rank(a) - rank(b) || a.provider.name.localeCompare(b.provider.name),
+  );
+}
+
+const option = (p: Provider): PlainTextOption => ({
+  text: { type: "plain_text", text: truncate(p.name, 75) },
+  value: p.id,
+});
+
+/** Static menus take at most 100 options: the person's own tools first, then the rest by name. */
+export const MAX_TOOL_OPTIONS = 100;
+
+function toolsBlock(catalog: Catalog, items: ChecklistItem[]): KnownBlock {
+  const using = new Set(items.filter((i) => i.uses).map((i) => i.provider.id));
+  const sorted = [...catalog.providers].sort(
+    (a, b) => Number(using.has(b.id)) - Number(using.has(a.id)) || a.name.localeCompare(b.name),
+  );
+  const options = sorted.slice(0, MAX_TOOL_OPTIONS).map(option);
+  const initial = options.filter((o) => using.has(o.value ?? ""));
+  const select: MultiStaticSelect = {
+    type: "multi_static_select",
+    action_id: ACTION.tools,
+    placeholder: { type: "plain_text", text: "Pick the AI tools you use" },
+    options,
+    ...(initial.length ? { initial_options: initial } : {}),
+  };
+  return { type: "section", text: { type: "mrkdwn", text: "*Tools I use*" }, accessory: select };
+}
+
+function stateLine(item: ChecklistItem): string {
+  const name = `*${escapeMrkdwn(item.provider.name)}*`;
+  const s = item.state;
+  if (!s) return `${name}: you use it · not asked by a lead`;
+  const closed = item.campaign?.status === "closed" ? " (campaign closed)" : "";
+  const deadline = item.campaign?.deadline ? ` · deadline ${formatDate(item.campaign.deadline)}` : "";
+  const snooze = s.state === "snoozed" && s.snoozedUntil ? ` until ${slackDate(s.snoozedUntil)}` : "";
+  return `${name}: ${STATE_LABELS[s.state]}${snooze}${closed}${deadline}`;
+}
+
+function itemBlocks(item: ChecklistItem): KnownBlock[] {
+  const s = item.state;
+  const steps = button("Show steps", ACTION.steps, { value: item.provider.id });
+  if (!s || item.campaign?.status !== "open") return [section(stateLine(item), steps)];
+  if (s.state === "done" || s.state === "not_using") {
+    return [section(stateLine(item), button("Undo", ACTION.undo, { value: `${s.id}:${s.state}` }))];
+  }
+  const value = String(s.id);
+  return [
+    section(stateLine(item)),
+    actions(
+      `home:${s.id}`,
+      button("I've opted out", ACTION.done, { value, style: "primary" }),
+      button("Remind me later", ACTION.later, { value }),
+      button("Not using it", ACTION.notUsing, { value }),
+      steps,
+    ),
+  ];
+}
+
+function campaignBlocks(p: CampaignProgress): KnownBlock[] {
+  const c = p.campaign;
+  const close = {
+    ...button("Close campaign", ACTION.closeCampaign, { value: String(c.id), style: "danger" }),
+    confirm: {
+      title: { type: "plain_text" as const, text: "Close this campaign?" },
+      text: { type: "mrkdwn" as const, text: "Nobody will be reminded again; you get a closing summary." },
+      confirm: { type: "plain_text" as const, text: "Close it" },
+      deny: { type: "plain_text" as const, text: "Keep it open" },
+    },
+  };
+  return [
+    section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`),
+    actions(
+      `campaign:${c.id}`,
+      close,
+      button(c.recheck ? "Re-checks: on" : "Re-checks: off", ACTION.recheckToggle, {
+        value: `${c.id}:${c.recheck ? "off" : "on"}`,
+      }),
+    ),
+  ];
+}
+
+const fits = (blocks: KnownBlock[]) => checkMessage({ blocks }, "home").length === 0;
+
+/**
+ * The App Home: the person's checklist and, for leads, their open campaigns with progress bars. Items are
+ * added while the view stays within Slack's limits (100 blocks, size), so any catalog size renders.
+ */
+export function renderHome(input: {
+  catalog: Catalog;
+  items: ChecklistItem[];
+  campaigns?: CampaignProgress[];
+}): HomeView {
+  const top: KnownBlock[] = [
+    header("Your AI privacy checklist"),
+    section("The AI tools you were asked about or use, and whether training on your chats is off."),
+    toolsBlock(input.catalog, input.items),
+    divider(),
+  ];
+  const campaignPart: KnownBlock[] = [];
+  if (input.campaigns?.length) {
+    campaignPart.push(divider(), header("Your reminder campaigns"));
+    for (const p of input.campaigns) {
+      const next = [...campaignPart, ...campaignBlocks(p)];
+      if (!fits([...top, ...next])) break;
+      campaignPart.splice(0, campaignPart.length, ...next);
+    }
+  }
+  const itemPart: KnownBlock[] = [];
+  if (!input.items.length)
+    itemPart.push(
+      section("Nothing here yet: pick the tools you use above, and I'll show how to switch training off."),
+    );
+  let shown = 0;
+  const more = (n: number) => context(`…and ${n} more. \`/ai-privacy my-data\` lists everything.`);
+  for (const item of input.items) {
+    const next = [...itemPart, ...itemBlocks(item)];
+    if (!fits([...top, ...next, more(input.items.length), ...campaignPart])) break;
+    itemPart.splice(0, itemPart.length, ...next);
+    shown += 1;
+  }
+  if (shown < input.items.length) itemPart.push(more(input.items.length - shown));
+  return { type: "home", blocks: [...top, ...itemPart, ...campaignPart] };
+}
+
+/** Gathers and renders one person's App Home, with the open campaigns they lead. */
+export function buildHome(
+  deps: { store: Store; catalog: Catalog },
+  input: { teamId: string; userId: string },
+): HomeView {
+  const items = checklist(deps.store, deps.catalog, input.teamId, input.userId);
+  const campaigns = deps.store.reminders
+    .listCampaigns({ teamId: input.teamId, status: "open", leadId: input.userId })
+    .map((c) => campaignProgress(deps.store, deps.catalog, c, false));
+  return renderHome({ catalog: deps.catalog, items, campaigns });
+}

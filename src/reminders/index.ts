@@ -1,0 +1,42 @@
+export {
+  describeSkipped,
+  LOOKUP_CONCURRENCY,
+  MAX_AUDIENCE,
+  type Person,
+  type ResolvedAudience,
+  resolveAudience,
+  type Skipped,
+} from "./audience.js";
+export { type RemindOutcome, type RemindRequest, startCampaigns, summariseOutcome } from "./campaigns.js";
+export {
+  answerClick,
+  type CampaignControl,
+  type ClickInput,
+  type ClickResult,
+  controlCampaign,
+  setTools,
+} from "./clicks.js";
+export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome } from "./home.js";
+export { type Answer, afterSend, type Click, type Decision, decideClick } from "./machine.js";
+export { ACTION, type Rendered, renderReminder, renderSettled, whyLine } from "./messages.js";
+export {
+  collectMyData,
+  type ForgetSummary,
+  forgetMe,
+  type MyData,
+  renderForgetConfirm,
+  renderForgotten,
+  renderMyData,
+} from "./privacy.js";
+export {
+  type CampaignProgress,
+  campaignProgress,
+  exportCampaignCsv,
+  progressBar,
+  renderDigest,
+  renderStatus,
+} from "./progress.js";
+export { type RecheckRequest, recheckChangedSteps, requestRecheck, stepsFingerprint } from "./recheck.js";
+export { type ReminderDeps, sendDueReminders } from "./send.js";
+export { closeCampaign, closesAt, runReminderTick, type TickReport } from "./tick.js";
+export { inWorkingHours, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";

@@ -1,0 +1,147 @@
+import type { KnownBlock } from "@slack/types";
+import { actions, button, context, header, section } from "../blocks/kit.js";
+import { assertMessageFits } from "../blocks/limits.js";
+import { escapeMrkdwn } from "../blocks/mrkdwn.js";
+import type { Catalog } from "../catalog/index.js";
+import {
+  type AuditEntry,
+  type Campaign,
+  FORGOTTEN_ACTOR,
+  type ForgetResult,
+  type OutboxRow,
+  type ReminderState,
+  type Store,
+  type Subscription,
+  type UserTool,
+} from "../store/index.js";
+import { ACTION, type Rendered } from "./messages.js";
+import { STATE_LABELS } from "./progress.js";
+
+/** How many outbox rows my-data scans (newest first) for messages addressed to the person. */
+export const OUTBOX_SCAN_LIMIT = 20_000;
+
+export interface MyData {
+  states: ReminderState[];
+  tools: UserTool[];
+  campaignsLed: Campaign[];
+  audit: AuditEntry[];
+  subscriptionsCreated: Subscription[];
+  outbox: OutboxRow[];
+}
+
+export function collectMyData(store: Store, teamId: string, userId: string): MyData {
+  return {
+    states: store.reminders.statesForUser(userId),
+    tools: store.reminders.tools(teamId, userId),
+    campaignsLed: store.reminders.listCampaigns({ leadId: userId }),
+    audit: store.audit.forActor(userId),
+    subscriptionsCreated: store.subscriptions.listAll().filter((s) => s.createdBy === userId),
+    outbox: store.outbox
+      .list({ limit: OUTBOX_SCAN_LIMIT })
+      .filter((r) => r.channelId === userId || r.notifyUserId === userId),
+  };
+}
+
+const when = (d: Date | null): string => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
+const LINES = 15;
+
+function listSection(title: string, lines: string[]): KnownBlock {
+  const shown = lines.slice(0, LINES);
+  const more = lines.length > LINES ? `\n…and ${lines.length - LINES} more` : "";
+  return section(`*${title}* (${lines.length})\n${shown.length ? shown.join("\n") : "_none_"}${more}`);
+}
+
+/** Everything stored about the person, grouped by table, times in UTC. */
+export function renderMyData(data: MyData, catalog: Catalog): Rendered {
+  const name = (id: string) => escapeMrkdwn(catalog.byId(id)?.name ?? id);
+  const blocks: KnownBlock[] = [
+    header("What I store about you"),
+    section(
+      "Slack IDs, answers and times only: never the contents of your messages. `/ai-privacy forget-me` deletes it.",
+    ),
+    listSection(
+      "Reminder answers",
+      data.states.map(
+        (s) =>
+          `• ${name(s.providerId)} (campaign ${s.campaignId}): ${STATE_LABELS[s.state]}; reminders sent ${s.sends}; last ${when(s.lastSentAt)}; answered ${when(s.answeredAt)}; next ${when(s.nextAt)}; time zone ${s.tz ?? "default"}`,
+      ),
+    ),
+    listSection(
+      "Tools you said you use",
+      data.tools.map((t) => `• ${name(t.providerId)} (since ${when(t.addedAt)})`),
+    ),
+    listSection(
+      "Campaigns you started",
+      data.campaignsLed.map(
+        (c) => `• ${c.id}: ${name(c.providerId)}, ${c.status}, started ${when(c.createdAt)}`,
+      ),
+    ),
+    listSection(
+      "Subscriptions you created",
+      data.subscriptionsCreated.map(
+        (s) =>
+          `• <#${s.channelId}>: ${escapeMrkdwn(s.providerId)} (${s.kinds.join(", ")}), ${when(s.createdAt)}`,
+      ),
+    ),
+    listSection(
+      "Audit log entries",
+      data.audit.map(
+        (a) => `• ${when(a.at)} ${escapeMrkdwn(a.action)} ${escapeMrkdwn(JSON.stringify(a.detail))}`,
+      ),
+    ),
+    listSection(
+      "Messages to you in my outbox",
+      data.outbox.map((o) => `• ${when(o.createdAt)} ${escapeMrkdwn(o.kind)}: ${o.status}`),
+    ),
+  ];
+  const message = { text: "What I store about you", blocks };
+  assertMessageFits(message);
+  return message;
+}
+
+export function renderForgetConfirm(userId: string): Rendered {
+  return {
+    text: "Delete everything I store about you?",
+    blocks: [
+      section(
+        ":warning: *Delete everything I store about you?*\nYour reminder answers, the tools you use and messages waiting for you are deleted; audit entries and campaigns you started keep only an anonymous placeholder. Campaign totals keep your answer as an anonymous count.",
+      ),
+      actions(
+        "rem:forget",
+        button("Delete my data", ACTION.forgetConfirm, { value: userId, style: "danger" }),
+        button("Cancel", ACTION.forgetCancel, { value: userId }),
+      ),
+    ],
+  };
+}
+
+export interface ForgetSummary extends ForgetResult {
+  outboxCancelled: number;
+  auditAnonymised: number;
+}
+
+/** forget-me, in one transaction: nothing about the person is left but anonymous counts and placeholders. */
+export function forgetMe(store: Store, input: { teamId: string; userId: string; now: Date }): ForgetSummary {
+  return store.transaction(() => {
+    const outboxCancelled = store.outbox.cancelForRecipient(input.userId, input.now);
+    const result = store.reminders.forgetPerson(input.userId, input.now);
+    const auditAnonymised = store.audit.anonymiseActor(input.userId);
+    const summary = { ...result, outboxCancelled, auditAnonymised };
+    store.audit.record({
+      at: input.now,
+      teamId: input.teamId,
+      actorId: FORGOTTEN_ACTOR,
+      action: "reminders.forget-me",
+      detail: summary,
+    });
+    return summary;
+  });
+}
+
+export function renderForgotten(summary: ForgetSummary): Rendered {
+  const line = `:wastebasket: Done. I deleted ${summary.states} reminder answer(s) and ${summary.tools} tool(s), cancelled ${summary.outboxCancelled} pending message(s), and anonymised ${summary.auditAnonymised + summary.outboxScrubbed + summary.campaignsAnonymised + summary.subscriptionsAnonymised} other record(s).`;
+  return {
+    text: "Your data is deleted",
+    blocks: [section(line), context("Campaign totals keep your answers only as anonymous counts.")],
+  };
+}

@@ -1,0 +1,179 @@
+import type { KnownBlock } from "@slack/types";
+import { context, fitBlocks, header, section } from "../blocks/kit.js";
+import { assertMessageFits } from "../blocks/limits.js";
+import { escapeMrkdwn, formatDate } from "../blocks/mrkdwn.js";
+import type { Catalog } from "../catalog/index.js";
+import {
+  ANSWER_STATES,
+  type AnswerState,
+  type Campaign,
+  type StateCounts,
+  type Store,
+} from "../store/index.js";
+import type { Rendered } from "./messages.js";
+
+export const STATE_LABELS: Record<AnswerState, string> = {
+  done: "opted out",
+  not_using: "not using",
+  snoozed: "snoozed",
+  pending: "no answer",
+};
+
+export interface CampaignProgress {
+  campaign: Campaign;
+  providerName: string;
+  counts: StateCounts;
+  total: number;
+  /** Slack user IDs per state — only filled for the lead. */
+  names?: Record<AnswerState, string[]>;
+}
+
+export function campaignProgress(
+  store: Store,
+  catalog: Catalog,
+  campaign: Campaign,
+  withNames: boolean,
+): CampaignProgress {
+  const counts = store.reminders.counts(campaign.id);
+  const total = ANSWER_STATES.reduce((n, s) => n + counts[s], 0);
+  const progress: CampaignProgress = {
+    campaign,
+    providerName: catalog.byId(campaign.providerId)?.name ?? campaign.providerId,
+    counts,
+    total,
+  };
+  if (withNames) {
+    const names = Object.fromEntries(ANSWER_STATES.map((s) => [s, [] as string[]])) as Record<
+      AnswerState,
+      string[]
+    >;
+    for (const s of store.reminders.statesForCampaign(campaign.id)) names[s.state].push(s.userId);
+    progress.names = names;
+  }
+  return progress;
+}
+
+/** "▓▓▓▓░░░░░░ 40% answered" — opted out and not using count as answered. */
+export function progressBar(p: Pick<CampaignProgress, "counts" | "total">, width = 10): string {
+  const answered = p.counts.done + p.counts.not_using;
+  const ratio = p.total ? answered / p.total : 0;
+  const filled = Math.round(ratio * width);
+  return `${"▓".repeat(filled)}${"░".repeat(width - filled)} ${Math.round(ratio * 100)}% answered`;
+}
+
+export const countsLine = (c: StateCounts): string =>
+  ANSWER_STATES.map((s) => `${STATE_LABELS[s]}: *${c[s]}*`).join(" · ");
+
+export function campaignTitle(p: CampaignProgress): string {
+  const c = p.campaign;
+  const deadline = c.deadline ? ` · deadline ${formatDate(c.deadline)}` : "";
+  const status = c.status === "closed" ? " · closed" : "";
+  return `*${escapeMrkdwn(p.providerName)}* (campaign ${c.id}, ${p.total} people${deadline}${status})`;
+}
+
+/** At most this many mentions per state in a reply; the CSV export has everyone. */
+export const NAMES_PER_STATE = 12;
+
+function namesLines(names: Record<AnswerState, string[]>): string {
+  return ANSWER_STATES.filter((s) => names[s].length)
+    .map((s) => {
+      const shown = names[s].slice(0, NAMES_PER_STATE).map((id) => `<@${id}>`);
+      const more = names[s].length > NAMES_PER_STATE ? ` and ${names[s].length - NAMES_PER_STATE} more` : "";
+      return `_${STATE_LABELS[s]}:_ ${shown.join(" ")}${more}`;
+    })
+    .join("\n");
+}
+
+export const MAX_STATUS_CAMPAIGNS = 8;
+
+/** `/ai-privacy status`: counts per campaign, and names when `names` is set (leads, ephemeral only). */
+export function renderStatus(items: CampaignProgress[], options: { names: boolean }): Rendered {
+  if (!items.length) {
+    return {
+      text: "No reminder campaigns",
+      blocks: [section("No reminder campaigns yet. Leads start one with `/ai-privacy remind`.")],
+    };
+  }
+  const blocks: KnownBlock[] = [header("Opt-out reminders: progress")];
+  const namesBlocks: number[] = [];
+  for (const p of items.slice(0, MAX_STATUS_CAMPAIGNS)) {
+    blocks.push(section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`));
+    if (options.names && p.names) {
+      const lines = namesLines(p.names);
+      if (lines) namesBlocks.unshift(blocks.push(section(lines)) - 1);
+    }
+  }
+  if (items.length > MAX_STATUS_CAMPAIGNS)
+    blocks.push(context(`…and ${items.length - MAX_STATUS_CAMPAIGNS} more campaigns.`));
+  blocks.push(
+    context(
+      options.names
+        ? "Only you can see these names. `ai-privacy export <campaign>` writes everyone to CSV."
+        : "Totals only: leads see who answered what.",
+    ),
+  );
+  const message = { text: "Opt-out reminders: progress", blocks: fitBlocks(blocks, namesBlocks) };
+  assertMessageFits(message);
+  return message;
+}
+
+/** The lead's weekly digest (or the closing summary) — totals only, delivered to the lead's DM. */
+export function renderDigest(p: CampaignProgress, kind: "weekly" | "closing"): Rendered {
+  const head =
+    kind === "closing"
+      ? `:checkered_flag: The ${escapeMrkdwn(p.providerName)} reminder campaign is closed.`
+      : `:bar_chart: Weekly progress of your ${escapeMrkdwn(p.providerName)} reminders.`;
+  const blocks: KnownBlock[] = [
+    section(`${head}\n${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`),
+    context("`/ai-privacy status` shows who answered what (only to you)."),
+  ];
+  const message = {
+    text:
+      kind === "closing"
+        ? `${p.providerName} campaign closed`
+        : `${p.providerName} reminders: weekly progress`,
+    blocks,
+  };
+  assertMessageFits(message);
+  return message;
+}
+
+const csvCell = (v: string | number | null): string => {
+  const s = v === null ? "" : String(v);
+  // Quote everything that could break a row, and defuse spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** Everyone in a campaign as CSV (IDs, states and times only), or undefined for an unknown campaign. */
+export function exportCampaignCsv(store: Store, campaignId: number): string | undefined {
+  const campaign = store.reminders.getCampaign(campaignId);
+  if (!campaign) return undefined;
+  const header = [
+    "campaign_id",
+    "provider_id",
+    "user_id",
+    "state",
+    "snoozed_until",
+    "reminders_sent",
+    "last_sent_at",
+    "answered_at",
+  ];
+  const rows = store.reminders
+    .statesForCampaign(campaignId)
+    .map((s) =>
+      [
+        campaign.id,
+        s.providerId,
+        s.userId,
+        s.state,
+        s.snoozedUntil?.toISOString() ?? null,
+        s.sends,
+        s.lastSentAt?.toISOString() ?? null,
+        s.answeredAt?.toISOString() ?? null,
+      ]
+        .map(csvCell)
+        .join(","),
+    );
+  return `${[header.join(","), ...rows].join("\n")}\n`;
+}

@@ -1,0 +1,87 @@
+import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
+import { campaignProgress, renderDigest } from "./progress.js";
+import { recheckChangedSteps } from "./recheck.js";
+import { type ReminderDeps, sendDueReminders } from "./send.js";
+import { endOfDay } from "./time.js";
+
+const DAY_MS = 86_400_000;
+export const DIGEST_EVERY_DAYS = 7;
+/** A campaign without a deadline closes after this many days (the lead can close it earlier in App Home). */
+export const OPEN_DAYS_WITHOUT_DEADLINE = 60;
+
+export interface TickReport {
+  closed: number;
+  sent: number;
+  deferred: number;
+  digests: number;
+  purged: number;
+  stepsChanged: string[];
+}
+
+/** When an open campaign ends: the end of its deadline day (DEFAULT_TIMEZONE), or 60 days after it began. */
+export function closesAt(campaign: Campaign, defaultTz: string): Date {
+  return campaign.deadline
+    ? endOfDay(campaign.deadline, defaultTz)
+    : new Date(campaign.createdAt.getTime() + OPEN_DAYS_WITHOUT_DEADLINE * DAY_MS);
+}
+
+function enqueueDigest(
+  deps: ReminderDeps,
+  campaign: Campaign,
+  kind: "weekly" | "closing",
+  key: string,
+  now: Date,
+): boolean {
+  if (campaign.leadId === FORGOTTEN_ACTOR) return false;
+  const message = renderDigest(campaignProgress(deps.store, deps.catalog, campaign, false), kind);
+  return deps.store.outbox.enqueue(
+    {
+      key,
+      kind: kind === "closing" ? "reminder-closing" : "reminder-digest",
+      teamId: campaign.teamId,
+      channelId: campaign.leadId,
+      payload: { text: message.text, blocks: message.blocks },
+    },
+    now,
+  );
+}
+
+/** Closes a campaign and sends its lead the closing summary (once, whoever closes it). */
+export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date): boolean {
+  return deps.store.transaction(() => {
+    if (!deps.store.reminders.closeCampaign(campaignId, now)) return false;
+    const campaign = deps.store.reminders.getCampaign(campaignId);
+    if (campaign) enqueueDigest(deps, campaign, "closing", `reminder-closing:${campaign.id}`, now);
+    return true;
+  });
+}
+
+/**
+ * The REMINDER_CRON job: re-checks after catalog step changes, closes campaigns past their end, sends due
+ * reminders (one per person, never a backlog), weekly digests to leads, and purges closed campaigns older
+ * than RETENTION_DAYS. Idempotent: running it twice at the same instant sends nothing twice.
+ */
+export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
+  const { store, config } = deps;
+  const stepsChanged = recheckChangedSteps(deps, now);
+  let closed = 0;
+  let digests = 0;
+  for (const campaign of store.reminders.listCampaigns({ status: "open" })) {
+    if (now.getTime() >= closesAt(campaign, config.DEFAULT_TIMEZONE).getTime()) {
+      if (closeCampaign(deps, campaign.id, now)) closed += 1;
+      continue;
+    }
+    const since = campaign.lastDigestAt ?? campaign.createdAt;
+    if (now.getTime() - since.getTime() >= DIGEST_EVERY_DAYS * DAY_MS) {
+      const week = Math.floor((now.getTime() - campaign.createdAt.getTime()) / (DIGEST_EVERY_DAYS * DAY_MS));
+      store.transaction(() => {
+        if (enqueueDigest(deps, campaign, "weekly", `reminder-digest:${campaign.id}:${week}`, now))
+          digests += 1;
+        store.reminders.markDigest(campaign.id, now);
+      });
+    }
+  }
+  const { sent, deferred } = sendDueReminders(deps, now);
+  const purged = store.reminders.purgeClosedBefore(new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS));
+  return { closed, sent, deferred, digests, purged, stepsChanged };
+}
