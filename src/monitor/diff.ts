@@ -8,7 +8,7 @@ export interface DiffLine {
 }
 
 /** A diff of two very different long texts can take long; past this the whole text counts as replaced. */
-const DIFF_TIMEOUT_MS = 3_000;
+const DIFF_TIMEOUT_MS = 1_500;
 
 export function lineChanges(before: string, after: string): ChangeObject<string>[] {
   const changes = diffLines(`${before}\n`, `${after}\n`, { timeout: DIFF_TIMEOUT_MS });

@@ -96,9 +96,22 @@ async function fetchOnce(
   };
   if (req.etag) headers["if-none-match"] = req.etag;
   if (req.lastModified) headers["if-modified-since"] = req.lastModified;
-  const signal = AbortSignal.timeout(settings.totalTimeoutMs);
+  // An own controller (not AbortSignal.timeout) so that the timer dies with the request instead of
+  // aborting an already-finished body later.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("total timeout", "TimeoutError")),
+    settings.totalTimeoutMs,
+  );
   try {
-    const response = await request(req.url, { method: "GET", headers, dispatcher, signal });
+    const response = await request(req.url, {
+      method: "GET",
+      headers,
+      dispatcher,
+      signal: controller.signal,
+    });
+    // Bailing out early destroys the body; its late errors are expected and must not go unhandled.
+    response.body.on("error", () => {});
     const { statusCode } = response;
     if (statusCode === 304) {
       await response.body.dump();
@@ -148,6 +161,8 @@ async function fetchOnce(
     };
   } catch (err) {
     return { kind: "failed", reason: describeError(err, settings) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
