@@ -95,7 +95,7 @@ export function renderReminder(input: {
     section(steps ? `${label}${steps}` : `${label}See *Show steps* for how to do it.`, settings),
     actions(
       `rem:${state.id}`,
-      button("Show steps", ACTION.steps, { value }),
+      button("Show steps", ACTION.steps, { value: p.id }),
       button("I've opted out", ACTION.done, { value, style: "primary" }),
       button("Remind me later", ACTION.later, { value }),
       button("Not using it", ACTION.notUsing, { value }),
