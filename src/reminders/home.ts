@@ -1,4 +1,4 @@
-import type { KnownBlock, MultiStaticSelect, PlainTextOption } from "@slack/types";
+import type { KnownBlock, MultiExternalSelect, MultiStaticSelect, PlainTextOption } from "@slack/types";
 import { actions, button, context, divider, header, section } from "../blocks/kit.js";
 import { checkMessage } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
@@ -65,24 +65,47 @@ const option = (p: Provider): PlainTextOption => ({
   value: p.id,
 });
 
-/** Static menus take at most 100 options: the person's own tools first, then the rest by name. */
+/** Up to this many providers the menu lists them all; beyond, it searches as the person types. */
+export const STATIC_TOOL_OPTIONS = 40;
+/** Slack returns at most 100 options per menu or search answer. */
 export const MAX_TOOL_OPTIONS = 100;
 
+/** "Tools I use" search (multi_external_select): providers whose name, id or alias contains the text. */
+export function toolOptions(catalog: Catalog, query: string): PlainTextOption[] {
+  const q = query.trim().toLowerCase();
+  return [...catalog.providers]
+    .filter((p) => !q || [p.id, p.name, ...p.aliases].some((k) => k.toLowerCase().includes(q)))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, MAX_TOOL_OPTIONS)
+    .map(option);
+}
+
 function toolsBlock(catalog: Catalog, items: ChecklistItem[]): KnownBlock {
-  const using = new Set(items.filter((i) => i.uses).map((i) => i.provider.id));
-  const sorted = [...catalog.providers].sort(
-    (a, b) => Number(using.has(b.id)) - Number(using.has(a.id)) || a.name.localeCompare(b.name),
-  );
-  const options = sorted.slice(0, MAX_TOOL_OPTIONS).map(option);
-  const initial = options.filter((o) => using.has(o.value ?? ""));
-  const select: MultiStaticSelect = {
-    type: "multi_static_select",
-    action_id: ACTION.tools,
-    placeholder: { type: "plain_text", text: "Pick the AI tools you use" },
-    options,
-    ...(initial.length ? { initial_options: initial } : {}),
+  const using = items.filter((i) => i.uses).map((i) => option(i.provider));
+  const placeholder = { type: "plain_text" as const, text: "Pick the AI tools you use" };
+  const initial = using.length ? { initial_options: using.slice(0, MAX_TOOL_OPTIONS) } : {};
+  const select: MultiStaticSelect | MultiExternalSelect =
+    catalog.providers.length <= STATIC_TOOL_OPTIONS
+      ? {
+          type: "multi_static_select",
+          action_id: ACTION.tools,
+          placeholder,
+          options: toolOptions(catalog, ""),
+          ...initial,
+        }
+      : {
+          type: "multi_external_select",
+          action_id: ACTION.tools,
+          placeholder,
+          min_query_length: 0,
+          ...initial,
+        };
+  return {
+    type: "section",
+    block_id: "tools",
+    text: { type: "mrkdwn", text: "*Tools I use*" },
+    accessory: select,
   };
-  return { type: "section", text: { type: "mrkdwn", text: "*Tools I use*" }, accessory: select };
 }
 
 function stateLine(item: ChecklistItem): string {

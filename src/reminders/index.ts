@@ -16,7 +16,7 @@ export {
   controlCampaign,
   setTools,
 } from "./clicks.js";
-export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome } from "./home.js";
+export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome, toolOptions } from "./home.js";
 export { type Answer, afterSend, type Click, type Decision, decideClick } from "./machine.js";
 export { ACTION, type Rendered, renderReminder, renderSettled, whyLine } from "./messages.js";
 export {

@@ -68,9 +68,9 @@ export async function deliver(bot: TestBot): Promise<void> {
 }
 
 /** Button values by action_id found in a message's blocks. */
-export function buttonsIn(blocks: unknown[] | undefined): Map<string, string> {
+export function buttonsIn(blocks: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  for (const block of (blocks ?? []) as {
+  for (const block of (blocks ?? []) as unknown[] as {
     elements?: { action_id?: string; value?: string }[];
     accessory?: { action_id?: string; value?: string };
   }[]) {
@@ -133,3 +133,22 @@ export async function chooseTools(bot: TestBot, userId: string, providerIds: str
 }
 
 export const blockText = (blocks: unknown): string => JSON.stringify(blocks ?? []);
+
+/** A block_suggestion request (the "Tools I use" search) and the options the app answers with. */
+export async function searchTools(bot: TestBot, userId: string, value: string): Promise<{ value: string }[]> {
+  const payload = {
+    type: "block_suggestion",
+    user: { id: userId, username: userId.toLowerCase(), team_id: "T0FAKE" },
+    container: { type: "view", view_id: "V0HOME" },
+    api_app_id: "A0APP",
+    token: "legacy-verification-token",
+    action_id: "rem_tools",
+    block_id: "tools",
+    value,
+    team: { id: "T0FAKE", domain: "fake" },
+    view: { id: "V0HOME", type: "home" },
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const res = await postSigned(bot.url, body, { secret: TEST_SIGNING_SECRET });
+  return ((await res.json()) as { options: { value: string }[] }).options;
+}

@@ -14,6 +14,7 @@ import {
   NEW_YORK,
   openHome,
   REMIND_ALL,
+  searchTools,
   startReminderBot,
   stateOf,
   TEAM_CHANNEL,
@@ -130,6 +131,8 @@ describe("App Home", () => {
     expect(blockText(refreshed.blocks)).toContain("*Claude*: opted out");
     expect(buttonsIn(refreshed.blocks).get(ACTION.undo)).toBe(`${claude}:done`);
 
+    // The search behind "Tools I use" (used when the catalog is too big to list) finds by name or alias.
+    expect((await searchTools(bot, NEW_YORK, "gemi")).map((o) => o.value)).toEqual(["gemini"]);
     await chooseTools(bot, NEW_YORK, ["gemini", "not-a-provider"]);
     expect(bot.deps.store.reminders.tools("T0FAKE", NEW_YORK).map((t) => t.providerId)).toEqual(["gemini"]);
     expect(blockText((bot.fake.homeViews.get(NEW_YORK) as { blocks: unknown[] }).blocks)).toContain(

@@ -13,6 +13,7 @@ import {
   type Rendered,
   renderForgotten,
   setTools,
+  toolOptions,
 } from "../../reminders/index.js";
 import { localDateOf } from "../../reminders/time.js";
 
@@ -121,6 +122,12 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     const selected = body.actions[0]?.selected_options?.map((o) => o.value) ?? [];
     setTools(deps, { teamId: teamOf(body), userId: body.user.id, providerIds: selected, now: deps.now() });
     await refreshHome(body);
+  });
+
+  // "Tools I use" search for catalogs too big to list in the menu (multi_external_select).
+  app.options(ACTION.tools, async ({ ack, payload }) => {
+    const query = z.object({ value: z.string().max(200).default("") }).safeParse(payload);
+    await ack({ options: toolOptions(deps.catalog, query.success ? query.data.value : "") });
   });
 
   on(ACTION.closeCampaign, async (body) => {

@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { checkMessage } from "../../src/blocks/limits.js";
+import { loadCatalog, makeCatalog, type Provider } from "../../src/catalog/index.js";
+import {
+  type CampaignProgress,
+  type ChecklistItem,
+  decideClick,
+  renderDigest,
+  renderHome,
+  renderReminder,
+  renderSettled,
+  renderStatus,
+} from "../../src/reminders/index.js";
+import type { Campaign, ReminderState } from "../../src/store/index.js";
+
+const catalog = loadCatalog({});
+const now = new Date("2026-12-01T10:00:00Z");
+const campaign: Campaign = {
+  id: 7,
+  teamId: "T1",
+  leadId: "ULEAD",
+  channelId: "C1",
+  providerId: "claude",
+  deadline: "2026-12-31",
+  recheck: true,
+  status: "open",
+  createdAt: now,
+  closedAt: null,
+  lastDigestAt: null,
+};
+const state = (over: Partial<ReminderState> = {}): ReminderState => ({
+  id: 42,
+  campaignId: 7,
+  teamId: "T1",
+  userId: "U1",
+  providerId: "claude",
+  state: "pending",
+  tz: "Europe/Berlin",
+  nextAt: null,
+  snoozedUntil: null,
+  sends: 1,
+  lastSentAt: now,
+  answeredAt: null,
+  updatedAt: now,
+  ...over,
+});
+
+describe("reminder messages fit Slack's limits for every provider", () => {
+  it.each(catalog.providers.map((p) => [p.id, p] as const))(
+    "%s: ask, re-check and every settled state",
+    (_id, provider) => {
+      for (const variant of ["ask", "recheck"] as const) {
+        const m = renderReminder({
+          provider,
+          state: state(),
+          campaign,
+          today: "2026-12-01",
+          variant,
+          reason: "x".repeat(5000),
+        });
+        expect(checkMessage(m)).toEqual([]);
+      }
+      for (const s of ["done", "not_using", "snoozed"] as const) {
+        expect(
+          checkMessage(
+            renderSettled({ provider, state: state({ state: s, snoozedUntil: now, answeredAt: now }) }),
+          ),
+        ).toEqual([]);
+      }
+    },
+  );
+});
+
+describe("App Home and status stay within limits at any size", () => {
+  const many: Provider[] = Array.from({ length: 300 }, (_, i) => ({
+    ...catalog.providers[0]!,
+    id: `tool-${i}`,
+    name: `Tool number ${i}`,
+  }));
+  const big = makeCatalog(many);
+  const items: ChecklistItem[] = many.map((provider, i) => ({
+    provider,
+    uses: i % 2 === 0,
+    ...(i % 3 ? { state: state({ id: i, state: i % 3 === 1 ? "pending" : "done" }), campaign } : {}),
+  }));
+  const progress = (i: number): CampaignProgress => ({
+    campaign: { ...campaign, id: i },
+    providerName: `Tool number ${i}`,
+    counts: { done: 2000, not_using: 1000, snoozed: 1000, pending: 1000 },
+    total: 5000,
+    names: {
+      done: Array.from({ length: 2000 }, (_, j) => `U${j}AAAAAAAA`),
+      not_using: Array.from({ length: 1000 }, (_, j) => `U${j}BBBBBBBB`),
+      snoozed: Array.from({ length: 1000 }, (_, j) => `U${j}CCCCCCCC`),
+      pending: Array.from({ length: 1000 }, (_, j) => `U${j}DDDDDDDD`),
+    },
+  });
+
+  it("renders a 300-provider catalog and 300 checklist items within 100 blocks, saying how many are left out", () => {
+    const home = renderHome({
+      catalog: big,
+      items,
+      campaigns: Array.from({ length: 30 }, (_, i) => progress(i)),
+    });
+    expect(checkMessage(home, "home")).toEqual([]);
+    expect(home.blocks.length).toBeLessThanOrEqual(100);
+    expect(JSON.stringify(home.blocks)).toMatch(/and \d+ more/);
+    expect(JSON.stringify(home.blocks)).toContain("Your reminder campaigns");
+    // Too many providers to list: the menu searches as the person types (block_suggestion).
+    expect(JSON.stringify(home.blocks)).toContain('"type":"multi_external_select"');
+    expect(JSON.stringify(renderHome({ catalog, items: [] }).blocks)).toContain(
+      '"type":"multi_static_select"',
+    );
+  });
+
+  it("the empty App Home invites picking tools", () => {
+    const home = renderHome({ catalog, items: [] });
+    expect(checkMessage(home, "home")).toEqual([]);
+    expect(JSON.stringify(home.blocks)).toContain("pick the tools you use");
+  });
+
+  it("status with names for 5,000 people and many campaigns fits one message; totals never carry names", () => {
+    const items12 = Array.from({ length: 12 }, (_, i) => progress(i));
+    const lead = renderStatus(items12, { names: true });
+    expect(checkMessage(lead)).toEqual([]);
+    expect(JSON.stringify(lead.blocks)).toContain("<@U0AAAAAAAA>");
+    const everyone = renderStatus(items12, { names: false });
+    expect(checkMessage(everyone)).toEqual([]);
+    expect(JSON.stringify(everyone.blocks)).not.toContain("<@");
+    expect(checkMessage(renderDigest(progress(1), "weekly"))).toEqual([]);
+    expect(JSON.stringify(renderDigest(progress(1), "closing").blocks)).not.toContain("<@");
+  });
+});
+
+describe("the state machine", () => {
+  const base = { campaign, actorId: "U1", now, tz: "Europe/Berlin" };
+  it("applies answers only from unanswered states, and Undo only of the answer shown", () => {
+    expect(decideClick({ ...base, state: state(), click: "done" })).toMatchObject({
+      kind: "apply",
+      patch: { state: "done" },
+    });
+    expect(decideClick({ ...base, state: state({ state: "done" }), click: "not_using" })).toEqual({
+      kind: "unchanged",
+    });
+    expect(
+      decideClick({ ...base, state: state({ state: "done" }), click: "undo", undoFrom: "done" }),
+    ).toMatchObject({
+      kind: "apply",
+      patch: { state: "pending" },
+    });
+    expect(
+      decideClick({ ...base, state: state({ state: "done" }), click: "undo", undoFrom: "not_using" }),
+    ).toEqual({ kind: "unchanged" });
+    expect(decideClick({ ...base, state: state(), click: "done", actorId: "U2" })).toEqual({
+      kind: "not-yours",
+    });
+    expect(decideClick({ ...base, state: undefined, click: "done" })).toEqual({ kind: "gone" });
+    expect(
+      decideClick({ ...base, campaign: { ...campaign, status: "closed" }, state: state(), click: "done" })
+        .kind,
+    ).toBe("closed");
+    const later = decideClick({ ...base, state: state(), click: "later" });
+    expect(later).toMatchObject({
+      kind: "apply",
+      patch: { state: "snoozed", snoozedUntil: new Date("2026-12-02T08:30:00Z") },
+    });
+    // Snoozing twice the same morning is the same snooze.
+    const until = new Date("2026-12-02T08:30:00Z");
+    expect(
+      decideClick({ ...base, state: state({ state: "snoozed", snoozedUntil: until }), click: "later" }),
+    ).toEqual({ kind: "unchanged" });
+  });
+});
