@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "@slack/logger";
 import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { OutboxRow, Store } from "../store/index.js";
@@ -60,13 +61,17 @@ export const DEFAULT_PACING = {
 } as const;
 
 /** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
-export function createDeliveryClient(token: string, slackApiUrl: string, logger?: Logger): WebClient {
+export function createDeliveryClient(
+  token: string,
+  slackApiUrl: string,
+  options: { logger?: Logger; timeoutMs?: number } = {},
+): WebClient {
   return new WebClient(token, {
     slackApiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: 15_000,
-    ...(logger ? { logger } : {}),
+    timeout: options.timeoutMs ?? 15_000,
+    ...(options.logger ? { logger: options.logger } : {}),
   });
 }
 
@@ -84,6 +89,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const channelBuckets = new Map<string, TokenBucket>();
   const workspaceBuckets = new Map<string, TokenBucket>();
   const stopper = new AbortController();
+  setMaxListeners(0, stopper.signal); // one listener per paced wait
   let recovered = false;
   let running: Promise<DrainStats> | undefined;
 
@@ -133,7 +139,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const taken = new Set<number>();
     const deadChannels = new Map<string, string>();
     let halted: string | undefined;
-    let soonestRetry = Number.POSITIVE_INFINITY;
+    const retryTimes: number[] = [];
     let active = 0;
     let queued = 0;
     let wake: () => void = () => {};
@@ -141,7 +147,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     function defer(row: OutboxRow, error: string, delayMs: number) {
       const at = clock().getTime() + delayMs;
       store.outbox.markRetry(row.id, error, new Date(at), clock());
-      soonestRetry = Math.min(soonestRetry, at);
+      retryTimes.push(at);
       stats.deferred += 1;
     }
 
@@ -233,6 +239,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         stats.sent += 1;
       } catch (err) {
         onFailure(row, classify(err), row.attempts + 1);
+      } finally {
+        bucket(channelBuckets, `${row.teamId}/${row.channelId}`, channelRate).settle(Date.now());
       }
     }
 
@@ -247,6 +255,17 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`);
         }
         taken.delete(row.id);
+        const after = queue.length ? store.outbox.get(row.key) : undefined;
+        if (after?.status === "pending" && after.lastError?.startsWith("rate_limited")) {
+          // Rate-limited: the rest of this channel waits with the deferred row (same time, then id order).
+          const at = after.nextAttemptAt;
+          for (const later of queue.splice(0)) {
+            store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock());
+            retryTimes.push(at.getTime());
+            taken.delete(later.id);
+            queued -= 1;
+          }
+        }
       }
       for (const row of queue) taken.delete(row.id);
       queued -= queue.length;
@@ -284,9 +303,13 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       }
       pump();
       if (active === 0 && fresh === 0) {
-        const wait = soonestRetry - clock().getTime();
-        if (soonestRetry === Number.POSITIVE_INFINITY || wait > lingerMs) break;
-        soonestRetry = Number.POSITIVE_INFINITY;
+        // Rows deferred during this drain that come due soon: wait for them rather than leave them to the next tick.
+        const now = clock().getTime();
+        const upcoming = retryTimes.filter((t) => t > now);
+        retryTimes.length = 0;
+        retryTimes.push(...upcoming);
+        const wait = upcoming.length ? Math.min(...upcoming) - now : Number.POSITIVE_INFINITY;
+        if (wait > lingerMs) break;
         await sleep(wait);
         continue;
       }

@@ -35,6 +35,14 @@ export class TokenBucket {
     return Math.ceil(this.last - now + debt);
   }
 
+  /**
+   * The call that used the last token has completed at `now`: count the token as used then, not when it
+   * was reserved. Latency varies, so spacing calls by completion keeps their *arrival* at Slack spaced too.
+   */
+  settle(now: number): void {
+    if (now > this.last) this.last = now;
+  }
+
   /** Nobody gets through before `until` (epoch ms); the bucket restarts empty then. */
   pause(until: number): void {
     if (until <= this.last) return;

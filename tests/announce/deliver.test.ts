@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { enqueueMessage, METADATA_EVENT_TYPE } from "../../src/announce/outbox.js";
+import { BlockLimitError } from "../../src/blocks/limits.js";
+import type { Store } from "../../src/store/index.js";
+import { FakeSlack } from "../support/fake-slack.js";
+import { deliverer, fanOut, keyCounts, openStore, subscribe, TEAM } from "./helpers.js";
+
+let fake: FakeSlack;
+let store: Store;
+
+beforeEach(async () => {
+  fake = new FakeSlack();
+  await fake.start();
+  store = openStore();
+});
+
+afterEach(async () => {
+  store.close();
+  await fake.stop();
+});
+
+const channels = (n: number, prefix = "C") =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
+
+function expectExactlyOnce(keys: readonly string[]) {
+  const counts = keyCounts(fake);
+  for (const key of keys) expect(counts.get(key), key).toBe(1);
+  expect(fake.messages.length).toBe(keys.length);
+}
+
+describe("deliverer", () => {
+  it("posts each row once, with the idempotency key in message metadata, and marks it sent", async () => {
+    const targets = channels(5);
+    for (const c of targets) subscribe(store, c);
+    fanOut(store, targets);
+    const stats = await deliverer(store, fake).drain();
+    expect(stats).toMatchObject({ sent: 5, failed: 0 });
+    expectExactlyOnce(targets.map((c) => `test:a1:${c}`));
+    expect(fake.messages[0]?.metadata?.event_type).toBe(METADATA_EVENT_TYPE);
+    expect(store.outbox.counts()).toMatchObject({ sent: 5, pending: 0 });
+    const row = store.outbox.get(`test:a1:${targets[0]}`);
+    expect(row?.postedTs).toBe(fake.messagesIn(targets[0]!)[0]?.ts);
+    // A second drain finds nothing to do.
+    expect((await deliverer(store, fake).drain()).sent).toBe(0);
+    expect(fake.messages.length).toBe(5);
+  });
+
+  it("paces a channel at its rate without hitting 429", async () => {
+    await fake.stop();
+    fake = new FakeSlack({ perChannelPerSecond: 4, perChannelBurst: 1 });
+    await fake.start();
+    subscribe(store, "CBUSY");
+    for (const tag of ["a", "b", "c", "d"]) fanOut(store, ["CBUSY"], tag);
+    const started = Date.now();
+    await deliverer(store, fake, {
+      pacing: { channel: { perSecond: 3.8, burst: 1 }, workspace: { perSecond: 100, burst: 10 } },
+    }).drain();
+    expect(fake.messagesIn("CBUSY").map((m) => m.text)).toEqual([
+      "Announcement a",
+      "Announcement b",
+      "Announcement c",
+      "Announcement d",
+    ]);
+    expect(fake.rateLimited429s).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+  });
+
+  it("survives 429 + Retry-After, 500s, resets and lost answers during a fan-out: everything exactly once", async () => {
+    const targets = channels(30);
+    for (const c of targets) subscribe(store, c);
+    fanOut(store, targets);
+    fake.inject("chat.postMessage", { kind: "http", status: 429, retryAfter: 1 }, { times: 3 });
+    fake.inject("chat.postMessage", { kind: "http", status: 500 }, { times: 3, channel: "C0005" });
+    fake.inject("chat.postMessage", { kind: "reset" }, { times: 2, channel: "C0007" });
+    // Slack posts the message but the answer never arrives in time: the retry must find it in history.
+    fake.inject("chat.postMessage", { kind: "delay", ms: 700 }, { times: 1, channel: "C0009" });
+    const d = deliverer(store, fake, { timeoutMs: 300 });
+    const stats = await d.drain();
+    expect(fake.rateLimited429s).toBe(3);
+    expect(stats.rateLimited).toBe(3);
+    expect(stats.recovered).toBe(1);
+    expectExactlyOnce(targets.map((c) => `test:a1:${c}`));
+    expect(store.outbox.counts()).toMatchObject({ sent: 30, pending: 0, failed: 0 });
+    expect(fake.callsTo("conversations.history").length).toBeGreaterThan(0);
+  });
+
+  it("honours Retry-After: nothing is posted to the workspace before it has passed", async () => {
+    subscribe(store, "C1");
+    subscribe(store, "C2");
+    fanOut(store, ["C1", "C2"]);
+    fake.inject("chat.postMessage", { kind: "http", status: 429, retryAfter: 1 }, { times: 1 });
+    const started = Date.now();
+    await deliverer(store, fake, { concurrency: 1 }).drain();
+    const posts = fake.callsTo("chat.postMessage");
+    expect(posts.length).toBe(3);
+    expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(fake.messages.length).toBe(2);
+  });
+
+  it("channel_not_found pauses that subscription and tells its creator once, without blocking other channels", async () => {
+    const dead = subscribe(store, "CDEAD", "UCREATOR");
+    for (const c of ["C1", "C2", "C3"]) subscribe(store, c);
+    fake.channelErrors.set("CDEAD", "channel_not_found");
+    fanOut(store, ["CDEAD", "C1", "C2", "C3"], "first");
+    fanOut(store, ["CDEAD"], "second");
+    const stats = await deliverer(store, fake).drain();
+    expect(stats.failed).toBe(2);
+    expect(fake.messagesIn("C1").length + fake.messagesIn("C2").length + fake.messagesIn("C3").length).toBe(
+      3,
+    );
+    expect(store.subscriptions.get(dead.id)).toMatchObject({ pausedReason: "channel_not_found" });
+    expect(store.outbox.get("test:first:CDEAD")).toMatchObject({
+      status: "failed",
+      lastError: "channel_not_found",
+    });
+    const notices = fake.messagesIn("UCREATOR");
+    expect(notices.length).toBe(1);
+    expect(notices[0]?.blocks?.[0]).toMatchObject({
+      text: { text: expect.stringContaining("/invite @ai-privacy") },
+    });
+    // Only one postMessage went to the dead channel: the second row failed without another call.
+    expect(fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "CDEAD").length).toBe(1);
+    // Later failures in the same pause add no notice.
+    fanOut(store, ["CDEAD"], "third");
+    await deliverer(store, fake).drain();
+    expect(fake.messagesIn("UCREATOR").length).toBe(1);
+  });
+
+  it("a message Slack refuses (invalid_blocks) fails and is reported, but the subscription stays", async () => {
+    const sub = subscribe(store, "C1", "UCREATOR");
+    fanOut(store, ["C1"]);
+    fake.inject("chat.postMessage", { kind: "error", error: "invalid_blocks" }, { times: 1, channel: "C1" });
+    await deliverer(store, fake).drain();
+    expect(store.outbox.get("test:a1:C1")?.status).toBe("failed");
+    expect(store.subscriptions.get(sub.id)?.pausedAt).toBeNull();
+    expect(fake.messagesIn("UCREATOR").length).toBe(1);
+  });
+
+  it("a refused token halts delivery and keeps every row pending (nothing lost, nothing paused)", async () => {
+    const subs = ["C1", "C2", "C3"].map((c) => subscribe(store, c));
+    fanOut(store, ["C1", "C2", "C3"]);
+    fake.inject("chat.postMessage", { kind: "error", error: "invalid_auth" }, { times: 1 });
+    const d = deliverer(store, fake, { concurrency: 1 });
+    const stats = await d.drain();
+    expect(stats.sent).toBe(0);
+    expect(store.outbox.counts()).toMatchObject({ pending: 3, failed: 0 });
+    for (const s of subs) expect(store.subscriptions.get(s.id)?.pausedAt).toBeNull();
+    expect(d.logger.lines.some((l) => l.includes("invalid_auth"))).toBe(true);
+  });
+
+  it("gives up on a row after maxAttempts transient failures and reports it", async () => {
+    subscribe(store, "C1", "UCREATOR");
+    fanOut(store, ["C1"]);
+    fake.inject("chat.postMessage", { kind: "http", status: 503 }, { times: 10, channel: "C1" });
+    await deliverer(store, fake, { maxAttempts: 3 }).drain();
+    expect(store.outbox.get("test:a1:C1")).toMatchObject({ status: "failed", attempts: 3 });
+    expect(fake.messagesIn("UCREATOR").length).toBe(1);
+  });
+
+  it("re-checks history for rows interrupted while sending: posted ones are not posted again", async () => {
+    subscribe(store, "C1");
+    subscribe(store, "C2");
+    fanOut(store, ["C1", "C2"]);
+    // Simulate a crash: both rows were marked sending; Slack had already accepted C1's.
+    const c1 = store.outbox.get("test:a1:C1")!;
+    const c2 = store.outbox.get("test:a1:C2")!;
+    store.outbox.markSending(c1.id, new Date());
+    store.outbox.markSending(c2.id, new Date());
+    const client = (await import("../../src/announce/deliver.js")).createDeliveryClient(
+      "xoxb-test",
+      fake.apiUrl,
+    );
+    await client.chat.postMessage({
+      channel: "C1",
+      text: c1.payload.text,
+      metadata: c1.payload.metadata as never,
+    });
+    const stats = await deliverer(store, fake).drain();
+    expect(stats).toMatchObject({ recovered: 1, sent: 1 });
+    expectExactlyOnce(["test:a1:C1", "test:a1:C2"]);
+    expect(store.outbox.get("test:a1:C1")?.postedTs).toBe(fake.messagesIn("C1")[0]?.ts);
+  });
+
+  it("posts thread replies under the parent's ts, after the parent", async () => {
+    enqueueMessage(
+      store,
+      {
+        key: "child",
+        kind: "t",
+        teamId: TEAM,
+        channelId: "C1",
+        payload: { text: "reply" },
+        threadOf: "parent",
+      },
+      new Date(),
+    );
+    enqueueMessage(
+      store,
+      { key: "parent", kind: "t", teamId: TEAM, channelId: "C1", payload: { text: "parent" } },
+      new Date(),
+    );
+    await deliverer(store, fake).drain();
+    const [parent, child] = fake.messagesIn("C1");
+    expect(parent?.text).toBe("parent");
+    expect(child).toMatchObject({ text: "reply", thread_ts: parent?.ts });
+  });
+
+  it("stop() lets the call in flight finish and be recorded, and leaves the rest pending", async () => {
+    const targets = channels(6);
+    for (const c of targets) subscribe(store, c);
+    fanOut(store, targets);
+    fake.inject("chat.postMessage", { kind: "delay", ms: 300 }, { times: 1 });
+    const d = deliverer(store, fake, { concurrency: 1 });
+    const draining = d.drain();
+    await new Promise((r) => setTimeout(r, 100));
+    await d.stop();
+    await draining;
+    expect(fake.messages.length).toBe(1);
+    expect(store.outbox.counts()).toMatchObject({ sent: 1, pending: 5, sending: 0 });
+  });
+
+  it("refuses to enqueue a message Slack would reject", () => {
+    const tooLong = {
+      text: "x",
+      blocks: [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(3001) } }],
+    };
+    expect(() =>
+      enqueueMessage(
+        store,
+        { key: "k", kind: "t", teamId: TEAM, channelId: "C1", payload: tooLong },
+        new Date(),
+      ),
+    ).toThrow(BlockLimitError);
+    expect(store.outbox.get("k")).toBeUndefined();
+  });
+});
