@@ -1,6 +1,7 @@
 import type { Catalog, PolicyDocument, Provider } from "../catalog/index.js";
 import type { Clock } from "../clock.js";
 import type { DocumentState, Store } from "../store/index.js";
+import { lineChanges } from "./diff.js";
 import { detectEffectiveDate } from "./effective-date.js";
 import { type Extraction, type ExtractionRules, extractText, rulesKey } from "./extract.js";
 import { createFetcher, type Fetcher } from "./fetch.js";
@@ -168,8 +169,9 @@ async function checkDocument(
   }
   const previous = state.versionId !== null ? store.documents.version(state.versionId) : undefined;
   const effectiveDate = detectEffectiveDate(extraction.text);
-  const highlights =
-    previous && state.textHash !== null ? computeHighlights(previous.text, extraction.text) : [];
+  const comparedWith = state.textHash !== null ? previous : undefined;
+  const changes = comparedWith ? lineChanges(comparedWith.text, extraction.text) : [];
+  const highlights = comparedWith ? computeHighlights(comparedWith.text, extraction.text, changes) : [];
   return store.transaction(() => {
     if (recovered) recordRecovery(notices, recovered, now);
     return recordChange(notices, state, {
@@ -177,7 +179,8 @@ async function checkDocument(
       hash: extraction.hash,
       rawHash: page.rawHash,
       raw: rawToStore,
-      previous: state.textHash !== null ? previous : undefined,
+      previous: comparedWith,
+      changes,
       effectiveDate,
       highlights,
       now,

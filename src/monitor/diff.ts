@@ -25,9 +25,14 @@ const splitLines = (value: string) => value.replace(/\n$/, "").split("\n");
  * Changed lines with `context` unchanged lines around each change; blank lines are dropped and a gap
  * between hunks is shown as one "…" context line.
  */
-export function diffLinesWithContext(before: string, after: string, context = 1): DiffLine[] {
+export function diffLinesWithContext(
+  before: string,
+  after: string,
+  context = 1,
+  changes: readonly ChangeObject<string>[] = lineChanges(before, after),
+): DiffLine[] {
   const all: DiffLine[] = [];
-  for (const part of lineChanges(before, after)) {
+  for (const part of changes) {
     const change = part.added ? "added" : part.removed ? "removed" : "context";
     for (const text of splitLines(part.value)) if (text.trim()) all.push({ change, text });
   }

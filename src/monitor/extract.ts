@@ -39,10 +39,19 @@ const CHALLENGE_ELEMENTS = [
   "#sec-if-cpt-container",
   'iframe[src*="captcha-delivery.com"]',
 ].join(",");
+const TITLE = /<title[^>]*>([^<]*)<\/title/i;
+const decodeBasicEntities = (text: string) =>
+  text
+    .replace(/&amp;/g, "&")
+    .replace(/&hellip;/g, "…")
+    .replace(/&#8230;/g, "…")
+    .replace(/&nbsp;/g, " ");
+const CHALLENGE_HINT =
+  /challenge-(?:form|running|stage)|cf-browser-verification|px-captcha|sec-if-cpt|captcha-delivery/;
 
 export function extractText(html: string, rules: ExtractionRules): Extraction {
   const $ = load(html);
-  const challenge = detectChallenge($);
+  const challenge = detectChallenge($, html);
   if (challenge) return { ok: false, reason: challenge };
 
   let roots: Element[];
@@ -67,21 +76,26 @@ export function extractText(html: string, rules: ExtractionRules): Extraction {
   }
 
   const text = renderReadableText(roots as AnyNode[]);
-  const visible = comparableText(text).replace(/\s+/g, " ");
+  const comparable = comparableText(text);
+  const visible = comparable.replace(/\s+/g, " ");
   if (visible.length < MIN_READABLE_CHARS) {
     return {
       ok: false,
       reason: `the selection holds only ${visible.length} characters of text (empty shell, cookie wall or blocked)`,
     };
   }
-  return { ok: true, text, hash: textHash(text) };
+  return { ok: true, text, hash: sha256(comparable) };
 }
 
-function detectChallenge($: CheerioAPI): string | undefined {
-  const title = $("title").first().text();
+function detectChallenge($: CheerioAPI, html: string): string | undefined {
+  // The title by pattern: a selector query would walk the whole document for one element in <head>.
+  const title = decodeBasicEntities(TITLE.exec(html)?.[1] ?? "");
   if (CHALLENGE_TITLE.test(title))
     return `the site answered with a bot-challenge page ("${title.trim().slice(0, 60)}")`;
-  if ($(CHALLENGE_ELEMENTS).length > 0) return "the site answered with a bot-challenge page";
+  // A string scan first: the DOM query walks the whole page and is only worth it when a marker is there.
+  if (CHALLENGE_HINT.test(html) && $(CHALLENGE_ELEMENTS).length > 0) {
+    return "the site answered with a bot-challenge page";
+  }
   return undefined;
 }
 

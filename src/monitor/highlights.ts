@@ -1,3 +1,4 @@
+import type { ChangeObject } from "diff";
 import { lineChanges } from "./diff.js";
 
 /**
@@ -78,10 +79,15 @@ export function sentences(line: string): string[] {
     .filter((s) => /\p{L}/u.test(s));
 }
 
-export function computeHighlights(before: string, after: string): Highlight[] {
+/** `changes` may be passed when the caller already diffed the two texts (the diff is the costly part). */
+export function computeHighlights(
+  before: string,
+  after: string,
+  changes: readonly ChangeObject<string>[] = lineChanges(before, after),
+): Highlight[] {
   // Document order, each hunk's removed sentences before its added ones, so "30 days" sits next to "5 years".
   const changed: Array<{ change: "added" | "removed"; text: string }> = [];
-  for (const part of lineChanges(before, after)) {
+  for (const part of changes) {
     if (!part.added && !part.removed) continue;
     const change = part.added ? "added" : "removed";
     for (const text of part.value.split("\n").flatMap(sentences)) changed.push({ change, text });

@@ -1,3 +1,4 @@
+import type { ChangeObject } from "diff";
 import { enqueueMessage } from "../announce/outbox.js";
 import type { PolicyDocument, Provider } from "../catalog/index.js";
 import type { DocumentState, DocumentVersion } from "../store/index.js";
@@ -157,6 +158,8 @@ export interface ReadableVersion {
   raw: { html: string; rawHash: string } | undefined;
   /** The last readable version; undefined when this is the first one (a silent baseline). */
   previous: DocumentVersion | undefined;
+  /** The line diff between `previous` and this text, already computed for the highlights. */
+  changes: readonly ChangeObject<string>[];
   effectiveDate: string | undefined;
   highlights: Highlight[];
   now: Date;
@@ -212,7 +215,7 @@ function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion
     });
   }
   const ref = refOf(notices);
-  const lines = v.previous ? diffLinesWithContext(v.previous.text, v.text) : [];
+  const lines = v.previous ? diffLinesWithContext(v.previous.text, v.text, 1, v.changes) : [];
   const replies = diffReplyMessages(ref, lines);
   const message = changeAnnouncementMessage({
     ...ref,
