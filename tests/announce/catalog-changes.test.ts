@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { detectCatalogChanges, runCatalogCheck, snapshotOf } from "../../src/announce/catalog-changes.js";
+import { checkMessage } from "../../src/blocks/limits.js";
+import { type Catalog, loadCatalog, makeCatalog, type Provider } from "../../src/catalog/index.js";
+import { openStore, subscribe, TEAM } from "./helpers.js";
+
+const builtin = loadCatalog();
+const claude = builtin.byId("claude")!;
+
+const edited = (p: Provider, change: (copy: Provider) => void): Provider => {
+  const copy = structuredClone(p);
+  change(copy);
+  return copy;
+};
+
+describe("detectCatalogChanges", () => {
+  it("records unknown providers as a silent baseline", () => {
+    const result = detectCatalogChanges([claude], () => undefined);
+    expect(result.changes).toEqual([]);
+    expect(result.baselines).toEqual(["claude"]);
+  });
+
+  it("reports each changed field old → new, and whether the opt-out steps changed", () => {
+    const before = snapshotOf(claude);
+    const after = edited(claude, (p) => {
+      p.trainsByDefault = { value: "no", sources: [] };
+      p.retention = { ...p.retention!, withTraining: "up to 2 years" };
+    });
+    const [change] = detectCatalogChanges([after], () => before).changes;
+    expect(change?.fields.map((f) => f.field)).toEqual(["Trains by default", "Retention with training"]);
+    expect(change?.fields[1]).toMatchObject({
+      before: claude.retention?.withTraining,
+      after: "up to 2 years",
+    });
+    expect(change?.optOutStepsChanged).toBe(false);
+
+    const moved = edited(claude, (p) => {
+      p.optOut!.platforms[0]!.steps[2]!.text = "Under *Model training*, switch it off.";
+    });
+    const [stepChange] = detectCatalogChanges([moved], () => before).changes;
+    expect(stepChange?.fields.map((f) => f.field)).toEqual(["Opt-out steps (web)"]);
+    expect(stepChange?.optOutStepsChanged).toBe(true);
+  });
+
+  it("sees a new or moved dated event", () => {
+    const before = snapshotOf(claude);
+    const after = edited(claude, (p) => {
+      p.deadlines.push({
+        id: "new-one",
+        date: "2027-01-31",
+        title: "New consent screen",
+        kind: "change",
+        sources: [],
+      });
+    });
+    const [change] = detectCatalogChanges([after], () => before).changes;
+    expect(change?.fields).toEqual([{ field: "Date: New consent screen", before: "", after: "2027-01-31" }]);
+  });
+
+  it("every built-in provider's change message fits Slack's limits", () => {
+    for (const p of builtin.providers) {
+      const everything = edited(p, (c) => {
+        c.trainsByDefault = { value: "partial", detail: "x".repeat(2000), sources: [] };
+        c.optOut = {
+          ...(c.optOut ?? { alternateLabels: [], platforms: [], notes: [], sources: [], available: "yes" }),
+          label: "y".repeat(500),
+        };
+      });
+      const store = openStore();
+      store.kv.set(`catalog-snapshot:${p.id}`, snapshotOf(p), new Date());
+      subscribe(store, "C1");
+      runCatalogCheck({ store, catalog: makeCatalog([everything]), now: () => new Date() });
+      const row = store.outbox.list({})[0];
+      expect(row, p.id).toBeDefined();
+      expect(checkMessage(row!.payload)).toEqual([]);
+      store.close();
+    }
+  });
+});
+
+describe("runCatalogCheck", () => {
+  it("first run is silent; an edited overlay announces once to 'catalog' subscribers, not again on the next run", () => {
+    const store = openStore();
+    subscribe(store, "CALL");
+    store.subscriptions.upsert({
+      teamId: TEAM,
+      channelId: "CDEAD",
+      providerId: "*",
+      kinds: ["deadlines"],
+      createdBy: "ULEAD",
+      now: new Date(),
+    });
+    store.subscriptions.upsert({
+      teamId: TEAM,
+      channelId: "CGPT",
+      providerId: "chatgpt",
+      kinds: ["catalog"],
+      createdBy: "ULEAD",
+      now: new Date(),
+    });
+    const now = () => new Date("2026-12-01T10:00:00Z");
+    const v1: Catalog = makeCatalog([claude]);
+    expect(runCatalogCheck({ store, catalog: v1, now })).toMatchObject({
+      changes: [],
+      baselines: ["claude"],
+      enqueued: 0,
+    });
+    expect(runCatalogCheck({ store, catalog: v1, now }).enqueued).toBe(0);
+
+    const v2 = makeCatalog([edited(claude, (p) => (p.optOut!.label = "Model training"))]);
+    const result = runCatalogCheck({ store, catalog: v2, now });
+    expect(result.changes.map((c) => [c.providerId, c.optOutStepsChanged])).toEqual([["claude", true]]);
+    expect(result.enqueued).toBe(1);
+    const [row] = store.outbox.list({});
+    expect(row).toMatchObject({ channelId: "CALL", kind: "catalog" });
+    expect(row?.key).toMatch(/^catalog:claude:[0-9a-f]{12}-[0-9a-f]{12}:CALL$/);
+    expect(JSON.stringify(row?.payload.blocks)).toContain("Model training");
+    expect(JSON.stringify(row?.payload.blocks)).toContain("Help improve Claude");
+
+    expect(runCatalogCheck({ store, catalog: v2, now })).toMatchObject({ changes: [], enqueued: 0 });
+    expect(store.outbox.counts().pending).toBe(1);
+    store.close();
+  });
+});
