@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import {
+  documentDiff,
+  documentHistory,
+  type Fetcher,
+  type FetchOutcome,
+  formatCheckJson,
+  formatCheckLine,
+  formatHistory,
+  jitterMs,
+  MonitorLookupError,
+  runPolicyCheck,
+} from "../../src/monitor/index.js";
+import { openSqliteStore } from "../../src/store/index.js";
+import { testCatalog, testProvider } from "./support/catalog.js";
+import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
+
+/** runPolicyCheck with a scripted fetcher: no network, no timers, a fixed clock. */
+
+function scripted(): Fetcher & {
+  next: (outcome: FetchOutcome) => void;
+  html: (html: string, etag?: string) => void;
+} {
+  let current: FetchOutcome = { kind: "failed", reason: "nothing scripted" };
+  const fetcher = async () => current;
+  return Object.assign(fetcher, {
+    next: (outcome: FetchOutcome) => {
+      current = outcome;
+    },
+    html: (html: string, etag?: string) => {
+      current = {
+        kind: "page",
+        html,
+        rawHash: `${html.length}:${html.slice(-40)}`,
+        bytes: html.length,
+        etag: etag ?? null,
+        lastModified: null,
+      };
+    },
+  });
+}
+
+const A = BASE_PARAGRAPHS;
+const B = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "90 days"));
+const C = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "2 years"));
+
+function setup(select = ["main"]) {
+  const store = openSqliteStore(":memory:");
+  store.subscriptions.upsert({
+    teamId: "T1",
+    channelId: "C1",
+    providerId: "*",
+    kinds: ["changes"],
+    createdBy: "U1",
+    now: new Date(0),
+  });
+  const catalog = testCatalog(
+    testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/privacy", select }]),
+  );
+  const fetcher = scripted();
+  let day = 1;
+  const run = async (c = catalog) =>
+    (await runPolicyCheck({ store, catalog: c, fetcher, now: new Date(Date.UTC(2025, 0, day++)) }))[0]!;
+  const announcements = () => store.outbox.list({}).filter((r) => r.kind === "policy-change").length;
+  return { store, catalog, fetcher, run, announcements };
+}
+
+describe("runPolicyCheck", () => {
+  it("announces a page flipping between two versions once", async () => {
+    const { fetcher, run, announcements } = setup();
+    const statuses: string[] = [];
+    for (const text of [A, B, A, B, A, C]) {
+      fetcher.html(policyPage(text));
+      const result = await run();
+      statuses.push(result.seenBefore ? `${result.status} (seen)` : result.status);
+    }
+    expect(statuses).toEqual([
+      "new",
+      "changed",
+      "changed (seen)",
+      "changed (seen)",
+      "changed (seen)",
+      "changed",
+    ]);
+    expect(announcements()).toBe(2);
+  });
+
+  it("re-baselines silently from the stored page when the selectors change", async () => {
+    const { store, fetcher, run, announcements } = setup();
+    fetcher.html(policyPage(A));
+    await run();
+    const narrower = testCatalog(
+      testProvider("acme", [
+        { id: "acme-privacy", url: "https://acme.example/privacy", select: ["main"], remove: ["h1"] },
+      ]),
+    );
+    fetcher.next({ kind: "not-modified" });
+    expect(await run(narrower)).toMatchObject({ status: "unchanged" });
+    fetcher.html(policyPage(A, { churn: true }));
+    expect(await run(narrower)).toMatchObject({ status: "unchanged" });
+    expect(announcements()).toBe(0);
+    expect(store.documents.versions("acme-privacy").map((v) => v.baseline)).toEqual([true, true]);
+  });
+
+  it("starts a new silent baseline when the new selectors find nothing in the stored page", async () => {
+    const { fetcher, run, announcements } = setup();
+    fetcher.html(policyPage(A));
+    await run();
+    const moved = testCatalog(
+      testProvider("acme", [
+        { id: "acme-privacy", url: "https://acme.example/privacy", select: ["article"] },
+      ]),
+    );
+    fetcher.html(policyPage(A).replace("<main>", "<article>").replace("</main>", "</article>"));
+    expect((await run(moved)).status).toBe("new");
+    expect(announcements()).toBe(0);
+  });
+
+  it("treats a 304 for a failing document as a re-read of the stored page", async () => {
+    const { fetcher, run } = setup(["#missing"]);
+    fetcher.html(policyPage(A), '"v1"');
+    expect((await run()).status).toBe("failed");
+    fetcher.next({ kind: "not-modified" });
+    const again = await run();
+    expect(again).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/nothing matches #missing/),
+    });
+  });
+
+  it("prints one line or one JSON object per document", async () => {
+    const { fetcher, run } = setup();
+    fetcher.html(policyPage(A));
+    await run();
+    fetcher.html(policyPage(B));
+    const changed = await run();
+    expect(formatCheckLine(changed)).toMatch(
+      /^acme\/acme-privacy\s+changed\s+effective 2025-03-05; 2 highlights$/,
+    );
+    expect(JSON.parse(formatCheckJson(changed))).toMatchObject({
+      providerId: "acme",
+      documentId: "acme-privacy",
+      status: "changed",
+    });
+    fetcher.next({ kind: "failed", reason: "HTTP 503" });
+    expect(formatCheckLine(await run())).toMatch(/failed\s+HTTP 503$/);
+  });
+
+  it("lists the history and diffs versions by number or hash prefix", async () => {
+    const { store, catalog, fetcher, run } = setup();
+    for (const text of [A, B, C]) {
+      fetcher.html(policyPage(text));
+      await run();
+    }
+    const [history] = documentHistory(store, catalog, "acme");
+    expect(history!.versions.map((v) => v.id)).toEqual([3, 2, 1]);
+    expect(formatHistory([history!])).toMatch(/#3 .* current/);
+    const latest = documentDiff(store, "acme-privacy");
+    expect(latest).toContain("-We keep your chats for 90 days after you delete them.");
+    expect(latest).toContain("+We keep your chats for 2 years after you delete them.");
+    const byHash = documentDiff(store, "acme-privacy", history!.versions[2]!.hash.slice(0, 8), "2");
+    expect(byHash).toContain("+We keep your chats for 90 days after you delete them.");
+    expect(() => documentHistory(store, catalog, "nope")).toThrow(MonitorLookupError);
+    expect(() => documentDiff(store, "acme-privacy", "999")).toThrow(/no version "999"/);
+  });
+});
+
+describe("jitterMs", () => {
+  it("stays within [0, max)", () => {
+    expect(jitterMs(1000, () => 0)).toBe(0);
+    expect(jitterMs(1000, () => 0.9999999)).toBe(999);
+    expect(jitterMs(0)).toBe(0);
+  });
+});
