@@ -2,7 +2,13 @@ import type { Catalog, Provider } from "../catalog/index.js";
 import type { Audience } from "../commands/types.js";
 import type { SlackApi } from "../slack/api.js";
 import type { Campaign } from "../store/index.js";
-import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
+import {
+  describeSkipped,
+  MAX_AUDIENCE,
+  resolveAudience,
+  type Skipped,
+  type UserDirectory,
+} from "./audience.js";
 import { nextDatedEvent } from "./messages.js";
 import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
 import { localDateOf } from "./time.js";
@@ -35,7 +41,7 @@ export interface RemindOutcome {
  * about that provider, stores everyone in one transaction, and sends the first reminders that are due now.
  */
 export async function startCampaigns(
-  deps: ReminderDeps & { slack: SlackApi },
+  deps: ReminderDeps & { slack: SlackApi & Partial<UserDirectory> },
   req: RemindRequest,
   cap = MAX_AUDIENCE,
 ): Promise<RemindOutcome> {

@@ -1,4 +1,5 @@
 export {
+  DIRECTORY_THRESHOLD,
   describeSkipped,
   LOOKUP_CONCURRENCY,
   MAX_AUDIENCE,
@@ -6,6 +7,7 @@ export {
   type ResolvedAudience,
   resolveAudience,
   type Skipped,
+  type UserDirectory,
 } from "./audience.js";
 export { type RemindOutcome, type RemindRequest, startCampaigns, summariseOutcome } from "./campaigns.js";
 export {

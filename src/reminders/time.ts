@@ -57,10 +57,17 @@ export function zoneOrFallback(tz: string | null | undefined, fallback: string):
   }
 }
 
+/** formatToParts is the slow part of every calculation, and a batch asks it about the same instants. */
+const memo = new Map<string, LocalTime>();
+const MEMO_SIZE = 10_000;
+
 export function localTime(at: Date, tz: string): LocalTime {
+  const key = `${tz}|${at.getTime()}`;
+  const hit = memo.get(key);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(at)) parts[p.type] = p.value;
-  return {
+  const local: LocalTime = {
     year: Number(parts.year),
     month: Number(parts.month),
     day: Number(parts.day),
@@ -69,6 +76,9 @@ export function localTime(at: Date, tz: string): LocalTime {
     second: Number(parts.second),
     weekday: WEEKDAYS[parts.weekday ?? ""] ?? 0,
   };
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, local);
+  return { ...local };
 }
 
 /** Milliseconds the zone is ahead of UTC at that instant. */

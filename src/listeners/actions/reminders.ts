@@ -69,6 +69,8 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   const on = (actionId: string, work: (body: Body, args: Args) => Promise<void>) => {
     app.action(actionId, async (args) => {
       await args.ack();
+      // Let every other click waiting on the socket be acknowledged before this one's work runs.
+      await new Promise((resolve) => setImmediate(resolve));
       const parsed = Body.safeParse(args.body);
       if (!parsed.success) {
         deps.logger.warn(`${actionId}: unreadable block_actions payload`);

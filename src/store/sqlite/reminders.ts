@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Database, Statement } from "better-sqlite3";
 import { z } from "zod";
 import {
   ANSWER_STATES,
@@ -104,6 +104,16 @@ const PATCH_COLUMNS: Record<keyof StatePatch, string> = {
 const column = (v: unknown): unknown => (v instanceof Date ? toIso(v) : v);
 
 export function sqliteReminders(db: Database): ReminderRepository {
+  const statements = new Map<string, Statement>();
+  /** Statements built from a few fixed shapes (filters, patches), prepared once each. */
+  const prepared = (sql: string): Statement => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
   const campaign = (row: unknown) => CampaignRow.parse(row);
   const state = (row: unknown) => StateRow.parse(row);
   const getCampaign = db.prepare("SELECT * FROM reminder_campaigns WHERE id = ?");
@@ -117,22 +127,21 @@ export function sqliteReminders(db: Database): ReminderRepository {
 
   const counts = (campaignId: number): StateCounts => {
     const out = Object.fromEntries(ANSWER_STATES.map((s) => [s, 0])) as StateCounts;
-    const rows = db
-      .prepare(`
+    const rows = prepared(`
         SELECT state, COUNT(*) AS n FROM reminder_states WHERE campaign_id = ? GROUP BY state
-        UNION ALL SELECT state, count AS n FROM reminder_anonymous_counts WHERE campaign_id = ?`)
-      .all(campaignId, campaignId);
+        UNION ALL SELECT state, count AS n FROM reminder_anonymous_counts WHERE campaign_id = ?`).all(
+      campaignId,
+      campaignId,
+    );
     for (const r of rows.map((row) => CountRow.parse(row))) out[r.state] += r.n;
     return out;
   };
 
   return {
     createCampaign(input) {
-      const info = db
-        .prepare(
-          "INSERT INTO reminder_campaigns (team_id, lead_id, channel_id, provider_id, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(input.teamId, input.leadId, input.channelId, input.providerId, input.deadline, toIso(input.now));
+      const info = prepared(
+        "INSERT INTO reminder_campaigns (team_id, lead_id, channel_id, provider_id, deadline, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(input.teamId, input.leadId, input.channelId, input.providerId, input.deadline, toIso(input.now));
       return campaign(getCampaign.get(info.lastInsertRowid));
     },
     getCampaign(id) {
@@ -151,22 +160,19 @@ export function sqliteReminders(db: Database): ReminderRepository {
       if (filter.leadId !== undefined) add("lead_id = ?", filter.leadId);
       if (filter.providerId !== undefined) add("provider_id = ?", filter.providerId);
       const sql = `SELECT * FROM reminder_campaigns ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC`;
-      return db
-        .prepare(sql)
+      return prepared(sql)
         .all(...args)
         .map(campaign);
     },
     closeCampaign: (id, now) =>
-      db
-        .prepare(
-          "UPDATE reminder_campaigns SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
-        )
-        .run(toIso(now), id).changes > 0,
+      prepared(
+        "UPDATE reminder_campaigns SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'",
+      ).run(toIso(now), id).changes > 0,
     setRecheck(id, on) {
-      db.prepare("UPDATE reminder_campaigns SET recheck = ? WHERE id = ?").run(on ? 1 : 0, id);
+      prepared("UPDATE reminder_campaigns SET recheck = ? WHERE id = ?").run(on ? 1 : 0, id);
     },
     markDigest(id, now) {
-      db.prepare("UPDATE reminder_campaigns SET last_digest_at = ? WHERE id = ?").run(toIso(now), id);
+      prepared("UPDATE reminder_campaigns SET last_digest_at = ? WHERE id = ?").run(toIso(now), id);
     },
     addPeople(campaignId, people, now) {
       const c = campaign(getCampaign.get(campaignId));
@@ -188,8 +194,7 @@ export function sqliteReminders(db: Database): ReminderRepository {
       )();
     },
     askedInOpenCampaigns(teamId, providerId) {
-      const rows = db
-        .prepare(`
+      const rows = prepared(`
           SELECT DISTINCT s.user_id FROM reminder_states s JOIN reminder_campaigns c ON c.id = s.campaign_id
           WHERE c.status = 'open' AND c.team_id = ? AND c.provider_id = ?`)
         .pluck()
@@ -197,24 +202,23 @@ export function sqliteReminders(db: Database): ReminderRepository {
       return new Set(z.array(z.string()).parse(rows));
     },
     getState(id) {
-      const row = db.prepare("SELECT * FROM reminder_states WHERE id = ?").get(id);
+      const row = prepared("SELECT * FROM reminder_states WHERE id = ?").get(id);
       return row ? state(row) : undefined;
     },
     statesForCampaign: (campaignId) =>
-      db
-        .prepare("SELECT * FROM reminder_states WHERE campaign_id = ? ORDER BY id")
-        .all(campaignId)
-        .map(state),
+      prepared("SELECT * FROM reminder_states WHERE campaign_id = ? ORDER BY id").all(campaignId).map(state),
     statesForUser: (userId) =>
-      db.prepare("SELECT * FROM reminder_states WHERE user_id = ? ORDER BY id").all(userId).map(state),
+      prepared("SELECT * FROM reminder_states WHERE user_id = ? ORDER BY id").all(userId).map(state),
     due(now, limit, campaignId) {
-      const rows = db
-        .prepare(`
+      const rows = prepared(`
           SELECT s.* FROM reminder_states s JOIN reminder_campaigns c ON c.id = s.campaign_id
           WHERE c.status = 'open' AND s.next_at IS NOT NULL AND s.next_at <= @now
             AND s.state IN ('pending', 'snoozed') AND (@campaignId IS NULL OR s.campaign_id = @campaignId)
-          ORDER BY s.next_at, s.id LIMIT @limit`)
-        .all({ now: toIso(now), limit, campaignId: campaignId ?? null });
+          ORDER BY s.next_at, s.id LIMIT @limit`).all({
+        now: toIso(now),
+        limit,
+        campaignId: campaignId ?? null,
+      });
       return rows.map(state);
     },
     transition(id, from: AnswerState, patch, now) {
@@ -222,18 +226,17 @@ export function sqliteReminders(db: Database): ReminderRepository {
       const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = @${k}`);
       const values = Object.fromEntries(entries.map(([k, v]) => [k, column(v ?? null)]));
       const sql = `UPDATE reminder_states SET ${[...sets, "updated_at = @now"].join(", ")} WHERE id = @id AND state = @from`;
-      return db.prepare(sql).run({ ...values, id, from, now: toIso(now) }).changes > 0;
+      return prepared(sql).run({ ...values, id, from, now: toIso(now) }).changes > 0;
     },
     counts,
     tools: (teamId, userId) =>
-      db
-        .prepare("SELECT * FROM reminder_user_tools WHERE team_id = ? AND user_id = ? ORDER BY provider_id")
+      prepared("SELECT * FROM reminder_user_tools WHERE team_id = ? AND user_id = ? ORDER BY provider_id")
         .all(teamId, userId)
         .map((r) => ToolRow.parse(r)),
     setTools(teamId, userId, providerIds, now) {
       db.transaction(() => {
-        db.prepare("DELETE FROM reminder_user_tools WHERE team_id = ? AND user_id = ?").run(teamId, userId);
-        const insert = db.prepare(
+        prepared("DELETE FROM reminder_user_tools WHERE team_id = ? AND user_id = ?").run(teamId, userId);
+        const insert = prepared(
           "INSERT OR IGNORE INTO reminder_user_tools (team_id, user_id, provider_id, added_at) VALUES (?, ?, ?, ?)",
         );
         for (const id of providerIds) insert.run(teamId, userId, id, toIso(now));
@@ -241,37 +244,39 @@ export function sqliteReminders(db: Database): ReminderRepository {
     },
     forgetPerson: (userId, now) =>
       db.transaction(() => {
-        const states = db
-          .prepare("SELECT campaign_id, state FROM reminder_states WHERE user_id = ?")
-          .all(userId) as {
+        const states = prepared("SELECT campaign_id, state FROM reminder_states WHERE user_id = ?").all(
+          userId,
+        ) as {
           campaign_id: number;
           state: string;
         }[];
         for (const s of states) addCount.run(s.campaign_id, s.state);
         const result = {
-          states: db.prepare("DELETE FROM reminder_states WHERE user_id = ?").run(userId).changes,
-          tools: db.prepare("DELETE FROM reminder_user_tools WHERE user_id = ?").run(userId).changes,
-          campaignsAnonymised: db
-            .prepare("UPDATE reminder_campaigns SET lead_id = ? WHERE lead_id = ?")
-            .run(FORGOTTEN_ACTOR, userId).changes,
+          states: prepared("DELETE FROM reminder_states WHERE user_id = ?").run(userId).changes,
+          tools: prepared("DELETE FROM reminder_user_tools WHERE user_id = ?").run(userId).changes,
+          campaignsAnonymised: prepared("UPDATE reminder_campaigns SET lead_id = ? WHERE lead_id = ?").run(
+            FORGOTTEN_ACTOR,
+            userId,
+          ).changes,
           // Delivered or abandoned messages keep their idempotency key (so nothing is re-sent) but lose the
           // person's ID and the text; pending ones are cancelled by the caller through the outbox repository.
-          outboxScrubbed: db
-            .prepare(`
+          outboxScrubbed: prepared(`
               UPDATE outbox SET channel_id = @forgotten, payload = '{"text":""}', updated_at = @now,
                 notify_user_id = CASE WHEN notify_user_id = @user THEN NULL ELSE notify_user_id END
-              WHERE channel_id = @user AND status != 'pending' AND status != 'sending'`)
-            .run({ forgotten: FORGOTTEN_ACTOR, user: userId, now: toIso(now) }).changes,
-          subscriptionsAnonymised: db
-            .prepare("UPDATE subscriptions SET created_by = ? WHERE created_by = ?")
-            .run(FORGOTTEN_ACTOR, userId).changes,
+              WHERE channel_id = @user AND status != 'pending' AND status != 'sending'`).run({
+            forgotten: FORGOTTEN_ACTOR,
+            user: userId,
+            now: toIso(now),
+          }).changes,
+          subscriptionsAnonymised: prepared(
+            "UPDATE subscriptions SET created_by = ? WHERE created_by = ?",
+          ).run(FORGOTTEN_ACTOR, userId).changes,
         };
-        db.prepare("UPDATE outbox SET notify_user_id = NULL WHERE notify_user_id = ?").run(userId);
+        prepared("UPDATE outbox SET notify_user_id = NULL WHERE notify_user_id = ?").run(userId);
         return result;
       })(),
     purgeClosedBefore: (cutoff) =>
-      db
-        .prepare("DELETE FROM reminder_campaigns WHERE status = 'closed' AND closed_at < ?")
-        .run(toIso(cutoff)).changes,
+      prepared("DELETE FROM reminder_campaigns WHERE status = 'closed' AND closed_at < ?").run(toIso(cutoff))
+        .changes,
   };
 }
