@@ -25,6 +25,8 @@ export interface Scheduler {
   runNow(name: string): Promise<void>;
   /** Names of the jobs running right now. */
   running(): string[];
+  /** When each job next fires (in real time; schedules are read in DEFAULT_TIMEZONE). */
+  nextRuns(): Record<string, Date | null>;
 }
 
 export interface SchedulerDeps {
@@ -53,7 +55,8 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     }
     if (stopped) return Promise.resolve();
     const startedAt = Date.now();
-    const run = (async () => {
+    // Started on the next microtask so the run is registered before it can finish (a job may throw at once).
+    const run = Promise.resolve().then(async () => {
       try {
         await job.run();
         logger.debug(`job ${job.name}: done in ${Date.now() - startedAt} ms`);
@@ -62,7 +65,7 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
       } finally {
         inFlight.delete(job.name);
       }
-    })();
+    });
     inFlight.set(job.name, run);
     return run;
   }
@@ -100,5 +103,6 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
       return trigger(job);
     },
     running: () => [...inFlight.keys()],
+    nextRuns: () => Object.fromEntries(jobs.map((j, i) => [j.name, tasks[i]?.getNextRun() ?? null])),
   };
 }
