@@ -59,11 +59,24 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
     .flatMap((provider) => provider.documents.map((document) => ({ provider, document })))
     .filter(({ document }) => !options.documentId || document.id === options.documentId);
   const results = new Array<CheckResult>(work.length);
+  // Document state is keyed by document id: a second document with the same id (an overlay typo, say)
+  // would overwrite the first one's baseline, so it is reported instead of checked.
+  const ownerOf = new Map<string, string>();
+  const duplicateOf = new Map<number, string>();
+  work.forEach(({ provider, document }, i) => {
+    const owner = ownerOf.get(document.id);
+    if (owner === undefined) ownerOf.set(document.id, provider.id);
+    else duplicateOf.set(i, owner);
+  });
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < work.length; i = next++) {
       const { provider, document } = work[i]!;
-      results[i] = await checkDocument({ ...options, clock, fetcher }, provider, document);
+      const owner = duplicateOf.get(i);
+      results[i] =
+        owner === undefined
+          ? await checkDocument({ ...options, clock, fetcher }, provider, document)
+          : duplicate(provider.id, document.id, owner);
     }
   };
   try {
@@ -74,6 +87,11 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
     await ownFetcher?.close();
   }
   return results;
+}
+
+function duplicate(providerId: string, documentId: string, owner: string): CheckResult {
+  const error = `document id "${documentId}" is used twice (also by ${owner}); give each catalog document its own id`;
+  return { providerId, documentId, status: "failed", highlights: [], error };
 }
 
 type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher };
@@ -111,8 +129,11 @@ async function checkDocument(
   const rules = rulesOf(document);
   const key = rulesKey(rules);
   let state = store.documents.state(document.id) ?? initialState(provider, document);
-  // The page moved: validators of the old address say nothing about the new one.
-  if (state.url !== document.url) state = { ...state, url: document.url, etag: null, lastModified: null };
+  // The operator moved the document to another address: neither the validators nor the text of the old
+  // page say anything about the new one, so its first readable text becomes a new, silent baseline.
+  if (state.url !== document.url) {
+    state = { ...state, url: document.url, etag: null, lastModified: null, rawHash: null, textHash: null };
+  }
   if (state.rulesKey !== null && state.rulesKey !== key) state = rebaseline(ctx, state, rules, key);
 
   const base = { providerId: provider.id, documentId: document.id };

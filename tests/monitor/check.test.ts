@@ -116,6 +116,28 @@ describe("runPolicyCheck", () => {
     expect(announcements()).toBe(0);
   });
 
+  it("starts a silent baseline when the operator moves a document to another address", async () => {
+    const { fetcher, run, announcements } = setup();
+    fetcher.html(policyPage(A));
+    await run();
+    const moved = testCatalog(
+      testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/en/privacy" }]),
+    );
+    fetcher.html(policyPage(B));
+    expect((await run(moved)).status).toBe("new");
+    expect(announcements()).toBe(0);
+  });
+
+  it("refuses a document id used by two providers instead of mixing their baselines", async () => {
+    const { store, fetcher } = setup();
+    const doc = { id: "privacy", url: "https://acme.example/privacy" };
+    const catalog = testCatalog(testProvider("acme", [doc]), testProvider("other", [doc], "Other AI"));
+    fetcher.html(policyPage(A));
+    const results = await runPolicyCheck({ store, catalog, fetcher, now: new Date(0) });
+    expect(results.map((r) => r.status)).toEqual(["new", "failed"]);
+    expect(results[1]!.error).toMatch(/used twice \(also by acme\)/);
+  });
+
   it("treats a 304 for a failing document as a re-read of the stored page", async () => {
     const { fetcher, run } = setup(["#missing"]);
     fetcher.html(policyPage(A), '"v1"');

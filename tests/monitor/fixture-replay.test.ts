@@ -86,6 +86,13 @@ describe.skipIf(!present)("replaying the real policy snapshots", () => {
       const parents = store.outbox.list({}).filter((row) => row.kind === "policy-change");
       expect(parents).toHaveLength(announced);
       expect(parents.every((row) => row.channelId === "C-WATCH")).toBe(true);
+      // One "can't read" notice per outage of three or more failed checks, one "readable again" per recovery.
+      const outages = expected.steps
+        .map((s) => (s.expected === "failed" ? "F" : "."))
+        .join("")
+        .split(".")
+        .filter((run) => run.length >= 3).length;
+      expect(store.outbox.list({}).filter((row) => row.kind === "monitor-unreadable")).toHaveLength(outages);
       store.close();
     },
     120_000,
