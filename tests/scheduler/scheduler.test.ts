@@ -168,7 +168,8 @@ describe("startScheduler", () => {
         { deliverer },
       );
       const s = start({ logger, config: { DEFAULT_TIMEZONE: "UTC" } }, jobs);
-      await sleep(150); // C1 sent, C2 in flight (held 400 ms by "Slack")
+      // Wait until C2's post is in flight (held 400 ms by "Slack"), then stop.
+      while (!fake.callsTo("chat.postMessage").some((c) => c.args.channel === "C2")) await sleep(5);
       await s.stop();
       expect(store.outbox.get("test:a1:C2")?.status).toBe("sent");
       expect(fake.messages.map((m) => m.channel)).toEqual(["C1", "C2"]);
