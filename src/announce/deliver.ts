@@ -5,6 +5,7 @@ import type { OutboxRow, Store } from "../store/index.js";
 import { classify, type Failure, isAmbiguous } from "./errors.js";
 import { findPosted } from "./history.js";
 import { handlePermanentFailure } from "./notices.js";
+import { withMetadata } from "./outbox.js";
 import { backoffMs, type Rate, TokenBucket } from "./pacing.js";
 
 /**
@@ -231,7 +232,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           channel: row.channelId,
           text: row.payload.text,
           ...(row.payload.blocks ? { blocks: row.payload.blocks } : {}),
-          ...(row.payload.metadata ? { metadata: row.payload.metadata } : {}),
+          // The key always travels in the metadata, also for rows enqueued without enqueueMessage.
+          metadata: withMetadata(row.key, row.payload).metadata,
           ...(row.payload.unfurl_links !== undefined ? { unfurl_links: row.payload.unfurl_links } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
         } as ChatPostMessageArguments);

@@ -24,23 +24,22 @@ export const keys = {
     `remind-me:${userId}:${providerId}:${day}`,
 } as const;
 
+/** Adds the idempotency key to the message metadata (keeping an event_type the caller chose). */
 export function withMetadata(key: string, payload: OutboxPayload): OutboxPayload {
   return {
     ...payload,
     metadata: {
-      event_type: METADATA_EVENT_TYPE,
+      event_type: payload.metadata?.event_type ?? METADATA_EVENT_TYPE,
       event_payload: { ...(payload.metadata?.event_payload ?? {}), key },
     },
   };
 }
 
-/** The idempotency key found in a posted message's metadata, if it is one of ours. */
+/** The idempotency key found in a posted message's metadata, if it carries one. */
 export function keyFromMetadata(metadata: unknown): string | undefined {
   if (!metadata || typeof metadata !== "object") return undefined;
-  const m = metadata as { event_type?: unknown; event_payload?: { key?: unknown } };
-  return m.event_type === METADATA_EVENT_TYPE && typeof m.event_payload?.key === "string"
-    ? m.event_payload.key
-    : undefined;
+  const m = metadata as { event_payload?: { key?: unknown } };
+  return typeof m.event_payload?.key === "string" ? m.event_payload.key : undefined;
 }
 
 /**

@@ -182,6 +182,30 @@ describe("deliverer", () => {
     expect(store.outbox.get("test:a1:C1")?.postedTs).toBe(fake.messagesIn("C1")[0]?.ts);
   });
 
+  it("puts the key in the metadata of rows enqueued without enqueueMessage, so a crash cannot double them either", async () => {
+    const payload = {
+      text: "Your reminder",
+      metadata: { event_type: "ai_privacy_reminder", event_payload: { state_id: 7 } },
+    };
+    store.outbox.enqueue(
+      { key: "reminder:7:1", kind: "reminder", teamId: TEAM, channelId: "UBOB", payload },
+      new Date(),
+    );
+    const row = store.outbox.get("reminder:7:1")!;
+    store.outbox.markSending(row.id, new Date());
+    const first = await deliverer(store, fake).drain(); // recovers the interrupted row: not in history yet, so posts it
+    expect(first.sent).toBe(1);
+    expect(fake.messagesIn("UBOB")[0]?.metadata).toEqual({
+      event_type: "ai_privacy_reminder",
+      event_payload: { state_id: 7, key: "reminder:7:1" },
+    });
+    // Crash again between Slack's ok and the commit: the key in the metadata finds it.
+    store.outbox.markRetry(row.id, "maybe-posted: interrupted while sending", new Date(), new Date());
+    const second = await deliverer(store, fake).drain();
+    expect(second).toMatchObject({ recovered: 1, sent: 0 });
+    expect(fake.messagesIn("UBOB").length).toBe(1);
+  });
+
   it("posts thread replies under the parent's ts, after the parent", async () => {
     enqueueMessage(
       store,
