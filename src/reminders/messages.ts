@@ -87,6 +87,8 @@ export function renderReminder(input: {
   today: string;
   variant: ReminderVariant;
   reason?: string;
+  /** Check Slack's limits (default). A batch checks its first message: the rest differ only in the state id. */
+  validate?: boolean;
 }): Rendered {
   const { provider: p, state, campaign, today } = input;
   const title =
@@ -120,7 +122,7 @@ export function renderReminder(input: {
       ? `${p.name} changed something: please re-check your setting`
       : `Please switch off training on your ${p.name} chats`;
   const message = { text, blocks };
-  assertMessageFits(message);
+  if (input.validate !== false) assertMessageFits(message);
   return message;
 }
 

@@ -17,6 +17,8 @@ export const zoneOf = (deps: ReminderDeps, state: Pick<ReminderState, "tz">): st
 export function enqueueReminder(
   deps: ReminderDeps,
   input: {
+    /** Skip the Block Kit check when a message of the same campaign, day and variant passed it already. */
+    validate?: boolean;
     state: ReminderState;
     campaign: Campaign;
     key: string;
@@ -37,6 +39,7 @@ export function enqueueReminder(
     today,
     variant: input.variant,
     ...(input.reason ? { reason: input.reason } : {}),
+    validate: input.validate !== false,
   });
   return deps.store.outbox.enqueue(
     {
@@ -69,6 +72,7 @@ export function sendDueReminders(
 ): { sent: number; deferred: number } {
   const { store } = deps;
   const campaigns = new Map<number, Campaign | undefined>();
+  const checked = new Set<string>();
   let sent = 0;
   let deferred = 0;
   for (;;) {
@@ -88,7 +92,19 @@ export function sendDueReminders(
           store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now)
         ) {
           const key = `reminder:${state.id}:${state.sends + 1}`;
-          if (enqueueReminder(deps, { state, campaign, key, variant: "ask", now })) sent += 1;
+          const shape = `${campaign.id}:${localDateOf(now, tz)}`;
+          if (
+            enqueueReminder(deps, {
+              state,
+              campaign,
+              key,
+              variant: "ask",
+              now,
+              validate: !checked.has(shape),
+            })
+          )
+            sent += 1;
+          checked.add(shape);
         }
       }
     });

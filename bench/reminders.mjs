@@ -1,0 +1,373 @@
+// Reminders benchmark: a campaign to 5,000 people (resolve the audience + enqueue; then delivery through the
+// issue-3 deliverer against a loopback Slack with rate limits), and reminder-button clicks at 100 concurrent
+// against our app and against a bare Bolt app that only acks, in the same run. Targets: enqueue < 2 s, click
+// p99 ≤ 1.3 × the bare app's. Run `npm run build` first, then `node --expose-gc bench/reminders.mjs`.
+import { createHmac } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = join(ROOT, "dist");
+const load = (path) => import(pathToFileURL(join(DIST, path)).href);
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 5000);
+const CLICKS = Number(process.env.BENCH_CLICKS ?? 3000);
+/** Simultaneous clicks per burst. */
+const CONCURRENCY = 100;
+/** The fake's workspace-wide chat.postMessage limit, and the deliverer's pacing just under it. */
+const FAKE_POSTS_PER_SECOND = Number(process.env.BENCH_POSTS_PER_SECOND ?? 500);
+const SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
+// Tuesday 24 Nov 2026, 10:00 UTC: working hours for everyone below; in the past, so rows are due in real time.
+const NOW = new Date("2026-11-24T10:00:00Z");
+const ZONES = ["Europe/London", "Europe/Berlin", "UTC", "Africa/Lagos"];
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+/** A minimal loopback Slack Web API: users, a 5,000-member channel, paced chat.postMessage, response_url sink. */
+function fakeSlack() {
+  const users = new Map(
+    Array.from({ length: PEOPLE }, (_, i) => [`U${String(i).padStart(8, "0")}`, ZONES[i % ZONES.length]]),
+  );
+  users.set("U0BOT", "UTC");
+  const members = [...users.keys()];
+  let tokens = FAKE_POSTS_PER_SECOND;
+  let last = Date.now();
+  const stats = { posts: 0, rateLimited: 0, responses: 0 };
+  const answer = (method, args) => {
+    switch (method) {
+      case "auth.test":
+        return { ok: true, team_id: "T0BENCH", user_id: "UBOT", bot_id: "BBOT" };
+      case "users.info": {
+        const tz = users.get(String(args.user));
+        if (!tz) return { ok: false, error: "user_not_found" };
+        return {
+          ok: true,
+          user: {
+            id: args.user,
+            name: String(args.user).toLowerCase(),
+            tz,
+            is_bot: args.user === "U0BOT",
+            deleted: false,
+          },
+        };
+      }
+      case "users.list": {
+        const start = Number(args.cursor || 0);
+        const limit = Number(args.limit || 200);
+        const page = members
+          .slice(start, start + limit)
+          .map((id) => ({
+            id,
+            name: id.toLowerCase(),
+            tz: users.get(id),
+            is_bot: id === "U0BOT",
+            deleted: false,
+          }));
+        const next = start + limit < members.length ? String(start + limit) : "";
+        return { ok: true, members: page, response_metadata: { next_cursor: next } };
+      }
+      case "conversations.members":
+        return { ok: true, members, response_metadata: { next_cursor: "" } };
+      case "chat.postMessage": {
+        const now = Date.now();
+        tokens = Math.min(FAKE_POSTS_PER_SECOND, tokens + ((now - last) / 1000) * FAKE_POSTS_PER_SECOND);
+        last = now;
+        if (tokens < 1) {
+          stats.rateLimited += 1;
+          return 429;
+        }
+        tokens -= 1;
+        stats.posts += 1;
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: `${Math.floor(now / 1000)}.${String(stats.posts).padStart(6, "0")}`,
+        };
+      }
+      case "conversations.history":
+        return { ok: true, messages: [], has_more: false };
+      default:
+        return { ok: true };
+    }
+  };
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    if (req.url?.startsWith("/response/")) {
+      stats.responses += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      return;
+    }
+    const args = (req.headers["content-type"] ?? "").includes("json")
+      ? JSON.parse(raw || "{}")
+      : Object.fromEntries(new URLSearchParams(raw));
+    const body = answer((req.url ?? "").replace(/^\/api\//, "").split("?")[0], args);
+    if (body === 429)
+      res
+        .writeHead(429, { "content-type": "application/json", "retry-after": "1" })
+        .end('{"ok":false,"error":"ratelimited"}');
+    else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  return {
+    stats,
+    async start() {
+      await new Promise((r) => server.listen(0, "127.0.0.1", r));
+      this.url = `http://127.0.0.1:${server.address().port}`;
+    },
+    stop: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+  };
+}
+
+function clickBody(fake, { userId, actionId, value }) {
+  const payload = {
+    type: "block_actions",
+    user: { id: userId, username: userId.toLowerCase(), team_id: "T0BENCH" },
+    api_app_id: "A0APP",
+    token: "legacy",
+    container: {
+      type: "message",
+      message_ts: "1700000000.000100",
+      channel_id: `D${userId}`,
+      is_ephemeral: false,
+    },
+    trigger_id: "1.2.3",
+    team: { id: "T0BENCH", domain: "bench" },
+    channel: { id: `D${userId}`, name: "directmessage" },
+    message: { type: "message", ts: "1700000000.000100", text: "", blocks: [] },
+    response_url: `${fake.url}/response/${userId}`,
+    actions: [{ type: "button", action_id: actionId, block_id: "b", value, action_ts: "1700000000.000200" }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+const signed = (body) => {
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    "content-type": "application/x-www-form-urlencoded",
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`,
+  };
+};
+
+async function burst(url, bodies) {
+  return Promise.all(
+    bodies.map(async (body) => {
+      const headers = signed(body);
+      const started = performance.now();
+      const res = await fetch(url, { method: "POST", headers, body });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`click answered ${res.status}`);
+      return performance.now() - started;
+    }),
+  );
+}
+
+/**
+ * Clicks in bursts of CONCURRENCY simultaneous requests (people clicking at once), alternating between the
+ * targets burst by burst so that machine noise hits both alike; before each burst the previous one's work
+ * has finished (`settled`). Latency is until Slack would see the ack.
+ */
+async function clickBursts(targets, bodies) {
+  const latencies = targets.map(() => []);
+  for (let i = 0; i < bodies.length; i += CONCURRENCY) {
+    const wave = bodies.slice(i, i + CONCURRENCY);
+    for (const [t, target] of targets.entries()) {
+      await target.before?.();
+      latencies[t].push(...(await burst(target.url, wave)));
+      await target.settled?.(wave.length);
+    }
+  }
+  return latencies;
+}
+
+/** users.list, every page, mapped like the facade's users.info (the snippet proposed for src/slack/api.ts). */
+function directoryOf(client) {
+  return async () => {
+    const users = [];
+    for await (const page of client.paginate("users.list", { limit: 1000 })) {
+      for (const u of page.members ?? []) {
+        users.push({
+          id: u.id,
+          name: u.real_name || u.name || "",
+          tz: u.tz,
+          isAdmin: Boolean(u.is_admin),
+          isOwner: Boolean(u.is_owner || u.is_primary_owner),
+          isBot: Boolean(u.is_bot) || u.id === "USLACKBOT",
+          deleted: Boolean(u.deleted),
+        });
+      }
+    }
+    return users;
+  };
+}
+
+export async function runRemindersBench() {
+  const { createBot } = await load("app.js");
+  const { buildDeps, makeLogger } = await load("wiring.js");
+  const { parseConfig } = await load("config.js");
+  const { openSqliteStore } = await load("store/index.js");
+  const { loadCatalog } = await load("catalog/index.js");
+  const { startCampaigns, ACTION } = await load("reminders/index.js");
+  const { createDeliverer, createDeliveryClient } = await load("announce/index.js");
+  const { App } = await import("@slack/bolt");
+
+  const fake = fakeSlack();
+  await fake.start();
+  const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: `${fake.url}/api/`,
+    DATABASE_URL: `sqlite:${join(dir, "bench.db")}`,
+    LOG_LEVEL: "error",
+  });
+  const logger = makeLogger("error");
+  const catalog = loadCatalog({});
+  const { WebClient } = await import("@slack/web-api");
+  const rows = [];
+  const campaign = async (deps) => {
+    const t0 = performance.now();
+    const outcome = await startCampaigns(deps, {
+      teamId: "T0BENCH",
+      leadId: "U0LEAD",
+      channelId: "C0ALL",
+      audience: { users: [], channels: ["C0ALL"], usergroups: [] },
+      providers: [deps.catalog.byId("claude")],
+      now: NOW,
+    });
+    return { outcome, ms: performance.now() - t0 };
+  };
+
+  // 1a. Today's facade: one users.info per person (tier 4 in real Slack: ~100/minute, so also slow there).
+  const perPersonStore = openSqliteStore(join(dir, "per-person.db"));
+  const perPerson = await campaign(
+    buildDeps(config, { store: perPersonStore, logger, catalog, now: () => NOW }),
+  );
+  perPersonStore.close();
+  rows.push({
+    metric: `campaign to ${PEOPLE} people via users.info each: resolve + enqueue`,
+    ms: Math.round(perPerson.ms),
+    asked: perPerson.outcome.asked,
+  });
+
+  // 1b. With the bulk directory (users.list pages of 1,000): the path for audiences over 200.
+  const store = openSqliteStore(join(dir, "bench.db"));
+  const deps = buildDeps(config, { store, logger, catalog, now: () => NOW });
+  const slackWithDirectory = {
+    ...deps.slack,
+    listUsers: directoryOf(new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL })),
+  };
+  const { outcome, ms: enqueueMs } = await campaign({ ...deps, slack: slackWithDirectory });
+  rows.push({
+    metric: `campaign to ${PEOPLE} people via users.list: resolve + enqueue`,
+    ms: Math.round(enqueueMs),
+    target: "< 2000 ms",
+    asked: outcome.asked,
+    enqueued: outcome.sentNow,
+  });
+
+  // 2. Delivery through the one deliverer, against the fake's workspace rate limit.
+  const deliverer = createDeliverer({
+    store,
+    client: createDeliveryClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL),
+    logger,
+    pacing: { workspace: { perSecond: Math.floor(FAKE_POSTS_PER_SECOND * 0.9), burst: 50 } },
+    lingerMs: 0,
+  });
+  const t1 = performance.now();
+  const drained = await deliverer.drain();
+  const deliverMs = performance.now() - t1;
+  await deliverer.stop();
+  rows.push({
+    metric: "delivery of the campaign's DMs",
+    ms: Math.round(deliverMs),
+    sent: drained.sent,
+    perSecond: Math.round(drained.sent / (deliverMs / 1000)),
+    http429: fake.stats.rateLimited,
+  });
+
+  // 3. Clicks at 100 concurrent: a bare Bolt app that only acks, then ours (ack first, work after).
+  const states = store.reminders.statesForCampaign(outcome.campaigns[0].id);
+  const actions = [ACTION.done, ACTION.later, ACTION.notUsing, ACTION.undo];
+  const bodies = Array.from({ length: CLICKS }, (_, i) => {
+    const s = states[i % states.length];
+    const actionId = actions[i % actions.length];
+    return clickBody(fake, {
+      userId: s.userId,
+      actionId,
+      value: actionId === ACTION.undo ? `${s.id}:done` : String(s.id),
+    });
+  });
+  const bare = new App({
+    token: "xoxb-bench",
+    signingSecret: SECRET,
+    botId: "BBOT",
+    botUserId: "UBOT",
+    clientOptions: { slackApiUrl: `${fake.url}/api/` },
+    logger,
+  });
+  bare.action(/.*/, async ({ ack }) => ack());
+  const bareServer = await bare.start({ port: 0, host: "127.0.0.1" });
+  const bareUrl = `http://127.0.0.1:${bareServer.address().port}/slack/events`;
+  const app = createBot(deps, { processBeforeResponse: false, botIds: { botId: "BBOT", botUserId: "UBOT" } });
+  const { port } = await app.start({ port: 0, host: "127.0.0.1" });
+  const oursUrl = `http://127.0.0.1:${port}/slack/events`;
+  // Our app answers each click at its response_url after the ack: wait for those before the next burst.
+  let responsesAtStart = 0;
+  const ours = {
+    url: oursUrl,
+    before: () => {
+      responsesAtStart = fake.stats.responses;
+    },
+    settled: async (n) => {
+      const deadline = Date.now() + 10_000;
+      while (fake.stats.responses - responsesAtStart < n && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 2));
+    },
+  };
+  await clickBursts([{ url: bareUrl }, ours], bodies.slice(0, 300));
+  const [bareLat, oursLat] = await clickBursts([{ url: bareUrl }, ours], bodies);
+  const ratio = percentile(oursLat, 99) / percentile(bareLat, 99);
+  for (const [name, lat] of [
+    ["bare Bolt app (ack only)", bareLat],
+    ["reminders app", oursLat],
+  ]) {
+    rows.push({
+      metric: `clicks in bursts of ${CONCURRENCY}: ${name}`,
+      n: lat.length,
+      p50: +percentile(lat, 50).toFixed(1),
+      p99: +percentile(lat, 99).toFixed(1),
+    });
+  }
+  rows.push({ metric: "click p99 ratio (ours / bare)", value: +ratio.toFixed(2), target: "≤ 1.3" });
+  rows.push({ metric: "peak RSS", mb: Math.round(process.resourceUsage().maxRSS / 1024) });
+  await app.stop();
+  await bare.stop();
+  store.close();
+  await fake.stop();
+  rmSync(dir, { recursive: true, force: true });
+
+  const text = [
+    "Reminders",
+    ...rows.map(
+      (r) =>
+        `  ${r.metric}: ${Object.entries(r)
+          .filter(([k]) => k !== "metric")
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ")}`,
+    ),
+  ].join("\n");
+  return { rows, text };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const { text } = await runRemindersBench();
+  console.log(text);
+}
