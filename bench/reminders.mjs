@@ -60,15 +60,13 @@ function fakeSlack() {
       case "users.list": {
         const start = Number(args.cursor || 0);
         const limit = Number(args.limit || 200);
-        const page = members
-          .slice(start, start + limit)
-          .map((id) => ({
-            id,
-            name: id.toLowerCase(),
-            tz: users.get(id),
-            is_bot: id === "U0BOT",
-            deleted: false,
-          }));
+        const page = members.slice(start, start + limit).map((id) => ({
+          id,
+          name: id.toLowerCase(),
+          tz: users.get(id),
+          is_bot: id === "U0BOT",
+          deleted: false,
+        }));
         const next = start + limit < members.length ? String(start + limit) : "";
         return { ok: true, members: page, response_metadata: { next_cursor: next } };
       }
@@ -121,7 +119,11 @@ function fakeSlack() {
       await new Promise((r) => server.listen(0, "127.0.0.1", r));
       this.url = `http://127.0.0.1:${server.address().port}`;
     },
-    stop: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+    stop: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
   };
 }
 
