@@ -40,5 +40,5 @@ export {
 } from "./progress.js";
 export { type RecheckRequest, recheckChangedSteps, requestRecheck, stepsFingerprint } from "./recheck.js";
 export { type ReminderDeps, sendDueReminders } from "./send.js";
-export { closeCampaign, closesAt, runReminderTick, type TickReport } from "./tick.js";
+export { closeCampaign, closesAt, reminderJob, runReminderTick, type TickReport } from "./tick.js";
 export { inWorkingHours, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";

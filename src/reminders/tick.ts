@@ -1,3 +1,4 @@
+import type { AppDeps } from "../deps.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { campaignProgress, renderDigest } from "./progress.js";
 import { recheckChangedSteps } from "./recheck.js";
@@ -84,4 +85,24 @@ export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
   const { sent, deferred } = sendDueReminders(deps, now);
   const purged = store.reminders.purgeClosedBefore(new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS));
   return { closed, sent, deferred, digests, purged, stepsChanged };
+}
+
+/** The scheduler job for REMINDER_CRON (`{ name, cron, run }`), logging what each tick did. */
+export function reminderJob(deps: ReminderDeps & Pick<AppDeps, "now" | "logger">): {
+  name: string;
+  cron: string;
+  run: () => TickReport;
+} {
+  return {
+    name: "reminders",
+    cron: deps.config.REMINDER_CRON,
+    run: () => {
+      const report = runReminderTick(deps, deps.now());
+      const { stepsChanged, ...counts } = report;
+      if (Object.values(counts).some((n) => n > 0) || stepsChanged.length) {
+        deps.logger.info(`reminders: ${JSON.stringify(report)}`);
+      }
+      return report;
+    },
+  };
 }

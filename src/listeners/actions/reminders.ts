@@ -167,6 +167,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     if (body.actions[0]?.value !== body.user.id) return;
     const summary = forgetMe(deps.store, { teamId: teamOf(body), userId: body.user.id, now: deps.now() });
     await reply(respond, renderForgotten(summary), true);
+    await refreshHome(body);
   });
 
   on(ACTION.forgetCancel, async (_body, { respond }) => {
