@@ -6,7 +6,7 @@ import { classify, type Failure, isAmbiguous } from "./errors.js";
 import { findPosted } from "./history.js";
 import { handlePermanentFailure } from "./notices.js";
 import { withMetadata } from "./outbox.js";
-import { backoffMs, type Rate, TokenBucket } from "./pacing.js";
+import { backoffMs, Limiter, type Rate, TokenBucket } from "./pacing.js";
 
 /**
  * The ONE deliverer: the only code that posts bot-initiated messages. It drains the outbox, paces per
@@ -101,6 +101,17 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     map.set(key, created);
     return created;
   };
+  const workspaces = new Map<string, Limiter>();
+  const workspace = (teamId: string) => {
+    const existing = workspaces.get(teamId);
+    if (existing) return existing;
+    const created = new Limiter(bucket(workspaceBuckets, teamId, workspaceRate));
+    workspaces.set(teamId, created);
+    return created;
+  };
+  stopper.signal.addEventListener("abort", () => {
+    for (const l of workspaces.values()) l.releaseAll();
+  });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (ms <= 0 || stopper.signal.aborted) return resolve();
@@ -116,13 +127,16 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   /** Waits for this channel's and this workspace's turn; false when stopping. */
   async function pace(row: OutboxRow): Promise<boolean> {
     const ch = bucket(channelBuckets, `${row.teamId}/${row.channelId}`, channelRate);
-    const ws = bucket(workspaceBuckets, row.teamId, workspaceRate);
     await sleep(ch.reserve(Date.now()));
-    await sleep(ws.reserve(Date.now()));
-    for (let wait = Math.max(ch.blockedFor(Date.now()), ws.blockedFor(Date.now())); wait > 0; ) {
+    // A 429 during our wait paused the channel: wait that out too.
+    for (
+      let wait = ch.blockedFor(Date.now());
+      wait > 0 && !stopper.signal.aborted;
+      wait = ch.blockedFor(Date.now())
+    )
       await sleep(wait);
-      wait = Math.max(ch.blockedFor(Date.now()), ws.blockedFor(Date.now()));
-    }
+    if (stopper.signal.aborted) return false;
+    await workspace(row.teamId).acquire();
     return !stopper.signal.aborted;
   }
 
@@ -143,6 +157,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const retryTimes: number[] = [];
     let active = 0;
     let queued = 0;
+    let lastFetch = 0;
     let wake: () => void = () => {};
 
     function defer(row: OutboxRow, error: string, delayMs: number) {
@@ -291,8 +306,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
     while (!stopper.signal.aborted && !halted) {
       let fresh = 0;
-      if (queued < batchSize / 2) {
-        for (const row of store.outbox.due(clock(), batchSize)) {
+      // Refill when the lanes are about to run dry, or once a second to pick up new rows (e.g. notices).
+      // Rows already queued are still pending, so ask for that many more than a batch.
+      if (queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
+        lastFetch = Date.now();
+        for (const row of store.outbox.due(clock(), batchSize + queued)) {
           if (taken.has(row.id)) continue;
           taken.add(row.id);
           const lane = `${row.teamId}/${row.channelId}`;

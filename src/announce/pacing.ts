@@ -36,6 +36,21 @@ export class TokenBucket {
   }
 
   /**
+   * Takes a token if one is there now (returns 0), else returns the ms until one will be. Unlike `reserve`,
+   * nothing is promised ahead: after the process stalls, at most `burst` calls go out at once.
+   */
+  tryTake(now: number): number {
+    if (now < this.last) return Math.ceil(this.last - now);
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.last) / 1000) * this.rate.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate.perSecond) * 1000));
+  }
+
+  /**
    * The call that used the last token has completed at `now`: count the token as used then, not when it
    * was reserved. Latency varies, so spacing calls by completion keeps their *arrival* at Slack spaced too.
    */
@@ -53,6 +68,46 @@ export class TokenBucket {
   /** Ms until a pause ends (0 when not paused). */
   blockedFor(now: number): number {
     return Math.max(0, this.last - now);
+  }
+}
+
+/**
+ * A FIFO queue in front of a bucket shared by many callers (the workspace): one timer serves waiters in
+ * order as tokens appear, instead of every waiter polling.
+ */
+export class Limiter {
+  private readonly waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly bucket: TokenBucket) {}
+
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.pump();
+    });
+  }
+
+  /** Lets every waiter go (used when stopping; callers check whether to proceed). */
+  releaseAll(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    while (this.waiters.length) {
+      const wait = this.bucket.tryTake(Date.now());
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.waiters.shift()?.();
+    }
   }
 }
 
