@@ -1,12 +1,20 @@
 import { setMaxListeners } from "node:events";
-import type { Logger } from "@slack/logger";
-import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
-import type { OutboxRow, Store } from "../store/index.js";
+import type { ChatPostMessageArguments } from "@slack/web-api";
+import type { OutboxRow } from "../store/index.js";
+import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
 import { classify, type Failure, isAmbiguous } from "./errors.js";
 import { findPosted } from "./history.js";
 import { handlePermanentFailure } from "./notices.js";
 import { withMetadata } from "./outbox.js";
 import { backoffMs, Limiter, type Rate, TokenBucket } from "./pacing.js";
+
+export {
+  createDeliveryClient,
+  DEFAULT_PACING,
+  type Deliverer,
+  type DelivererOptions,
+  type DrainStats,
+} from "./client.js";
 
 /**
  * The ONE deliverer: the only code that posts bot-initiated messages. It drains the outbox, paces per
@@ -17,64 +25,6 @@ import { backoffMs, Limiter, type Rate, TokenBucket } from "./pacing.js";
  * `sending` at start-up, or retried after an ambiguous error, may already be in Slack: its key travels in
  * the message metadata, so the channel's history is checked before posting it again.
  */
-
-export interface DelivererOptions {
-  store: Store;
-  /** Build it with `createDeliveryClient`: no client-side retries or 429 queueing, this deliverer owns both. */
-  client: WebClient;
-  logger: Logger;
-  /** Must move with real time (retry times are compared with it). */
-  now?: () => Date;
-  /** Where notices go when a failed row names no lead to tell. */
-  opsChannelId?: string | undefined;
-  /** Slack: about 1 message/s per channel with short bursts, plus a workspace-wide cap. */
-  pacing?: { channel?: Rate; workspace?: Rate };
-  /** Channels served at once (each channel is served in order, one message at a time). */
-  concurrency?: number;
-  batchSize?: number;
-  /** Ambiguous/transient errors retried up to this many attempts, then the row fails. */
-  maxAttempts?: number;
-  backoff?: { baseMs: number; capMs: number };
-  /** A drain waits for rows it deferred when they come due within this many ms. */
-  lingerMs?: number;
-  random?: () => number;
-}
-
-export interface DrainStats {
-  sent: number;
-  /** Found already posted in the channel's history (crash between Slack's ok and our commit). */
-  recovered: number;
-  failed: number;
-  deferred: number;
-  rateLimited: number;
-}
-
-export interface Deliverer {
-  /** Delivers everything due; resolves when nothing is due (or stop() was called). Concurrent calls share one run. */
-  drain(): Promise<DrainStats>;
-  /** Stops taking rows, lets the call in flight finish and be recorded, then resolves. */
-  stop(): Promise<void>;
-}
-
-export const DEFAULT_PACING = {
-  channel: { perSecond: 1, burst: 3 },
-  workspace: { perSecond: 10, burst: 20 },
-} as const;
-
-/** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
-export function createDeliveryClient(
-  token: string,
-  slackApiUrl: string,
-  options: { logger?: Logger; timeoutMs?: number } = {},
-): WebClient {
-  return new WebClient(token, {
-    slackApiUrl,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: options.timeoutMs ?? 15_000,
-    ...(options.logger ? { logger: options.logger } : {}),
-  });
-}
 
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { store, client, logger } = options;
@@ -213,6 +163,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     }
 
     async function deliverOne(row: OutboxRow): Promise<void> {
+      if (row.subscriptionId !== null && !store.subscriptions.get(row.subscriptionId)) {
+        store.outbox.cancel(row.id, "unsubscribed before delivery", clock());
+        return;
+      }
       const dead = deadChannels.get(`${row.teamId}/${row.channelId}`);
       if (dead) {
         stats.failed += 1;

@@ -88,6 +88,8 @@ export interface OutboxRepository {
   counts(): Record<OutboxStatus, number>;
   /** Drops pending rows addressed to this user (forget-me). */
   cancelForRecipient(channelId: string, now: Date): number;
+  /** Withdraws one pending row (e.g. its channel unsubscribed); the reason is kept in last_error. */
+  cancel(id: number, reason: string, now: Date): void;
 }
 
 export interface AuditEntry {

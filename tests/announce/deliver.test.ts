@@ -244,6 +244,19 @@ describe("deliverer", () => {
     expect(store.outbox.counts()).toMatchObject({ sent: 1, pending: 5, sending: 0 });
   });
 
+  it("withdraws rows whose subscription was removed before delivery", async () => {
+    subscribe(store, "C1");
+    subscribe(store, "C2");
+    fanOut(store, ["C1", "C2"]);
+    store.subscriptions.remove(TEAM, "C1", "all");
+    await deliverer(store, fake).drain();
+    expect(fake.messages.map((m) => m.channel)).toEqual(["C2"]);
+    expect(store.outbox.get("test:a1:C1")).toMatchObject({
+      status: "cancelled",
+      lastError: "unsubscribed before delivery",
+    });
+  });
+
   it("refuses to enqueue a message Slack would reject", () => {
     const tooLong = {
       text: "x",

@@ -208,6 +208,10 @@ export function sqliteOutbox(db: Database): OutboxRepository {
         out[r.status] = r.n;
       return out;
     },
+    cancel: (id, reason, now) =>
+      void db
+        .prepare("UPDATE outbox SET status = 'cancelled', last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'")
+        .run(reason, toIso(now), id),
     cancelForRecipient: (channelId, now) =>
       db
         .prepare("UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE channel_id = ? AND status = 'pending'")

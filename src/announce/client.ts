@@ -1,0 +1,68 @@
+import type { Logger } from "@slack/logger";
+import { WebClient } from "@slack/web-api";
+import type { Store } from "../store/index.js";
+import type { Rate } from "./pacing.js";
+
+/** The deliverer's options, results and Slack client (see deliver.ts). */
+
+export interface DelivererOptions {
+  store: Store;
+  /** Build it with `createDeliveryClient`: no client-side retries or 429 queueing, this deliverer owns both. */
+  client: WebClient;
+  logger: Logger;
+  /** Must move with real time (retry times are compared with it). */
+  now?: () => Date;
+  /** Where notices go when a failed row names no lead to tell. */
+  opsChannelId?: string | undefined;
+  /** Slack: about 1 message/s per channel with short bursts, plus a workspace-wide cap. */
+  pacing?: { channel?: Rate; workspace?: Rate };
+  /** Channels served at once (each channel is served in order, one message at a time). */
+  concurrency?: number;
+  batchSize?: number;
+  /** Ambiguous/transient errors retried up to this many attempts, then the row fails. */
+  maxAttempts?: number;
+  backoff?: { baseMs: number; capMs: number };
+  /** A drain waits for rows it deferred when they come due within this many ms. */
+  lingerMs?: number;
+  random?: () => number;
+}
+
+export interface DrainStats {
+  sent: number;
+  /** Found already posted in the channel's history (crash between Slack's ok and our commit). */
+  recovered: number;
+  failed: number;
+  deferred: number;
+  rateLimited: number;
+}
+
+export interface Deliverer {
+  /** Delivers everything due; resolves when nothing is due (or stop() was called). Concurrent calls share one run. */
+  drain(): Promise<DrainStats>;
+  /** Stops taking rows, lets the call in flight finish and be recorded, then resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Defaults: about 1 message/s per channel with a short burst (shared/slack-reference.md → Web API), and a
+ * conservative workspace pace with a small burst, leaving Slack's own burst allowance to absorb jitter.
+ */
+export const DEFAULT_PACING = {
+  channel: { perSecond: 1, burst: 3 },
+  workspace: { perSecond: 10, burst: 5 },
+} as const;
+
+/** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
+export function createDeliveryClient(
+  token: string,
+  slackApiUrl: string,
+  options: { logger?: Logger; timeoutMs?: number } = {},
+): WebClient {
+  return new WebClient(token, {
+    slackApiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: options.timeoutMs ?? 15_000,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
