@@ -37,6 +37,9 @@ function buttons(providerId: string, withRemind: boolean): KnownBlock {
   return { type: "actions", block_id: `announce:${providerId}`.slice(0, 255), elements };
 }
 
+/** Header text is plain_text, but notifications parse the fallback text: no `<…>` sequences from catalog data. */
+const plain = (text: string) => text.replace(/[<>]/g, "");
+
 const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
 
 export function deadlineMessage(event: CalendarEvent, today: string): OutboxPayload {
@@ -47,12 +50,12 @@ export function deadlineMessage(event: CalendarEvent, today: string): OutboxPayl
     `*Who is affected:* ${event.tiers?.length ? escapeMrkdwn(truncate(event.tiers.join(", "), 1000)) : "everyone using it"}`,
   );
   return {
-    text: truncate(`${event.providerName}: ${event.title} — ${when}`, 300),
+    text: truncate(plain(`${event.providerName}: ${event.title} — ${when}`), 300),
     unfurl_links: false,
     blocks: [
       {
         type: "header",
-        text: { type: "plain_text", text: truncate(`${event.providerName}: ${event.title}`, 150) },
+        text: { type: "plain_text", text: truncate(plain(`${event.providerName}: ${event.title}`), 150) },
       },
       {
         type: "section",
@@ -76,23 +79,26 @@ export function catalogChangeMessage(
   provider: { id: string; name: string },
   changes: readonly FieldChange[],
 ): OutboxPayload {
-  const shown = changes.slice(0, 20);
+  const shown = changes.slice(0, 12); // 12 × (2 × 300) characters stays well under the ~12k blocks cap
   const fieldBlocks: KnownBlock[] = shown.map((c) => ({
     type: "section",
     text: {
       type: "mrkdwn",
-      text: `*${escapeMrkdwn(c.field)}*\n~${escapeMrkdwn(truncate(c.before || "(none)", 350))}~\n→ ${escapeMrkdwn(truncate(c.after || "(none)", 350))}`,
+      text: `*${escapeMrkdwn(c.field)}*\n~${escapeMrkdwn(truncate(c.before || "(none)", 300))}~\n→ ${escapeMrkdwn(truncate(c.after || "(none)", 300))}`,
     },
   }));
   const more = changes.length - shown.length;
   return {
     text: truncate(
-      `What I know about ${provider.name} changed: ${changes.map((c) => c.field).join(", ")}`,
+      plain(`What I know about ${provider.name} changed: ${changes.map((c) => c.field).join(", ")}`),
       300,
     ),
     unfurl_links: false,
     blocks: [
-      { type: "header", text: { type: "plain_text", text: truncate(`Updated: ${provider.name}`, 150) } },
+      {
+        type: "header",
+        text: { type: "plain_text", text: truncate(plain(`Updated: ${provider.name}`), 150) },
+      },
       {
         type: "section",
         text: {
@@ -154,7 +160,7 @@ export function failedNoticeMessage(channelId: string, error: string, kind: stri
 
 export function personalReminderMessage(provider: { id: string; name: string }): OutboxPayload {
   return {
-    text: `Reminder: check your ${provider.name} privacy settings.`,
+    text: plain(`Reminder: check your ${provider.name} privacy settings.`),
     blocks: [
       {
         type: "section",

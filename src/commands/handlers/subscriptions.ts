@@ -1,6 +1,6 @@
 import { channelProblemAdvice } from "../../announce/messages.js";
 import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
-import { type Catalog, lookupProvider, type Provider } from "../../catalog/index.js";
+import { type Catalog, lookupProvider, normalise, type Provider } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
 import type { Subscription, SubscriptionKind } from "../../store/index.js";
 import type { Handler } from "../handle.js";
@@ -21,17 +21,21 @@ const KIND_LABEL: Record<SubscriptionKind, string> = {
 const kindsText = (kinds: readonly SubscriptionKind[]) => kinds.map((k) => KIND_LABEL[k]).join(", ");
 const names = (ps: readonly Provider[]) => ps.map((p) => `*${escapeMrkdwn(p.name)}*`).join(", ");
 
+const namesOf = (p: Provider) => [p.id, p.name, ...p.aliases].map(normalise);
+
 type Resolved = { ok: true; providers: Provider[] } | { ok: false; reply: Reply };
 
-/** Provider words → providers. Multi-word names ("chat gpt", "microsoft copilot") are tried longest first. */
+/** Provider words → providers. Multi-word names ("chat gpt", "microsoft copilot") are tried longest first, exactly. */
 export function resolveProviders(catalog: Catalog, words: readonly string[]): Resolved {
   const found = new Map<string, Provider>();
   const problems: string[] = [];
   for (let i = 0; i < words.length; ) {
     let matched = 0;
     for (let span = Math.min(3, words.length - i); span >= 1 && !matched; span -= 1) {
-      const hit = lookupProvider(catalog, words.slice(i, i + span).join(" "));
-      if (hit.kind === "found") {
+      const phrase = words.slice(i, i + span).join(" ");
+      const hit = lookupProvider(catalog, phrase);
+      // Several words must name a provider exactly ("chat gpt"); fuzzy matching is for single words.
+      if (hit.kind === "found" && (span === 1 || namesOf(hit.provider).includes(normalise(phrase)))) {
         found.set(hit.provider.id, hit.provider);
         matched = span;
       }
