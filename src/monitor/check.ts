@@ -75,7 +75,10 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
       const owner = duplicateOf.get(i);
       results[i] =
         owner === undefined
-          ? await checkDocument({ ...options, clock, fetcher }, provider, document)
+          ? await checkDocument({ ...options, clock, fetcher }, provider, document).catch((err: unknown) =>
+              // A bug or a store error for one document must not stop the others; nothing was committed.
+              internalError(provider.id, document.id, err),
+            )
           : duplicate(provider.id, document.id, owner);
     }
   };
@@ -91,6 +94,11 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
 
 function duplicate(providerId: string, documentId: string, owner: string): CheckResult {
   const error = `document id "${documentId}" is used twice (also by ${owner}); give each catalog document its own id`;
+  return { providerId, documentId, status: "failed", highlights: [], error };
+}
+
+function internalError(providerId: string, documentId: string, err: unknown): CheckResult {
+  const error = `internal error, nothing recorded: ${err instanceof Error ? err.message : String(err)}`;
   return { providerId, documentId, status: "failed", highlights: [], error };
 }
 
