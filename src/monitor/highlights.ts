@@ -74,7 +74,7 @@ export function sentences(line: string): string[] {
     .replace(/\s+/g, " ")
     .trim();
   return prose
-    .split(/(?<=[.!?;])\s+(?=["“‘([]?[\p{Lu}\d])|\s[|¶]\s/u)
+    .split(/(?<=[.!?;])\s+(?=["“‘([]?[\p{Lu}\d])|\s[|¶/]\s/u)
     .map((s) => s.trim())
     .filter((s) => /\p{L}/u.test(s));
 }
@@ -93,10 +93,11 @@ export function computeHighlights(
     for (const text of part.value.split("\n").flatMap(sentences)) changed.push({ change, text });
   }
   // A sentence on both sides only moved or sat next to an edit: it is not news.
-  const removedSet = new Set(changed.filter((c) => c.change === "removed").map((c) => c.text));
-  const addedSet = new Set(changed.filter((c) => c.change === "added").map((c) => c.text));
+  // Compared without case and punctuation: "Last updated: May 2." → "Last updated: May 2" is not news either.
+  const removedSet = new Set(changed.filter((c) => c.change === "removed").map((c) => wordsOnly(c.text)));
+  const addedSet = new Set(changed.filter((c) => c.change === "added").map((c) => wordsOnly(c.text)));
   const candidates = changed
-    .filter((c) => !(c.change === "removed" ? addedSet : removedSet).has(c.text))
+    .filter((c) => !(c.change === "removed" ? addedSet : removedSet).has(wordsOnly(c.text)))
     .map((c, order) => ({ ...c, topics: topicsOf(c.text), order }));
   const rank = (h: Highlight) =>
     h.topics.length === 0
@@ -107,6 +108,12 @@ export function computeHighlights(
     .slice(0, MAX_HIGHLIGHTS)
     .map(({ change, text, topics }) => ({ change, text, topics }));
 }
+
+const wordsOnly = (sentence: string) =>
+  sentence
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 
 function dedupe<T extends Highlight>(items: T[]): T[] {
   const seen = new Set<string>();

@@ -57,7 +57,13 @@ export function changeAnnouncementMessage(a: ChangeAnnouncement): OutboxPayload 
     section(facts.join("   ")),
   ];
   const shown = a.highlights.slice(0, SHOWN_HIGHLIGHTS);
-  if (shown.length === 0) blocks.push(section("The wording changed; the full diff is in the thread."));
+  if (shown.length === 0) {
+    blocks.push(
+      section(
+        "No sentence changed in substance: only punctuation or layout. The full diff is in the thread.",
+      ),
+    );
+  }
   for (const highlight of shown) blocks.push(section(quote(highlight)));
   if (a.highlights.length > shown.length) {
     blocks.push(context(`${a.highlights.length - shown.length} more changed sentences in the thread.`));

@@ -30,6 +30,12 @@ describe("computeHighlights", () => {
     );
   });
 
+  it("ignores sentences that only changed punctuation, case or cell layout", () => {
+    const before = "Last updated: May 2, 2025.\nData | Chats ¶ Files";
+    const after = "Last Updated: May 2, 2025\nData | Chats / Files";
+    expect(computeHighlights(before, after)).toEqual([]);
+  });
+
   it("splits lines into sentences without list or table markers", () => {
     expect(sentences("- First item. Second one")).toEqual(["First item.", "Second one"]);
     expect(sentences("Data | Kept for 30 days")).toEqual(["Data", "Kept for 30 days"]);
