@@ -92,16 +92,10 @@ export const EnvSchema = z
       .default(180),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
   })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SLACK_SIGNING_SECRET"],
-        message:
-          "is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode instead",
-      });
-    }
-  });
+  ;
+
+const MISSING_SIGNING_SECRET =
+  "SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode instead";
 
 export type Config = z.infer<typeof EnvSchema>;
 
@@ -120,14 +114,16 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const result = EnvSchema.safeParse(withoutEmpty(env));
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "environment");
-      return `${name} ${issue.message} — set it in .env (see .env.example)`;
-    }),
-  );
+  const present = withoutEmpty(env);
+  const result = EnvSchema.safeParse(present);
+  // Checked outside the schema so it is reported together with every other problem, not after them.
+  const modeProblems = !present.SLACK_APP_TOKEN && !present.SLACK_SIGNING_SECRET ? [MISSING_SIGNING_SECRET] : [];
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`)),
+    ...modeProblems,
+  ];
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError(problems.map((p) => `${p} — set it in .env (see .env.example)`));
 }
 
 /** Loads `.env` (without overriding real environment variables) and validates everything. */

@@ -11,3 +11,4 @@ export { actions, button, context, divider, fields, fitBlocks, header, section }
 export { assertMessageFits, BlockLimitError, checkMessage, LIMITS, type Surface } from "./limits.js";
 export { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
 export { confidenceLabel, optOutLabel, type RenderedMessage, type ReviewFlag, renderSteps, trainsLabel } from "./provider.js";
+export { ansiStyle, blocksToText, plainStyle, type TerminalStyle } from "./terminal.js";

@@ -1,0 +1,66 @@
+/** Renders Block Kit as readable terminal text, so `ai-privacy ask` shows what Slack would. */
+
+type Json = Record<string, unknown>;
+
+export interface TerminalStyle {
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+export const plainStyle: TerminalStyle = { bold: (s) => s, dim: (s) => s };
+export const ansiStyle: TerminalStyle = { bold: (s) => `\x1b[1m${s}\x1b[22m`, dim: (s) => `\x1b[2m${s}\x1b[22m` };
+
+function mrkdwnToText(text: string, style: TerminalStyle): string {
+  return text
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
+    .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, "@$1")
+    .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, "#$1")
+    .replace(/(^|[\s(“"])\*([^*\n]+)\*/g, (_m, pre: string, inner: string) => `${pre}${style.bold(inner)}`)
+    .replace(/:([a-z_]+):/g, (_m, name: string) => EMOJI[name] ?? "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+const EMOJI: Record<string, string> = {
+  warning: "⚠",
+  large_green_circle: "●",
+  large_yellow_circle: "●",
+  red_circle: "●",
+  grey_question: "?",
+  thinking_face: "?",
+  lock: "🔒",
+};
+
+const textOf = (o: unknown): string => (o && typeof o === "object" ? String((o as Json).text ?? "") : "");
+
+export function blocksToText(blocks: readonly unknown[], style: TerminalStyle = plainStyle): string {
+  const out: string[] = [];
+  for (const raw of blocks as Json[]) {
+    switch (raw.type) {
+      case "header":
+        out.push(style.bold(textOf(raw.text).toUpperCase()), "");
+        break;
+      case "section": {
+        if (raw.text) out.push(mrkdwnToText(textOf(raw.text), style));
+        for (const f of (raw.fields as Json[] | undefined) ?? []) out.push(mrkdwnToText(textOf(f), style));
+        const acc = raw.accessory as Json | undefined;
+        if (acc?.type === "button" && acc.url) out.push(`  → ${textOf(acc.text)}: ${String(acc.url)}`);
+        out.push("");
+        break;
+      }
+      case "context":
+        out.push(style.dim(((raw.elements as Json[]) ?? []).map((e) => mrkdwnToText(textOf(e), style)).join("  ")), "");
+        break;
+      case "actions": {
+        const buttons = ((raw.elements as Json[]) ?? []).map((e) => `[${textOf(e.text)}]${e.url ? ` ${String(e.url)}` : ""}`);
+        out.push(style.dim(buttons.join("  ")), "");
+        break;
+      }
+      case "divider":
+        out.push("────────", "");
+        break;
+    }
+  }
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
+}

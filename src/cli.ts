@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { config as loadDotenv } from "dotenv";
+import { ansiStyle, blocksToText, plainStyle } from "./blocks/index.js";
+import { CatalogError, loadCatalog } from "./catalog/index.js";
+import { NeedsSlackError, cliConfig, offlineDeps } from "./cli/offline.js";
+import { handleCommand, parseCommand } from "./commands/index.js";
+import { ConfigError } from "./config.js";
+import { StoreOpenError } from "./store/index.js";
+import { VERSION } from "./version.js";
+
+const HELP = `ai-privacy ${VERSION} — the /ai-privacy Slack bot's command line
+
+Usage:
+  ai-privacy ask "<text>"              the same answer as /ai-privacy <text>, e.g. ai-privacy ask claude
+  ai-privacy providers [--json]        every provider in the catalog (built-in + CATALOG_PATH overlay)
+  ai-privacy catalog validate [file]   check the built-in catalog, plus an overlay file if given
+  ai-privacy help                      this text
+
+Environment: .env is read like the bot does; only CATALOG_PATH and DATABASE_URL matter here.`;
+
+type Out = { write(s: string): unknown };
+
+export async function runCli(argv: string[], out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  const style = (out as { isTTY?: boolean }).isTTY ? ansiStyle : plainStyle;
+  switch (command) {
+    case "ask": {
+      const text = rest.join(" ");
+      const deps = offlineDeps(cliConfig());
+      try {
+        const request = { teamId: "T-CLI", userId: "U-CLI", channelId: "C-CLI", now: deps.now() };
+        const reply = await handleCommand(parseCommand(text), request, deps);
+        out.write(blocksToText(reply.blocks, style));
+        return 0;
+      } catch (e) {
+        if (e instanceof NeedsSlackError) {
+          err.write(`${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      } finally {
+        deps.store.close();
+      }
+    }
+    case "providers": {
+      const { values } = parseArgs({ args: rest, options: { json: { type: "boolean" } } });
+      const catalog = loadCatalog({ overlayPath: cliConfig().CATALOG_PATH });
+      if (values.json) out.write(`${JSON.stringify(catalog.providers, null, 2)}\n`);
+      else for (const p of catalog.providers) out.write(`${p.id.padEnd(24)} ${p.name}\n`);
+      return 0;
+    }
+    case "catalog": {
+      const [sub, file] = rest;
+      if (sub !== "validate") {
+        err.write(`Unknown catalog command "${sub ?? ""}". Try: ai-privacy catalog validate [file]\n`);
+        return 2;
+      }
+      const overlayPath = file ?? cliConfig().CATALOG_PATH;
+      const catalog = loadCatalog({ overlayPath });
+      out.write(`OK: ${catalog.providers.length} providers${overlayPath ? ` (built-in + ${overlayPath})` : " (built-in)"}\n`);
+      return 0;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      out.write(`${HELP}\n`);
+      return 0;
+    case "--version":
+    case "-v":
+      out.write(`${VERSION}\n`);
+      return 0;
+    default:
+      err.write(`Unknown command "${command}".\n\n${HELP}\n`);
+      return 2;
+  }
+}
+
+/** Operator mistakes (bad config, catalog or database) print the fix, never a stack trace. */
+export function describeFailure(e: unknown): string | undefined {
+  if (e instanceof CatalogError) return `Catalog problems:\n${e.problems.map((p) => `  - ${p}`).join("\n")}`;
+  if (e instanceof ConfigError || e instanceof StoreOpenError) return e.message;
+  return undefined;
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain || process.argv[1]?.endsWith("/ai-privacy")) {
+  loadDotenv({ quiet: true });
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      const known = describeFailure(e);
+      process.stderr.write(`${known ?? `ai-privacy failed: ${(e as Error).message}`}\n`);
+      process.exitCode = known ? 2 : 1;
+    },
+  );
+}

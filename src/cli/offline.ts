@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import type { LeadPolicy } from "../access/index.js";
+import { type Catalog, loadCatalog } from "../catalog/index.js";
+import { systemClock } from "../clock.js";
+import { type Config, parseConfig, sqlitePath } from "../config.js";
+import type { AppDeps } from "../deps.js";
+import type { SlackApi } from "../slack/api.js";
+import { openSqliteStore, type Store } from "../store/index.js";
+import { makeLogger } from "../wiring.js";
+
+/**
+ * The CLI works without a Slack workspace: Slack credentials are not needed to read the catalog, so
+ * offline placeholders satisfy the schema and every Slack call explains that it needs Slack.
+ */
+export function cliConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig({
+    ...env,
+    SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN || "xoxb-offline-cli",
+    SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET || "00000000000000000000000000000000",
+  });
+}
+
+export class NeedsSlackError extends Error {
+  override name = "NeedsSlackError";
+}
+
+const offlineSlack: SlackApi = new Proxy({} as SlackApi, {
+  get: () => async () => {
+    throw new NeedsSlackError("this command needs Slack: run it as /ai-privacy in your workspace");
+  },
+});
+
+const nobodyIsLead: LeadPolicy = {
+  isLead: async () => false,
+  whoCan: () => "Run it in Slack, where workspace admins, owners and ADMIN_USER_IDS can.",
+};
+
+/** Opens the configured database only if it already exists, so a read-only CLI run never creates files. */
+export function openExistingStore(config: Config, { create = false } = {}): Store {
+  const path = sqlitePath(config.DATABASE_URL);
+  return openSqliteStore(create || path === ":memory:" || existsSync(path) ? path : ":memory:");
+}
+
+export function offlineDeps(config: Config, catalog: Catalog = loadCatalog({ overlayPath: config.CATALOG_PATH })): AppDeps {
+  return {
+    config,
+    catalog,
+    store: openExistingStore(config),
+    now: systemClock,
+    logger: makeLogger("error"),
+    slack: offlineSlack,
+    leads: nobodyIsLead,
+  };
+}
