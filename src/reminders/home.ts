@@ -38,11 +38,11 @@ export function checklist(store: Store, catalog: Catalog, teamId: string, userId
       campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
     const campaign = campaigns.get(state.campaignId);
     const current = items.get(provider.id);
-    const better =
-      !current?.campaign ||
-      (campaign?.status === "open" &&
-        (current.campaign.status !== "open" || state.id > (current.state?.id ?? 0)));
-    if (better) items.set(provider.id, { provider, state, ...(campaign ? { campaign } : {}), uses: false });
+    // The answer in an open campaign wins over a closed one; among equals, the newest.
+    const rank = (c: Campaign | undefined, id: number) => (c?.status === "open" ? 1e15 : 0) + id;
+    if (!current?.state || rank(campaign, state.id) > rank(current.campaign, current.state.id)) {
+      items.set(provider.id, { provider, state, ...(campaign ? { campaign } : {}), uses: false });
+    }
   }
   for (const tool of store.reminders.tools(teamId, userId)) {
     const provider = catalog.byId(tool.providerId);

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCatalog } from "../../src/catalog/index.js";
+import { checklist } from "../../src/reminders/index.js";
+import { openSqliteStore, type Store } from "../../src/store/index.js";
+
+const catalog = loadCatalog({});
+const now = new Date("2026-12-01T10:00:00Z");
+let store: Store;
+afterEach(() => store?.close());
+
+function ask(providerId: string, userId: string) {
+  const c = store.reminders.createCampaign({
+    teamId: "T1",
+    leadId: "UL",
+    channelId: "C1",
+    providerId,
+    deadline: null,
+    now,
+  });
+  store.reminders.addPeople(c.id, [{ userId, tz: null, nextAt: now }], now);
+  return c;
+}
+
+describe("the App Home checklist", () => {
+  it("shows one row per provider: the open campaign's answer first, else the newest closed one; unanswered first", () => {
+    store = openSqliteStore(":memory:");
+    const old = ask("claude", "U1");
+    const newer = ask("claude", "U1");
+    store.reminders.closeCampaign(old.id, now);
+    store.reminders.closeCampaign(newer.id, now);
+    const open = ask("chatgpt", "U1");
+    store.reminders.setTools("T1", "U1", ["gemini", "claude"], now);
+    const items = checklist(store, catalog, "T1", "U1");
+    expect(items.map((i) => [i.provider.id, i.campaign?.id ?? null, i.uses])).toEqual([
+      ["chatgpt", open.id, false],
+      ["claude", newer.id, true],
+      ["gemini", null, true],
+    ]);
+    expect(checklist(store, catalog, "T2", "U1").map((i) => i.provider.id)).toEqual([]);
+  });
+});
