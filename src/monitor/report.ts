@@ -106,9 +106,12 @@ export function documentDiff(store: Store, documentId: string, fromId?: string, 
       throw new MonitorLookupError(`${documentId} has no version "${ref}" (see \`ai-privacy history\`)`);
     return version;
   };
-  const currentId = store.documents.state(documentId)?.versionId;
-  const latest = store.documents.versions(documentId, 1)[0];
-  const toVersion = toId ? find(toId) : find(String(currentId ?? latest?.id ?? ""));
+  const currentId =
+    store.documents.state(documentId)?.versionId ?? store.documents.versions(documentId, 1)[0]?.id;
+  if (!toId && currentId === undefined) {
+    return `${documentId}: no version recorded yet (is it in the catalog, and has \`ai-privacy check\` run?)`;
+  }
+  const toVersion = find(toId ?? String(currentId));
   const fromVersion = fromId ? find(fromId) : store.documents.previousVersion(documentId, toVersion.id);
   if (!fromVersion) return `${documentId}: only one version recorded (#${toVersion.id}); nothing to compare.`;
   const label = (v: { id: number; firstSeenAt: Date }) =>

@@ -184,6 +184,9 @@ describe("runPolicyCheck", () => {
     expect(byHash).toContain("+We keep your chats for 90 days after you delete them.");
     expect(() => documentHistory(store, catalog, "nope")).toThrow(MonitorLookupError);
     expect(() => documentDiff(store, "acme-privacy", "999")).toThrow(/no version "999"/);
+    expect(() => documentDiff(store, "acme-privacy", "zz")).toThrow(/no version "zz"/);
+    expect(documentDiff(store, "acme-privacy", "#1", "#2")).toContain("+We keep your chats for 90 days");
+    expect(documentDiff(store, "unknown-doc")).toMatch(/no version recorded yet/);
   });
 });
 

@@ -153,17 +153,19 @@ export function sqliteDocuments(db: Database): DocumentRepository {
     },
     version: (id) => readVersion(db.prepare("SELECT * FROM document_versions WHERE id = ?").get(id)),
     findVersion(documentId, hashOrPrefix) {
-      const asId = /^\d+$/.test(hashOrPrefix) ? Number(hashOrPrefix) : undefined;
-      const row =
-        asId !== undefined
-          ? db
-              .prepare("SELECT * FROM document_versions WHERE document_id = ? AND id = ?")
-              .get(documentId, asId)
-          : db
-              .prepare(
-                "SELECT * FROM document_versions WHERE document_id = ? AND hash LIKE ? ORDER BY id LIMIT 1",
-              )
-              .get(documentId, `${hashOrPrefix.toLowerCase().replace(/[^0-9a-f]/g, "")}%`);
+      const ref = hashOrPrefix.trim().replace(/^#/, "").toLowerCase();
+      if (/^\d+$/.test(ref)) {
+        return readVersion(
+          db
+            .prepare("SELECT * FROM document_versions WHERE document_id = ? AND id = ?")
+            .get(documentId, Number(ref)),
+        );
+      }
+      // A hash prefix must be long enough to mean something (and never an empty LIKE pattern).
+      if (!/^[0-9a-f]{4,64}$/.test(ref)) return undefined;
+      const row = db
+        .prepare("SELECT * FROM document_versions WHERE document_id = ? AND hash LIKE ? ORDER BY id LIMIT 1")
+        .get(documentId, `${ref}%`);
       return readVersion(row);
     },
     versions: (documentId, limit = 50) =>
