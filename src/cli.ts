@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { ansiStyle, blocksToText, plainStyle } from "./blocks/index.js";
 import { CatalogError, loadCatalog } from "./catalog/index.js";
-import { NeedsSlackError, cliConfig, offlineDeps } from "./cli/offline.js";
+import { cliConfig, NeedsSlackError, offlineDeps } from "./cli/offline.js";
 import { handleCommand, parseCommand } from "./commands/index.js";
 import { ConfigError } from "./config.js";
 import { StoreOpenError } from "./store/index.js";
@@ -21,7 +21,11 @@ Environment: .env is read like the bot does; only CATALOG_PATH and DATABASE_URL 
 
 type Out = { write(s: string): unknown };
 
-export async function runCli(argv: string[], out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: Out = process.stdout,
+  err: Out = process.stderr,
+): Promise<number> {
   const [command, ...rest] = argv;
   const style = (out as { isTTY?: boolean }).isTTY ? ansiStyle : plainStyle;
   switch (command) {
@@ -58,7 +62,9 @@ export async function runCli(argv: string[], out: Out = process.stdout, err: Out
       }
       const overlayPath = file ?? cliConfig().CATALOG_PATH;
       const catalog = loadCatalog({ overlayPath });
-      out.write(`OK: ${catalog.providers.length} providers${overlayPath ? ` (built-in + ${overlayPath})` : " (built-in)"}\n`);
+      out.write(
+        `OK: ${catalog.providers.length} providers${overlayPath ? ` (built-in + ${overlayPath})` : " (built-in)"}\n`,
+      );
       return 0;
     }
     case undefined:

@@ -9,7 +9,10 @@ import { buildDeps } from "./wiring.js";
 /** Operator mistakes end the process with exit code 2 and the fix, never a stack trace. */
 function failFast(err: unknown): never {
   if (err instanceof ConfigError || err instanceof CatalogError || err instanceof StoreOpenError) {
-    const body = err instanceof CatalogError ? `Catalog problems:\n${err.problems.map((p) => `  - ${p}`).join("\n")}` : err.message;
+    const body =
+      err instanceof CatalogError
+        ? `Catalog problems:\n${err.problems.map((p) => `  - ${p}`).join("\n")}`
+        : err.message;
     process.stderr.write(`ai-privacy-bot cannot start.\n${body}\n`);
     process.exit(2);
   }
@@ -27,15 +30,22 @@ async function main(): Promise<void> {
   const bot = createBot(deps);
   try {
     const { port } = await bot.start();
-    logger.info(`ai-privacy-bot ${VERSION} running ${port === undefined ? "in Socket Mode" : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}`);
+    logger.info(
+      `ai-privacy-bot ${VERSION} running ${port === undefined ? "in Socket Mode" : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}`,
+    );
   } catch (err) {
-    const code = (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
+    const code =
+      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
     if (code === "invalid_auth" || code === "not_authed" || code === "account_inactive") {
-      process.stderr.write(`ai-privacy-bot cannot start.\nSLACK_BOT_TOKEN was refused by Slack (${code}). Copy the Bot User OAuth Token again from OAuth & Permissions, or reinstall the app.\n`);
+      process.stderr.write(
+        `ai-privacy-bot cannot start.\nSLACK_BOT_TOKEN was refused by Slack (${code}). Copy the Bot User OAuth Token again from OAuth & Permissions, or reinstall the app.\n`,
+      );
       process.exit(2);
     }
     if (code === "EADDRINUSE") {
-      process.stderr.write(`ai-privacy-bot cannot start.\nPORT ${config.PORT} is already in use. Set PORT to a free port in .env.\n`);
+      process.stderr.write(
+        `ai-privacy-bot cannot start.\nPORT ${config.PORT} is already in use. Set PORT to a free port in .env.\n`,
+      );
       process.exit(2);
     }
     throw err;

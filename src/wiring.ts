@@ -11,7 +11,9 @@ import { openSqliteStore, type Store } from "./store/index.js";
 export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
   const logger = new ConsoleLogger();
   logger.setName("ai-privacy");
-  logger.setLevel({ debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level]);
+  logger.setLevel(
+    { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[level],
+  );
   return logger;
 }
 

@@ -40,7 +40,16 @@ describe("configuration", () => {
       DATABASE_URL: "mysql://db",
     });
     const joined = problems.join("\n");
-    for (const name of ["SLACK_BOT_TOKEN", "PORT", "DEADLINE_LEAD_DAYS", "DEFAULT_TIMEZONE", "POLICY_CHECK_CRON", "ADMIN_USER_IDS", "DATABASE_URL", "SLACK_SIGNING_SECRET"]) {
+    for (const name of [
+      "SLACK_BOT_TOKEN",
+      "PORT",
+      "DEADLINE_LEAD_DAYS",
+      "DEFAULT_TIMEZONE",
+      "POLICY_CHECK_CRON",
+      "ADMIN_USER_IDS",
+      "DATABASE_URL",
+      "SLACK_SIGNING_SECRET",
+    ]) {
       expect(joined).toContain(name);
     }
     expect(problems.every((p) => p.includes(".env"))).toBe(true);

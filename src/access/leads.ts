@@ -12,7 +12,11 @@ export interface LeadPolicy {
 
 const CACHE_MS = 5 * 60_000;
 
-export function leadPolicy(adminUserIds: readonly string[], slack: SlackApi, now: () => Date = () => new Date()): LeadPolicy {
+export function leadPolicy(
+  adminUserIds: readonly string[],
+  slack: SlackApi,
+  now: () => Date = () => new Date(),
+): LeadPolicy {
   const admins = new Set(adminUserIds);
   const cache = new Map<string, { lead: boolean; at: number }>();
   return {

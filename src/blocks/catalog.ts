@@ -33,13 +33,18 @@ export function renderHelp(providerCount: number): RenderedMessage {
       ),
       section(lines.slice(0, 6).join("\n")),
       section(lines.slice(6).join("\n")),
-      context("Try `/ai-privacy claude` or `/ai-privacy chat gpt`. Provider names are forgiving: typos are fine."),
+      context(
+        "Try `/ai-privacy claude` or `/ai-privacy chat gpt`. Provider names are forgiving: typos are fine.",
+      ),
     ],
   };
 }
 
 /** One line per provider; long catalogs are split over several sections to stay within limits. */
-export function renderList(providers: readonly Provider[], reviews: ReadonlyMap<string, unknown> = new Map()): RenderedMessage {
+export function renderList(
+  providers: readonly Provider[],
+  reviews: ReadonlyMap<string, unknown> = new Map(),
+): RenderedMessage {
   const lines = providers.map((p) => {
     const review = reviews.has(p.id) ? " · :warning: needs review" : "";
     return `*${esc(p.name)}*${p.vendor ? ` (${esc(p.vendor)})` : ""} — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}`;
@@ -67,14 +72,27 @@ export interface DatedEvent {
   deadline: Deadline;
 }
 
-export function renderDeadlines(upcoming: DatedEvent[], recent: DatedEvent[], today: string): RenderedMessage {
+export function renderDeadlines(
+  upcoming: DatedEvent[],
+  recent: DatedEvent[],
+  today: string,
+): RenderedMessage {
   const line = ({ provider, deadline }: DatedEvent) =>
     `• *${formatDate(deadline.date)}* (${relativeDays(deadline.date, today)}) — *${esc(provider.name)}*: ${esc(deadline.title)}`;
   const blocks: KnownBlock[] = [header("Opt-out deadlines and policy dates")];
-  blocks.push(section(upcoming.length ? `*Coming up*\n${upcoming.map(line).join("\n")}` : "*Coming up*\nNothing scheduled right now."));
+  blocks.push(
+    section(
+      upcoming.length
+        ? `*Coming up*\n${upcoming.map(line).join("\n")}`
+        : "*Coming up*\nNothing scheduled right now.",
+    ),
+  );
   if (recent.length) blocks.push(section(`*Recently*\n${recent.map(line).join("\n")}`));
   blocks.push(context("Leads can `/ai-privacy subscribe` a channel to get these announced ahead of time."));
-  return { text: upcoming.length ? `${upcoming.length} upcoming AI-privacy dates` : "No upcoming AI-privacy dates", blocks };
+  return {
+    text: upcoming.length ? `${upcoming.length} upcoming AI-privacy dates` : "No upcoming AI-privacy dates",
+    blocks,
+  };
 }
 
 export function renderSearch(query: string, hits: SearchHit[]): RenderedMessage {
@@ -83,14 +101,23 @@ export function renderSearch(query: string, hits: SearchHit[]): RenderedMessage 
       text: "No provider mentions that",
       blocks: [
         section(`No provider entry mentions “${esc(query)}”.`),
-        context("Search looks at steps, caveats, retention, dates and sources. Try fewer words, e.g. `/ai-privacy search retention`."),
+        context(
+          "Search looks at steps, caveats, retention, dates and sources. Try fewer words, e.g. `/ai-privacy search retention`.",
+        ),
       ],
     };
   }
-  const blocks: KnownBlock[] = [section(`*${hits.length} provider${hits.length === 1 ? "" : "s"} mention “${esc(query)}”*`)];
+  const blocks: KnownBlock[] = [
+    section(`*${hits.length} provider${hits.length === 1 ? "" : "s"} mention “${esc(query)}”*`),
+  ];
   for (const hit of hits.slice(0, 20)) {
     const excerpts = hit.excerpts.map((e) => `> ${esc(e)}`).join("\n");
-    blocks.push(section(`*${esc(hit.provider.name)}*${excerpts ? `\n${excerpts}` : ""}`, button("Steps", "show_steps", { value: hit.provider.id })));
+    blocks.push(
+      section(
+        `*${esc(hit.provider.name)}*${excerpts ? `\n${excerpts}` : ""}`,
+        button("Steps", "show_steps", { value: hit.provider.id }),
+      ),
+    );
   }
   if (hits.length > 20) blocks.push(context(`…and ${hits.length - 20} more. Add a word to narrow it down.`));
   return { text: `${hits.length} providers mention that`, blocks: fitBlocks(blocks, []) };
@@ -101,16 +128,28 @@ export function renderAmbiguous(query: string, candidates: Provider[]): Rendered
     text: `Which one do you mean?`,
     blocks: [
       section(`“${esc(query)}” could be ${candidates.length} services. Which one do you mean?`),
-      actions("which", ...candidates.slice(0, 5).map((p) => button(p.name, `show_steps:${p.id}`, { value: p.id }))),
+      actions(
+        "which",
+        ...candidates.slice(0, 5).map((p) => button(p.name, `show_steps:${p.id}`, { value: p.id })),
+      ),
     ],
   };
 }
 
 export function renderUnknown(query: string, suggestions: Provider[]): RenderedMessage {
   const blocks: KnownBlock[] = [
-    section(`I don't know a service called “${esc(query)}”.${suggestions.length ? " Did you mean one of these?" : ""}`),
+    section(
+      `I don't know a service called “${esc(query)}”.${suggestions.length ? " Did you mean one of these?" : ""}`,
+    ),
   ];
-  if (suggestions.length) blocks.push(actions("suggest", ...suggestions.map((p) => button(p.name, `show_steps:${p.id}`, { value: p.id }))));
-  blocks.push(context("`/ai-privacy list` shows every service I know. Operators can add internal tools with CATALOG_PATH."));
+  if (suggestions.length)
+    blocks.push(
+      actions("suggest", ...suggestions.map((p) => button(p.name, `show_steps:${p.id}`, { value: p.id }))),
+    );
+  blocks.push(
+    context(
+      "`/ai-privacy list` shows every service I know. Operators can add internal tools with CATALOG_PATH.",
+    ),
+  );
   return { text: `Unknown service`, blocks };
 }

@@ -10,5 +10,12 @@ export {
 export { actions, button, context, divider, fields, fitBlocks, header, section } from "./kit.js";
 export { assertMessageFits, BlockLimitError, checkMessage, LIMITS, type Surface } from "./limits.js";
 export { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
-export { confidenceLabel, optOutLabel, type RenderedMessage, type ReviewFlag, renderSteps, trainsLabel } from "./provider.js";
+export {
+  confidenceLabel,
+  optOutLabel,
+  type RenderedMessage,
+  type ReviewFlag,
+  renderSteps,
+  trainsLabel,
+} from "./provider.js";
 export { ansiStyle, blocksToText, plainStyle, type TerminalStyle } from "./terminal.js";

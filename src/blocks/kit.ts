@@ -16,12 +16,16 @@ export const section = (text: string, accessory?: Button): SectionBlock => ({
 
 export const fields = (items: string[]): SectionBlock => ({
   type: "section",
-  fields: items.slice(0, LIMITS.sectionFields).map((t) => ({ type: "mrkdwn", text: truncate(t, LIMITS.fieldText) })),
+  fields: items
+    .slice(0, LIMITS.sectionFields)
+    .map((t) => ({ type: "mrkdwn", text: truncate(t, LIMITS.fieldText) })),
 });
 
 export const context = (...texts: string[]): ContextBlock => ({
   type: "context",
-  elements: texts.slice(0, LIMITS.contextElements).map((t) => ({ type: "mrkdwn", text: truncate(t, LIMITS.sectionText) })),
+  elements: texts
+    .slice(0, LIMITS.contextElements)
+    .map((t) => ({ type: "mrkdwn", text: truncate(t, LIMITS.sectionText) })),
 });
 
 export const divider = (): KnownBlock => ({ type: "divider" });

@@ -13,7 +13,11 @@ export interface ReviewFlag {
   since: string;
 }
 
-const PLATFORM_TITLES = { web: "On the web or desktop app", ios: "On iPhone or iPad", android: "On Android" } as const;
+const PLATFORM_TITLES = {
+  web: "On the web or desktop app",
+  ios: "On iPhone or iPad",
+  android: "On Android",
+} as const;
 const TRAINS = { yes: "Yes", no: "No", partial: "Partly", unknown: "Unclear" } as const;
 const AVAILABLE = {
   yes: "Yes: you can switch it off yourself",
@@ -22,7 +26,11 @@ const AVAILABLE = {
   none: "No opt-out exists",
   unknown: "Unclear",
 } as const;
-const CONFIDENCE = { strong: ":large_green_circle: strong", medium: ":large_yellow_circle: medium", weak: ":red_circle: weak" } as const;
+const CONFIDENCE = {
+  strong: ":large_green_circle: strong",
+  medium: ":large_yellow_circle: medium",
+  weak: ":red_circle: weak",
+} as const;
 
 const esc = escapeMrkdwn;
 const bullets = (items: string[]) => items.map((i) => `• ${esc(i)}`).join("\n");
@@ -40,14 +48,21 @@ export function confidenceLabel(p: Provider): string {
 }
 
 function sourceLine(s: Source): string {
-  const dates = [`checked ${formatDate(s.checked)}`, s.published ? `published ${formatDate(s.published)}` : ""].filter(Boolean).join(", ");
+  const dates = [
+    `checked ${formatDate(s.checked)}`,
+    s.published ? `published ${formatDate(s.published)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   return `• ${link(s.url, s.title)} (${s.grade}; ${dates})`;
 }
 
 function settingLine(p: Provider): string | undefined {
   const o = p.optOut;
   if (!o?.label) return undefined;
-  const alternates = o.alternateLabels.length ? ` (also shown as ${o.alternateLabels.map((l) => `“${esc(l)}”`).join(", ")})` : "";
+  const alternates = o.alternateLabels.length
+    ? ` (also shown as ${o.alternateLabels.map((l) => `“${esc(l)}”`).join(", ")})`
+    : "";
   return `*The setting:* “${esc(o.label)}”${alternates}`;
 }
 
@@ -57,7 +72,9 @@ function settingLine(p: Provider): string | undefined {
  */
 export function renderSteps(
   p: Provider,
-  options: { today: string; review?: ReviewFlag | undefined; shared?: boolean } = { today: new Date().toISOString().slice(0, 10) },
+  options: { today: string; review?: ReviewFlag | undefined; shared?: boolean } = {
+    today: new Date().toISOString().slice(0, 10),
+  },
 ): RenderedMessage {
   const blocks: KnownBlock[] = [];
   const optional: number[] = [];
@@ -65,7 +82,9 @@ export function renderSteps(
     if (expendable) optional.unshift(blocks.length);
     blocks.push(block);
   };
-  const settingsButton = p.optOut?.settingsUrl ? button("Open the setting", "open_settings", { url: p.optOut.settingsUrl, value: p.id }) : undefined;
+  const settingsButton = p.optOut?.settingsUrl
+    ? button("Open the setting", "open_settings", { url: p.optOut.settingsUrl, value: p.id })
+    : undefined;
 
   add(header(`${p.name}: keep your chats out of training`));
   const intro = [
@@ -88,7 +107,8 @@ export function renderSteps(
     add(section(`*${PLATFORM_TITLES[platform.id]}*\n${steps}`));
   }
   if (p.optOut?.notes.length) add(section(bullets(p.optOut.notes)), true);
-  if (p.notCovered.length) add(section(`*What the setting does not cover*\n${bullets(p.notCovered.map((c) => c.text))}`));
+  if (p.notCovered.length)
+    add(section(`*What the setting does not cover*\n${bullets(p.notCovered.map((c) => c.text))}`));
   if (p.retention && (p.retention.withTraining || p.retention.withoutTraining || p.retention.notes.length)) {
     const lines = [
       p.retention.withTraining ? `• With training on: ${esc(p.retention.withTraining)}` : "",
@@ -100,7 +120,10 @@ export function renderSteps(
   if (p.deadlines.length) {
     const dated = [...p.deadlines]
       .sort((a, b) => a.date.localeCompare(b.date))
-      .map((d) => `• *${formatDate(d.date)}* (${relativeDays(d.date, options.today)}): ${esc(d.title)}${d.detail ? `. ${esc(d.detail)}` : ""}`);
+      .map(
+        (d) =>
+          `• *${formatDate(d.date)}* (${relativeDays(d.date, options.today)}): ${esc(d.title)}${d.detail ? `. ${esc(d.detail)}` : ""}`,
+      );
     add(section(`*Dates*\n${dated.join("\n")}`));
   }
   if (p.tiers && (p.tiers.covered.length || p.tiers.excluded.length)) {

@@ -8,7 +8,10 @@ export interface TerminalStyle {
 }
 
 export const plainStyle: TerminalStyle = { bold: (s) => s, dim: (s) => s };
-export const ansiStyle: TerminalStyle = { bold: (s) => `\x1b[1m${s}\x1b[22m`, dim: (s) => `\x1b[2m${s}\x1b[22m` };
+export const ansiStyle: TerminalStyle = {
+  bold: (s) => `\x1b[1m${s}\x1b[22m`,
+  dim: (s) => `\x1b[2m${s}\x1b[22m`,
+};
 
 function mrkdwnToText(text: string, style: TerminalStyle): string {
   return text
@@ -50,10 +53,15 @@ export function blocksToText(blocks: readonly unknown[], style: TerminalStyle = 
         break;
       }
       case "context":
-        out.push(style.dim(((raw.elements as Json[]) ?? []).map((e) => mrkdwnToText(textOf(e), style)).join("  ")), "");
+        out.push(
+          style.dim(((raw.elements as Json[]) ?? []).map((e) => mrkdwnToText(textOf(e), style)).join("  ")),
+          "",
+        );
         break;
       case "actions": {
-        const buttons = ((raw.elements as Json[]) ?? []).map((e) => `[${textOf(e.text)}]${e.url ? ` ${String(e.url)}` : ""}`);
+        const buttons = ((raw.elements as Json[]) ?? []).map(
+          (e) => `[${textOf(e.text)}]${e.url ? ` ${String(e.url)}` : ""}`,
+        );
         out.push(style.dim(buttons.join("  ")), "");
         break;
       }
@@ -62,5 +70,8 @@ export function blocksToText(blocks: readonly unknown[], style: TerminalStyle = 
         break;
     }
   }
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
 }

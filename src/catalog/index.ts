@@ -1,4 +1,14 @@
 export { type Catalog, CatalogError, loadCatalog, makeCatalog } from "./load.js";
 export { type Lookup, lookupProvider, normalise } from "./lookup.js";
-export type { Caveat, Deadline, OptOut, PlatformSteps, PolicyDocument, Provider, Retention, Source, Step } from "./schema.js";
+export type {
+  Caveat,
+  Deadline,
+  OptOut,
+  PlatformSteps,
+  PolicyDocument,
+  Provider,
+  Retention,
+  Source,
+  Step,
+} from "./schema.js";
 export { type SearchHit, searchCatalog } from "./search.js";

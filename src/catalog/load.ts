@@ -33,7 +33,9 @@ function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
 }
 
 export function describeIssues(file: string, prefix: string, error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${file}: ${formatPath(prefix, issue.path) || "(root)"}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `${file}: ${formatPath(prefix, issue.path) || "(root)"}: ${issue.message}`,
+  );
 }
 
 function readYaml(file: string): unknown {
@@ -54,8 +56,8 @@ function slugify(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, "");
 }
 
 function withDeadlineIds(deadlines: z.infer<typeof ProviderSchema>["deadlines"]): Deadline[] {
@@ -67,7 +69,8 @@ function danglingSourceRefs(provider: Provider): string[] {
   const known = new Set(provider.sources.map((s) => s.id));
   const problems: string[] = [];
   const check = (refs: readonly string[] | undefined, where: string) => {
-    for (const ref of refs ?? []) if (!known.has(ref)) problems.push(`${where}.sources: unknown source "${ref}"`);
+    for (const ref of refs ?? [])
+      if (!known.has(ref)) problems.push(`${where}.sources: unknown source "${ref}"`);
   };
   check(provider.tiers?.sources, "tiers");
   check(provider.trainsByDefault?.sources, "trainsByDefault");
@@ -104,7 +107,8 @@ export function validateProvider(raw: unknown, file: string, prefix: string): Pr
     ...duplicateIds(provider.documents, "document"),
     ...duplicateIds(provider.deadlines, "deadline"),
   ];
-  if (problems.length) throw new CatalogError(problems.map((p) => `${file}: ${prefix}${prefix ? "." : ""}${p}`));
+  if (problems.length)
+    throw new CatalogError(problems.map((p) => `${file}: ${prefix}${prefix ? "." : ""}${p}`));
   return provider;
 }
 
@@ -130,7 +134,9 @@ export function readOverlayRaw(file: string): unknown[] {
  * `id` override fields of the built-in provider (lists of objects merge by their `id`), others are added.
  * Every problem across all files is reported at once.
  */
-export function loadCatalog(options: { overlayPath?: string | undefined; builtinDir?: string } = {}): Catalog {
+export function loadCatalog(
+  options: { overlayPath?: string | undefined; builtinDir?: string } = {},
+): Catalog {
   const problems: string[] = [];
   const rawById = new Map<string, { file: string; prefix: string; raw: unknown }>();
   for (const { file, raw } of readBuiltinRaw(options.builtinDir)) {
@@ -149,7 +155,9 @@ export function loadCatalog(options: { overlayPath?: string | undefined; builtin
       const prefix = `providers[${i}]`;
       const id = (entry as { id?: unknown } | null)?.id;
       if (typeof id !== "string") {
-        problems.push(`${file}: ${prefix}.id: every overlay entry needs an id (a built-in id to override, or a new one)`);
+        problems.push(
+          `${file}: ${prefix}.id: every overlay entry needs an id (a built-in id to override, or a new one)`,
+        );
         return;
       }
       if (seen.has(id)) problems.push(`${file}: ${prefix}.id: "${id}" appears twice in the overlay`);

@@ -8,7 +8,11 @@ export type Lookup =
   | { kind: "unknown"; suggestions: Provider[] };
 
 /** Case-, space- and punctuation-insensitive key: "Chat GPT" and "chatgpt" are the same. */
-export const normalise = (s: string): string => s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]/g, "");
+export const normalise = (s: string): string =>
+  s
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]/g, "");
 
 function keysOf(p: Provider): string[] {
   return [p.id, p.name, ...p.aliases, ...(p.vendor ? [p.vendor] : [])].map(normalise).filter(Boolean);

@@ -22,7 +22,9 @@ function sentencesOf(p: Provider): string[] {
     ...(p.retention?.notes ?? []),
     ...p.deadlines.map((d) => `${d.date}: ${d.title}${d.detail ? `. ${d.detail}` : ""}`),
     ...p.uncertainties,
-    ...(p.tiers ? [`Covered: ${p.tiers.covered.join(", ")}`, `Excluded: ${p.tiers.excluded.join(", ")}`] : []),
+    ...(p.tiers
+      ? [`Covered: ${p.tiers.covered.join(", ")}`, `Excluded: ${p.tiers.excluded.join(", ")}`]
+      : []),
   ].filter((s): s is string => Boolean(s));
 }
 
@@ -46,5 +48,7 @@ export function searchCatalog(catalog: Catalog, query: string, maxExcerpts = 2):
       score: phraseMatches.length * 10 + matching.length + (nameMatch ? 100 : 0),
     });
   }
-  return hits.sort((a, b) => b.score - a.score || a.hit.provider.name.localeCompare(b.hit.provider.name)).map((h) => h.hit);
+  return hits
+    .sort((a, b) => b.score - a.score || a.hit.provider.name.localeCompare(b.hit.provider.name))
+    .map((h) => h.hit);
 }

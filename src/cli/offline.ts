@@ -41,7 +41,10 @@ export function openExistingStore(config: Config, { create = false } = {}): Stor
   return openSqliteStore(create || path === ":memory:" || existsSync(path) ? path : ":memory:");
 }
 
-export function offlineDeps(config: Config, catalog: Catalog = loadCatalog({ overlayPath: config.CATALOG_PATH })): AppDeps {
+export function offlineDeps(
+  config: Config,
+  catalog: Catalog = loadCatalog({ overlayPath: config.CATALOG_PATH }),
+): AppDeps {
   return {
     config,
     catalog,

@@ -40,12 +40,20 @@ export function extractMentions(text: string): { audience: Audience; rest: strin
   });
   const unique = (xs: string[]) => [...new Set(xs)];
   return {
-    audience: { users: unique(audience.users), channels: unique(audience.channels), usergroups: unique(audience.usergroups) },
+    audience: {
+      users: unique(audience.users),
+      channels: unique(audience.channels),
+      usergroups: unique(audience.usergroups),
+    },
     rest: cleanText(rest),
   };
 }
 
-const invalid = (problem: string, usageOf: string): Command => ({ type: "invalid", problem, usage: USAGE[usageOf] ?? USAGE.help! });
+const invalid = (problem: string, usageOf: string): Command => ({
+  type: "invalid",
+  problem,
+  usage: USAGE[usageOf] ?? USAGE.help!,
+});
 
 /** Provider words: comma- or space-separated; "all" alone means every provider. */
 function providerList(words: string[]): string[] | "all" {
@@ -66,14 +74,21 @@ function parseSubscribe(words: string[]): Command {
     if ((SUBSCRIPTION_KINDS as readonly string[]).includes(lower)) kinds.push(lower as SubscriptionKind);
     else providerWords.push(w);
   }
-  return { type: "subscribe", providers: providerList(providerWords), kinds: kinds.length ? [...new Set(kinds)] : [...SUBSCRIPTION_KINDS] };
+  return {
+    type: "subscribe",
+    providers: providerList(providerWords),
+    kinds: kinds.length ? [...new Set(kinds)] : [...SUBSCRIPTION_KINDS],
+  };
 }
 
 function parseRemind(text: string): Command {
   const { audience, rest } = extractMentions(text);
   if (!audience.users.length && !audience.channels.length && !audience.usergroups.length) {
     if (/(^|\s)[@#]\S/.test(rest)) {
-      return invalid("I couldn't read those mentions. Pick people, a channel or a user group from Slack's autocomplete.", "remind");
+      return invalid(
+        "I couldn't read those mentions. Pick people, a channel or a user group from Slack's autocomplete.",
+        "remind",
+      );
     }
     return invalid("Say who to remind: mention people, a #channel or an @user-group.", "remind");
   }
@@ -89,13 +104,15 @@ function parseRemind(text: string): Command {
     words = [...words.slice(0, byIndex), ...words.slice(byIndex + 2)];
   }
   const providers = providerList(words);
-  if (providers === "all") return invalid("Say which provider(s) to ask about, e.g. claude chatgpt.", "remind");
+  if (providers === "all")
+    return invalid("Say which provider(s) to ask about, e.g. claude chatgpt.", "remind");
   return { type: "remind", audience, providers, ...(by ? { by } : {}) };
 }
 
 /** The `/ai-privacy` grammar. Never throws: anything unreadable becomes an `invalid` command with usage. */
 export function parseCommand(rawText: string): Command {
-  if (rawText.length > MAX_INPUT * 4) return invalid(`That's a lot of text. Ask about one thing at a time.`, "help");
+  if (rawText.length > MAX_INPUT * 4)
+    return invalid(`That's a lot of text. Ask about one thing at a time.`, "help");
   const text = cleanText(rawText).slice(0, MAX_INPUT);
   if (!text) return { type: "help" };
   const [head = "", ...restWords] = text.split(" ");
@@ -114,14 +131,18 @@ export function parseCommand(rawText: string): Command {
     case "how":
     case "optout":
     case "opt-out":
-      return rest ? { type: "steps", query: rest } : invalid("Which provider? For example: /ai-privacy steps claude", "steps");
+      return rest
+        ? { type: "steps", query: rest }
+        : invalid("Which provider? For example: /ai-privacy steps claude", "steps");
     case "deadlines":
     case "deadline":
     case "dates":
       return { type: "deadlines" };
     case "search":
     case "find":
-      return rest ? { type: "search", words: rest } : invalid("What should I search for? For example: /ai-privacy search 5 years", "search");
+      return rest
+        ? { type: "search", words: rest }
+        : invalid("What should I search for? For example: /ai-privacy search 5 years", "search");
     case "subscribe":
       return parseSubscribe(restWords);
     case "unsubscribe":

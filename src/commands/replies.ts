@@ -3,7 +3,11 @@ import type { Reply } from "./types.js";
 
 /** Small replies every handler uses: always ephemeral, always Block Kit, user text escaped. */
 export function textReply(text: string, responseType: Reply["responseType"] = "ephemeral"): Reply {
-  return { responseType, text: text.slice(0, 300), blocks: [{ type: "section", text: { type: "mrkdwn", text } }] };
+  return {
+    responseType,
+    text: text.slice(0, 300),
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
 }
 
 export function errorReply(message: string): Reply {
@@ -16,7 +20,15 @@ export function invalidReply(problem: string, usage: string): Reply {
     text: problem.slice(0, 300),
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: `:thinking_face: ${escapeMrkdwn(problem)}` } },
-      { type: "context", elements: [{ type: "mrkdwn", text: `Usage: \`${escapeMrkdwn(usage)}\` · \`/ai-privacy help\` lists everything` }] },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: `Usage: \`${escapeMrkdwn(usage)}\` · \`/ai-privacy help\` lists everything`,
+          },
+        ],
+      },
     ],
   };
 }

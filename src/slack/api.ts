@@ -59,7 +59,10 @@ export function webApi(client: WebClient): SlackApi {
     },
     async channelMembers(channelId) {
       const members: string[] = [];
-      for await (const page of client.paginate("conversations.members", { channel: channelId, limit: 1000 })) {
+      for await (const page of client.paginate("conversations.members", {
+        channel: channelId,
+        limit: 1000,
+      })) {
         members.push(...z.array(z.string()).parse((page as { members?: unknown }).members ?? []));
       }
       return members;

@@ -18,7 +18,14 @@ export interface Subscription {
 
 export interface SubscriptionRepository {
   /** Adds or widens (kinds are unioned) a subscription; un-pauses it. Returns the stored row. */
-  upsert(input: { teamId: string; channelId: string; providerId: string; kinds: SubscriptionKind[]; createdBy: string; now: Date }): Subscription;
+  upsert(input: {
+    teamId: string;
+    channelId: string;
+    providerId: string;
+    kinds: SubscriptionKind[];
+    createdBy: string;
+    now: Date;
+  }): Subscription;
   /** Removes the channel's subscriptions to these providers ("*" row included when providerIds is "all"). */
   remove(teamId: string, channelId: string, providerIds: string[] | "all"): number;
   listForChannel(teamId: string, channelId: string): Subscription[];
@@ -55,7 +62,8 @@ export interface NewOutboxMessage {
   notBefore?: Date;
 }
 
-export interface OutboxRow extends Required<Omit<NewOutboxMessage, "threadOf" | "notifyUserId" | "subscriptionId" | "notBefore">> {
+export interface OutboxRow
+  extends Required<Omit<NewOutboxMessage, "threadOf" | "notifyUserId" | "subscriptionId" | "notBefore">> {
   id: number;
   threadOf: string | null;
   notifyUserId: string | null;

@@ -6,7 +6,13 @@ import type { AppDeps } from "../../src/deps.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { FakeSlack, type RateLimits } from "./fake-slack.js";
-import { type BlockActionFields, blockActionBody, postSigned, type SlashCommandFields, slashCommandBody } from "./signing.js";
+import {
+  type BlockActionFields,
+  blockActionBody,
+  postSigned,
+  type SlashCommandFields,
+  slashCommandBody,
+} from "./signing.js";
 
 export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 
@@ -33,7 +39,9 @@ export interface TestBot {
   /** Sends `/ai-privacy <text>` signed exactly as Slack does and returns the app's answer. */
   command(text: string, fields?: Partial<SlashCommandFields>): Promise<SlackReply>;
   /** Sends a signed block_actions click; the reply (if any) arrives at the fake's response URL. */
-  click(fields: Omit<BlockActionFields, "responseUrl"> & { responseUrl?: string }): Promise<SlackReply & { responseUrl: string }>;
+  click(
+    fields: Omit<BlockActionFields, "responseUrl"> & { responseUrl?: string },
+  ): Promise<SlackReply & { responseUrl: string }>;
   /** Bodies posted to a given response_url. */
   responsesTo(responseUrl: string): Record<string, unknown>[];
   stop(): Promise<void>;
@@ -84,7 +92,9 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
     async click(fields) {
       const responseUrl = fields.responseUrl ?? fake.responseUrl();
-      const res = await postSigned(url, blockActionBody({ ...fields, responseUrl }), { secret: TEST_SIGNING_SECRET });
+      const res = await postSigned(url, blockActionBody({ ...fields, responseUrl }), {
+        secret: TEST_SIGNING_SECRET,
+      });
       return { ...(await readReply(res)), responseUrl };
     },
     responsesTo(responseUrl) {

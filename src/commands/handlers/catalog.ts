@@ -1,5 +1,3 @@
-import type { Deadline, Provider } from "../../catalog/index.js";
-import { lookupProvider, searchCatalog } from "../../catalog/index.js";
 import {
   type DatedEvent,
   type RenderedMessage,
@@ -11,6 +9,8 @@ import {
   renderSteps,
   renderUnknown,
 } from "../../blocks/index.js";
+import type { Deadline, Provider } from "../../catalog/index.js";
+import { lookupProvider, searchCatalog } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
 import type { Handler } from "../handle.js";
 import type { Reply } from "../types.js";
@@ -19,7 +19,8 @@ import { reviewFlags } from "./review.js";
 const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", ...m });
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-export const handleHelp: Handler<"help"> = async (_command, _request, deps) => ephemeral(renderHelp(deps.catalog.providers.length));
+export const handleHelp: Handler<"help"> = async (_command, _request, deps) =>
+  ephemeral(renderHelp(deps.catalog.providers.length));
 
 export const handleList: Handler<"list"> = async (_command, _request, deps) =>
   ephemeral(renderList(deps.catalog.providers, reviewFlags(deps)));
@@ -34,14 +35,23 @@ export function stepsReply(query: string, today: string, deps: AppDeps, shared =
 
 export function providerReply(provider: Provider, today: string, deps: AppDeps, shared = false): Reply {
   const review = reviewFlags(deps).get(provider.id);
-  return { responseType: shared ? "in_channel" : "ephemeral", ...renderSteps(provider, { today, review, shared }) };
+  return {
+    responseType: shared ? "in_channel" : "ephemeral",
+    ...renderSteps(provider, { today, review, shared }),
+  };
 }
 
-export const handleSteps: Handler<"steps"> = async (command, request, deps) => stepsReply(command.query, isoDay(request.now), deps);
+export const handleSteps: Handler<"steps"> = async (command, request, deps) =>
+  stepsReply(command.query, isoDay(request.now), deps);
 
 /** Every dated event, split into upcoming (soonest first) and past (most recent first). */
-export function datedEvents(providers: readonly Provider[], today: string): { upcoming: DatedEvent[]; recent: DatedEvent[] } {
-  const all = providers.flatMap((provider) => provider.deadlines.map((deadline: Deadline) => ({ provider, deadline })));
+export function datedEvents(
+  providers: readonly Provider[],
+  today: string,
+): { upcoming: DatedEvent[]; recent: DatedEvent[] } {
+  const all = providers.flatMap((provider) =>
+    provider.deadlines.map((deadline: Deadline) => ({ provider, deadline })),
+  );
   const byDate = (a: DatedEvent, b: DatedEvent) => a.deadline.date.localeCompare(b.deadline.date);
   return {
     upcoming: all.filter((e) => e.deadline.date >= today).sort(byDate),

@@ -24,16 +24,28 @@ export function registerCatalogActions(app: App, deps: AppDeps): void {
   app.action<BlockButtonAction>(/^show_steps:/, async ({ ack, action, respond }) => {
     await ack();
     const parsed = ButtonValue.safeParse(action);
-    const reply = parsed.success ? replyFor(deps, parsed.data.value, false) : errorReply("I couldn't read that button.");
-    await respond({ response_type: "ephemeral", replace_original: false, text: reply.text, blocks: reply.blocks });
+    const reply = parsed.success
+      ? replyFor(deps, parsed.data.value, false)
+      : errorReply("I couldn't read that button.");
+    await respond({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: reply.text,
+      blocks: reply.blocks,
+    });
   });
 
   // "Share in channel": post the same steps visibly, attributed to whoever shared them.
   app.action<BlockButtonAction>("share_steps", async ({ ack, action, body, respond }) => {
     await ack();
     const parsed = ButtonValue.safeParse(action);
-    const reply = parsed.success ? replyFor(deps, parsed.data.value, true) : errorReply("I couldn't read that button.");
-    const sharedBy = { type: "context" as const, elements: [{ type: "mrkdwn" as const, text: `Shared by <@${body.user.id}>` }] };
+    const reply = parsed.success
+      ? replyFor(deps, parsed.data.value, true)
+      : errorReply("I couldn't read that button.");
+    const sharedBy = {
+      type: "context" as const,
+      elements: [{ type: "mrkdwn" as const, text: `Shared by <@${body.user.id}>` }],
+    };
     await respond({
       response_type: reply.responseType,
       replace_original: false,

@@ -14,7 +14,11 @@ const SlashCommandFields = z.object({
   team_id: z.string().min(1),
 });
 
-const asResponse = (reply: Reply) => ({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks });
+const asResponse = (reply: Reply) => ({
+  response_type: reply.responseType,
+  text: reply.text,
+  blocks: reply.blocks,
+});
 
 export function register(app: App, deps: AppDeps): void {
   app.command("/ai-privacy", async ({ command, ack, respond }) => {

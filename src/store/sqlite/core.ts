@@ -44,11 +44,15 @@ const SubscriptionRow = z
 
 export function sqliteSubscriptions(db: Database): SubscriptionRepository {
   const read = (row: unknown) => SubscriptionRow.parse(row);
-  const byKey = db.prepare("SELECT * FROM subscriptions WHERE team_id = ? AND channel_id = ? AND provider_id = ?");
+  const byKey = db.prepare(
+    "SELECT * FROM subscriptions WHERE team_id = ? AND channel_id = ? AND provider_id = ?",
+  );
   const insert = db.prepare(
     "INSERT INTO subscriptions (team_id, channel_id, provider_id, kinds, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
   );
-  const widen = db.prepare("UPDATE subscriptions SET kinds = ?, paused_at = NULL, paused_reason = NULL WHERE id = ?");
+  const widen = db.prepare(
+    "UPDATE subscriptions SET kinds = ?, paused_at = NULL, paused_reason = NULL WHERE id = ?",
+  );
   return {
     upsert: db.transaction(({ teamId, channelId, providerId, kinds, createdBy, now }) => {
       const existing = byKey.get(teamId, channelId, providerId);
@@ -63,10 +67,16 @@ export function sqliteSubscriptions(db: Database): SubscriptionRepository {
     }),
     remove(teamId, channelId, providerIds) {
       if (providerIds === "all") {
-        return db.prepare("DELETE FROM subscriptions WHERE team_id = ? AND channel_id = ?").run(teamId, channelId).changes;
+        return db
+          .prepare("DELETE FROM subscriptions WHERE team_id = ? AND channel_id = ?")
+          .run(teamId, channelId).changes;
       }
-      const del = db.prepare("DELETE FROM subscriptions WHERE team_id = ? AND channel_id = ? AND provider_id = ?");
-      return db.transaction(() => providerIds.reduce((n, id) => n + del.run(teamId, channelId, id).changes, 0))();
+      const del = db.prepare(
+        "DELETE FROM subscriptions WHERE team_id = ? AND channel_id = ? AND provider_id = ?",
+      );
+      return db.transaction(() =>
+        providerIds.reduce((n, id) => n + del.run(teamId, channelId, id).changes, 0),
+      )();
     },
     listForChannel: (teamId, channelId) =>
       db
@@ -75,17 +85,17 @@ export function sqliteSubscriptions(db: Database): SubscriptionRepository {
         .map(read),
     activeFor: (providerId, kind) =>
       db
-        .prepare("SELECT * FROM subscriptions WHERE paused_at IS NULL AND provider_id IN (?, '*') ORDER BY id")
+        .prepare(
+          "SELECT * FROM subscriptions WHERE paused_at IS NULL AND provider_id IN (?, '*') ORDER BY id",
+        )
         .all(providerId)
         .map(read)
         .filter((s) => s.kinds.includes(kind)),
     listAll: () => db.prepare("SELECT * FROM subscriptions ORDER BY id").all().map(read),
     pause(id, reason, now) {
-      db.prepare("UPDATE subscriptions SET paused_at = ?, paused_reason = ? WHERE id = ? AND paused_at IS NULL").run(
-        toIso(now),
-        reason,
-        id,
-      );
+      db.prepare(
+        "UPDATE subscriptions SET paused_at = ?, paused_reason = ? WHERE id = ? AND paused_at IS NULL",
+      ).run(toIso(now), reason, id);
     },
     get(id) {
       const row = db.prepare("SELECT * FROM subscriptions WHERE id = ?").get(id);
@@ -210,18 +220,36 @@ export function sqliteOutbox(db: Database): OutboxRepository {
     },
     cancel: (id, reason, now) =>
       void db
-        .prepare("UPDATE outbox SET status = 'cancelled', last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'")
+        .prepare(
+          "UPDATE outbox SET status = 'cancelled', last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+        )
         .run(reason, toIso(now), id),
     cancelForRecipient: (channelId, now) =>
       db
-        .prepare("UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE channel_id = ? AND status = 'pending'")
+        .prepare(
+          "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE channel_id = ? AND status = 'pending'",
+        )
         .run(toIso(now), channelId).changes,
   };
 }
 
 const AuditRow = z
-  .object({ at: iso, team_id: z.string(), actor_id: z.string(), action: z.string(), detail: json(z.record(z.string(), z.unknown())) })
-  .transform((r): AuditEntry => ({ at: r.at, teamId: r.team_id, actorId: r.actor_id, action: r.action, detail: r.detail }));
+  .object({
+    at: iso,
+    team_id: z.string(),
+    actor_id: z.string(),
+    action: z.string(),
+    detail: json(z.record(z.string(), z.unknown())),
+  })
+  .transform(
+    (r): AuditEntry => ({
+      at: r.at,
+      teamId: r.team_id,
+      actorId: r.actor_id,
+      action: r.action,
+      detail: r.detail,
+    }),
+  );
 
 export const FORGOTTEN_ACTOR = "forgotten-user";
 
@@ -238,10 +266,15 @@ export function sqliteAudit(db: Database): AuditRepository {
       );
     },
     list: (teamId, limit) =>
-      db.prepare("SELECT * FROM audit_log WHERE team_id = ? ORDER BY id DESC LIMIT ?").all(teamId, limit).map(read),
-    forActor: (actorId) => db.prepare("SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id").all(actorId).map(read),
+      db
+        .prepare("SELECT * FROM audit_log WHERE team_id = ? ORDER BY id DESC LIMIT ?")
+        .all(teamId, limit)
+        .map(read),
+    forActor: (actorId) =>
+      db.prepare("SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id").all(actorId).map(read),
     anonymiseActor: (actorId) =>
-      db.prepare("UPDATE audit_log SET actor_id = ? WHERE actor_id = ?").run(FORGOTTEN_ACTOR, actorId).changes,
+      db.prepare("UPDATE audit_log SET actor_id = ? WHERE actor_id = ?").run(FORGOTTEN_ACTOR, actorId)
+        .changes,
   };
 }
 

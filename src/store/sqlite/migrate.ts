@@ -11,7 +11,8 @@ export interface Migration {
 export function migrate(db: Database, migrations: readonly Migration[]): number[] {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > sorted.length) {
