@@ -4,7 +4,7 @@ import { LIMITS } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
 import type { OutboxPayload } from "../store/index.js";
 import type { DiffLine } from "./diff.js";
-import type { Highlight } from "./highlights.js";
+import type { Highlight, HighlightTopic } from "./highlights.js";
 
 /**
  * Block Kit for the monitor's own messages. Page text is never trusted: every quote is escaped for mrkdwn
@@ -43,9 +43,21 @@ function documentButtons(ref: DocumentRef): KnownBlock {
   );
 }
 
+const TOPIC_LABELS: Record<HighlightTopic, string> = {
+  training: "training",
+  "opt-out": "opt-out",
+  retention: "retention",
+  "human-review": "human review",
+  "effective-date": "effective date",
+  deadline: "deadline",
+  sharing: "sharing",
+  age: "age limits",
+};
+
 function quote(highlight: Highlight): string {
   const label = highlight.change === "added" ? ":heavy_plus_sign: *Added*" : ":heavy_minus_sign: *Removed*";
-  const topics = highlight.topics.length > 0 ? ` _(${highlight.topics.join(", ")})_` : "";
+  const topics =
+    highlight.topics.length > 0 ? ` _(${highlight.topics.map((t) => TOPIC_LABELS[t]).join(", ")})_` : "";
   return `${label}${topics}\n>${escapeMrkdwn(truncate(highlight.text, QUOTE_CHARS))}`;
 }
 
