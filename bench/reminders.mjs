@@ -15,6 +15,7 @@ const load = (path) => import(pathToFileURL(join(DIST, path)).href);
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 5000);
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 3000);
+const SATURATED_CLICKS = Math.min(CLICKS, 1000);
 /** Simultaneous clicks per burst. */
 const CONCURRENCY = 100;
 /** The fake's workspace-wide chat.postMessage limit, and the deliverer's pacing just under it. */
@@ -88,6 +89,17 @@ async function clickBursts(targets, bodies) {
       await target.settled?.(wave.length);
     }
   }
+  return latencies;
+}
+
+/** Closed loop: CONCURRENCY requests always in flight (saturation, unlike people clicking in bursts). */
+async function closedLoop(url, bodies) {
+  const latencies = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) latencies.push(...(await burst(url, [bodies[next++]])));
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return latencies;
 }
 
@@ -251,6 +263,28 @@ export async function runRemindersBench() {
     });
   }
   rows.push({ metric: "click p99 ratio (ours / bare)", value: +ratio.toFixed(2), target: "≤ 1.3" });
+  // For comparison: saturation, 100 requests always in flight — here every ms of work after the ack
+  // competes with the next request's ack on the same event loop.
+  const saturated = bodies.slice(0, SATURATED_CLICKS);
+  const bareSat = await closedLoop(bareUrl, saturated);
+  await new Promise((r) => setTimeout(r, 500));
+  const oursSat = await closedLoop(oursUrl, saturated);
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const [name, lat] of [
+    ["bare Bolt app", bareSat],
+    ["reminders app", oursSat],
+  ]) {
+    rows.push({
+      metric: `clicks, closed loop of ${CONCURRENCY} in flight: ${name}`,
+      n: lat.length,
+      p50: +percentile(lat, 50).toFixed(1),
+      p99: +percentile(lat, 99).toFixed(1),
+    });
+  }
+  rows.push({
+    metric: "closed-loop p99 ratio (ours / bare)",
+    value: +(percentile(oursSat, 99) / percentile(bareSat, 99)).toFixed(2),
+  });
   rows.push({ metric: "peak RSS", mb: Math.round(process.resourceUsage().maxRSS / 1024) });
   await app.stop();
   await bare.stop();
