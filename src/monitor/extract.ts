@@ -81,7 +81,9 @@ export function extractText(html: string, rules: ExtractionRules): Extraction {
   if (visible.length < MIN_READABLE_CHARS) {
     return {
       ok: false,
-      reason: `the selection holds only ${visible.length} characters of text (empty shell, cookie wall or blocked)`,
+      reason: rules.needsBrowser
+        ? `the selection holds only ${visible.length} characters of text: this page needs a browser (plain HTTP returns an empty shell)`
+        : `the selection holds only ${visible.length} characters of text (empty shell, cookie wall or blocked)`,
     };
   }
   return { ok: true, text, hash: sha256(comparable) };
