@@ -41,4 +41,4 @@ export {
 export { type RecheckRequest, recheckChangedSteps, requestRecheck, stepsFingerprint } from "./recheck.js";
 export { type ReminderDeps, sendDueReminders } from "./send.js";
 export { closeCampaign, closesAt, reminderJob, runReminderTick, type TickReport } from "./tick.js";
-export { inWorkingHours, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";
+export { inWorkingHours, localDateOf, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";

@@ -5,13 +5,13 @@ import type { AppDeps } from "../../deps.js";
 import {
   campaignProgress,
   collectMyData,
+  localDateOf,
   renderForgetConfirm,
   renderMyData,
   renderStatus,
   startCampaigns,
   summariseOutcome,
 } from "../../reminders/index.js";
-import { localDateOf } from "../../reminders/time.js";
 import type { Handler } from "../handle.js";
 import { errorReply, leadOnlyReply, textReply } from "../replies.js";
 

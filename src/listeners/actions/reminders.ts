@@ -10,12 +10,12 @@ import {
   type Click,
   controlCampaign,
   forgetMe,
+  localDateOf,
   type Rendered,
   renderForgotten,
   setTools,
   toolOptions,
 } from "../../reminders/index.js";
-import { localDateOf } from "../../reminders/time.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
 const Body = z.object({
