@@ -1,0 +1,102 @@
+// Shared helpers for the benchmarks: percentiles, signed Slack requests, child-process servers.
+import { fork } from "node:child_process";
+import { createHmac } from "node:crypto";
+
+export const SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
+
+export function percentile(sorted, p) {
+  if (!sorted.length) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summarise(samplesMs) {
+  const s = [...samplesMs].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99) };
+}
+
+export function signedHeaders(body, secret = SIGNING_SECRET) {
+  const ts = Math.floor(Date.now() / 1000);
+  const sig = `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
+  return {
+    "content-type": "application/x-www-form-urlencoded",
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": sig,
+  };
+}
+
+export function slashBody(text) {
+  return new URLSearchParams({
+    token: "t",
+    team_id: "T0BENCH",
+    team_domain: "bench",
+    channel_id: "C0BENCH",
+    channel_name: "bench",
+    user_id: "U0BENCH",
+    user_name: "bench",
+    command: "/ai-privacy",
+    text,
+    api_app_id: "A0BENCH",
+    response_url: "http://127.0.0.1:9/response",
+    trigger_id: "1.2.3",
+  }).toString();
+}
+
+/** Sends `total` requests with at most `concurrency` in flight; returns per-request latency in ms. */
+export async function load(url, makeBody, { total, concurrency }) {
+  const samples = [];
+  let next = 0;
+  let failures = 0;
+  async function worker() {
+    while (next < total) {
+      next += 1;
+      const body = makeBody();
+      const started = performance.now();
+      const res = await fetch(url, { method: "POST", headers: signedHeaders(body), body });
+      await res.arrayBuffer();
+      samples.push(performance.now() - started);
+      if (res.status !== 200) failures += 1;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ...summarise(samples), failures };
+}
+
+/** Starts `script --server <kind>` as a child; resolves with { port, stop() → peak RSS in MB }. */
+export function startServerChild(script, kind, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, ["--server", kind], {
+      env: { ...process.env, ...extraEnv },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`${kind} server exited early (${code})`)));
+    child.once("message", (msg) => {
+      child.removeAllListeners("exit");
+      resolve({
+        port: msg.port,
+        stop: () =>
+          new Promise((done) => {
+            child.once("message", (m) => {
+              child.kill();
+              done(m.peakRssMb);
+            });
+            child.send("stop");
+          }),
+      });
+    });
+  });
+}
+
+/** Inside a server child: report the port, and peak RSS when asked to stop. */
+export function serveChild(port) {
+  process.send?.({ port });
+  process.on("message", (m) => {
+    if (m === "stop") process.send?.({ peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+  });
+}
+
+export function table(headers, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
+}
