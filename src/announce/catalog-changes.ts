@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { Catalog, Provider } from "../catalog/index.js";
 import type { Store, Subscription } from "../store/index.js";
 import { catalogChangeMessage, type FieldChange } from "./messages.js";
@@ -105,6 +106,8 @@ export function detectCatalogChanges(
   return { changes, snapshots, baselines };
 }
 
+const SnapshotSchema = z.object({ hash: z.string(), facts: z.record(z.string(), z.string()) });
+
 export const snapshotKey = (providerId: string) => `catalog-snapshot:${providerId}`;
 
 function oneSubscriptionPerChannel(subs: readonly Subscription[]): Subscription[] {
@@ -131,9 +134,11 @@ export function runCatalogCheck(deps: {
 }): CatalogCheckResult {
   const { store, catalog } = deps;
   const now = deps.now();
-  const { changes, snapshots, baselines } = detectCatalogChanges(catalog.providers, (id) =>
-    store.kv.get<CatalogSnapshot>(snapshotKey(id)),
-  );
+  // A snapshot that does not parse (hand-edited, older format) counts as missing: recorded again silently.
+  const { changes, snapshots, baselines } = detectCatalogChanges(catalog.providers, (id) => {
+    const parsed = SnapshotSchema.safeParse(store.kv.get(snapshotKey(id)));
+    return parsed.success ? parsed.data : undefined;
+  });
   let enqueued = 0;
   store.transaction(() => {
     for (const id of baselines) store.kv.set(snapshotKey(id), snapshots.get(id), now);

@@ -24,15 +24,23 @@ export function announcementJobs(
       cron: deps.config.DEADLINE_CHECK_CRON,
       runOnStart: true,
       run: async () => {
-        const catalog = runCatalogCheck(deps);
-        if (catalog.changes.length) {
-          deps.logger.info(
-            `catalog changed for ${catalog.changes.map((c) => c.providerId).join(", ")}: ${catalog.enqueued} announcement(s) queued`,
-          );
-          await options.onCatalogChanges?.(catalog.changes);
-        }
-        const deadlines = runDeadlineCheck(deps);
-        if (deadlines.enqueued) deps.logger.info(`deadlines: ${deadlines.enqueued} announcement(s) queued`);
+        // Independent steps: a problem with one (logged by the scheduler) must not silence the other.
+        const results = await Promise.allSettled([
+          (async () => {
+            const catalog = runCatalogCheck(deps);
+            if (!catalog.changes.length) return;
+            const names = catalog.changes.map((c) => c.providerId).join(", ");
+            deps.logger.info(`catalog changed for ${names}: ${catalog.enqueued} announcement(s) queued`);
+            await options.onCatalogChanges?.(catalog.changes);
+          })(),
+          (async () => {
+            const deadlines = runDeadlineCheck(deps);
+            if (deadlines.enqueued)
+              deps.logger.info(`deadlines: ${deadlines.enqueued} announcement(s) queued`);
+          })(),
+        ]);
+        const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+        if (failures.length) throw new AggregateError(failures, failures.map((f) => f.message).join("; "));
       },
     },
     {

@@ -79,6 +79,16 @@ describe("detectCatalogChanges", () => {
 });
 
 describe("runCatalogCheck", () => {
+  it("treats an unreadable snapshot as missing (silent baseline), not as a change or a crash", () => {
+    const store = openStore();
+    subscribe(store, "CALL");
+    store.kv.set("catalog-snapshot:claude", { hash: "old-format" }, new Date());
+    const result = runCatalogCheck({ store, catalog: makeCatalog([claude]), now: () => new Date() });
+    expect(result).toMatchObject({ changes: [], baselines: ["claude"], enqueued: 0 });
+    expect(store.kv.get<{ hash: string }>("catalog-snapshot:claude")?.hash).toBe(snapshotOf(claude).hash);
+    store.close();
+  });
+
   it("first run is silent; an edited overlay announces once to 'catalog' subscribers, not again on the next run", () => {
     const store = openStore();
     subscribe(store, "CALL");

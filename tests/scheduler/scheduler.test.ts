@@ -180,3 +180,51 @@ describe("startScheduler", () => {
     }
   });
 });
+
+describe("announcementJobs", () => {
+  it("a failing catalog step does not stop the deadline step (and the failure is reported)", async () => {
+    const store = openStore();
+    subscribe(store, "C1");
+    const today = new Date().toISOString().slice(0, 10);
+    const provider = {
+      id: "acme",
+      name: "Acme",
+      aliases: [],
+      deadlines: [{ id: "d", date: today, title: "Today", kind: "deadline", sources: [] }],
+    };
+    const catalog = { providers: [provider], byId: () => undefined } as never;
+    const broken = {
+      ...store,
+      kv: {
+        ...store.kv,
+        get: () => {
+          throw new Error("disk on fire");
+        },
+      },
+    };
+    const logger = quietLogger();
+    const [announce] = announcementJobs(
+      {
+        store: broken,
+        catalog,
+        now: () => new Date(),
+        logger,
+        config: {
+          DEADLINE_CHECK_CRON: NEVER,
+          OUTBOX_CRON: NEVER,
+          DEADLINE_LEAD_DAYS: [0],
+          DEFAULT_TIMEZONE: "UTC",
+        } as never,
+      },
+      {
+        deliverer: {
+          drain: async () => ({ sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 }),
+          stop: async () => {},
+        },
+      },
+    );
+    await expect(Promise.resolve(announce!.run())).rejects.toThrow("disk on fire");
+    expect(store.outbox.get("deadline:acme/d:0:C1")).toBeDefined();
+    store.close();
+  });
+});
