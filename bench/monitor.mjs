@@ -3,6 +3,7 @@
 // process so that peak RSS is measured fairly. Run `npm run bench` (builds first) or, after a build,
 // `node bench/monitor.mjs [sharedDir]`.
 import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
@@ -154,6 +155,26 @@ function ensureOta() {
   }
 }
 
+// ---- parser choice: cheerio's default (parse5) vs cheerio/slim (htmlparser2), parse + select only ----
+
+function parserComparison(sharedDir) {
+  const require = createRequire(join(ROOT, "package.json"));
+  const parsers = { parse5: require("cheerio").load, htmlparser2: require("cheerio/slim").load };
+  const steps = fixtureSteps(sharedDir).filter((s) => !s.folder.startsWith("deepseek"));
+  const pages = steps.map((s) => ({ html: readFileSync(s.file, "utf8"), select: s.select.join(",") }));
+  const result = {};
+  for (const [name, load] of Object.entries(parsers)) {
+    for (const page of pages.slice(0, 2)) load(page.html)(page.select).text();
+    const times = pages.map((page) => {
+      const started = performance.now();
+      load(page.html)(page.select).text();
+      return performance.now() - started;
+    });
+    result[name] = percentile(times, 50);
+  }
+  return { ...result, pages: pages.length };
+}
+
 // ---- full pass: 120 documents on a loopback site, 90 % answering 304 ----
 
 async function conditionalPass(sharedDir) {
@@ -294,6 +315,16 @@ export async function runMonitorBench({ sharedDir = resolve(ROOT, "..", "shared"
   rows.push(memory);
   lines.push(memoryLine);
   if (otaError) lines.push(`  OTA comparison unavailable: ${otaError}`);
+  const parsers = parserComparison(sharedDir);
+  rows.push({
+    metric: "parse+select p50 (large pages)",
+    parse5: parsers.parse5,
+    htmlparser2: parsers.htmlparser2,
+  });
+  lines.push(
+    `  parser, parse + select on the ${parsers.pages} large pages (p50): cheerio/parse5 ${ms(parsers.parse5)}, ` +
+      `cheerio/slim (htmlparser2) ${ms(parsers.htmlparser2)} → htmlparser2 chosen`,
+  );
   const pass = await conditionalPass(sharedDir);
   rows.push({
     metric: "120-document pass, 90 % 304",
