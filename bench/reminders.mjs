@@ -2,12 +2,11 @@
 // issue-3 deliverer against a loopback Slack with rate limits), and reminder-button clicks at 100 concurrent
 // against our app and against a bare Bolt app that only acks, in the same run. Targets: enqueue < 2 s, click
 // p99 ≤ 1.3 × the bare app's. Run `npm run build` first, then `node --expose-gc bench/reminders.mjs`.
-import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { fakeSlack } from "./reminders-fake-slack.mjs";
+import { startSlackSide } from "./reminders-slack-side.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -52,57 +51,6 @@ function clickBody(fake, { userId, actionId, value }) {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-const signed = (body) => {
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    "content-type": "application/x-www-form-urlencoded",
-    "x-slack-request-timestamp": String(ts),
-    "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(`v0:${ts}:${body}`).digest("hex")}`,
-  };
-};
-
-async function burst(url, bodies) {
-  return Promise.all(
-    bodies.map(async (body) => {
-      const headers = signed(body);
-      const started = performance.now();
-      const res = await fetch(url, { method: "POST", headers, body });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`click answered ${res.status}`);
-      return performance.now() - started;
-    }),
-  );
-}
-
-/**
- * Clicks in bursts of CONCURRENCY simultaneous requests (people clicking at once), alternating between the
- * targets burst by burst so that machine noise hits both alike; before each burst the previous one's work
- * has finished (`settled`). Latency is until Slack would see the ack.
- */
-async function clickBursts(targets, bodies) {
-  const latencies = targets.map(() => []);
-  for (let i = 0; i < bodies.length; i += CONCURRENCY) {
-    const wave = bodies.slice(i, i + CONCURRENCY);
-    for (const [t, target] of targets.entries()) {
-      await target.before?.();
-      latencies[t].push(...(await burst(target.url, wave)));
-      await target.settled?.(wave.length);
-    }
-  }
-  return latencies;
-}
-
-/** Closed loop: CONCURRENCY requests always in flight (saturation, unlike people clicking in bursts). */
-async function closedLoop(url, bodies) {
-  const latencies = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < bodies.length) latencies.push(...(await burst(url, [bodies[next++]])));
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return latencies;
-}
-
 /** users.list, every page, mapped like the facade's users.info (the snippet proposed for src/slack/api.ts). */
 function directoryOf(client) {
   return async () => {
@@ -134,8 +82,12 @@ export async function runRemindersBench() {
   const { createDeliverer, createDeliveryClient } = await load("announce/index.js");
   const { App } = await import("@slack/bolt");
 
-  const fake = fakeSlack({ people: PEOPLE, zones: ZONES, postsPerSecond: FAKE_POSTS_PER_SECOND });
-  await fake.start();
+  const fake = await startSlackSide({
+    people: PEOPLE,
+    zones: ZONES,
+    postsPerSecond: FAKE_POSTS_PER_SECOND,
+    secret: SECRET,
+  });
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
   const config = parseConfig({
     SLACK_BOT_TOKEN: "xoxb-bench",
@@ -206,7 +158,7 @@ export async function runRemindersBench() {
     ms: Math.round(deliverMs),
     sent: drained.sent,
     perSecond: Math.round(drained.sent / (deliverMs / 1000)),
-    http429: fake.stats.rateLimited,
+    http429: (await fake.stats()).rateLimited,
   });
 
   // 3. Clicks at 100 concurrent: a bare Bolt app that only acks, then ours (ack first, work after).
@@ -235,21 +187,11 @@ export async function runRemindersBench() {
   const app = createBot(deps, { processBeforeResponse: false, botIds: { botId: "BBOT", botUserId: "UBOT" } });
   const { port } = await app.start({ port: 0, host: "127.0.0.1" });
   const oursUrl = `http://127.0.0.1:${port}/slack/events`;
-  // Our app answers each click at its response_url after the ack: wait for those before the next burst.
-  let responsesAtStart = 0;
-  const ours = {
-    url: oursUrl,
-    before: () => {
-      responsesAtStart = fake.stats.responses;
-    },
-    settled: async (n) => {
-      const deadline = Date.now() + 10_000;
-      while (fake.stats.responses - responsesAtStart < n && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 2));
-    },
-  };
-  await clickBursts([{ url: bareUrl }, ours], bodies.slice(0, 300));
-  const [bareLat, oursLat] = await clickBursts([{ url: bareUrl }, ours], bodies);
+  // Alternate bursts between the two apps; ours answers at response_url after the ack, so the next burst
+  // waits for those answers (its work after the ack is done).
+  const targets = [{ url: bareUrl }, { url: oursUrl, awaitResponses: true }];
+  await fake.bursts(targets, bodies.slice(0, 300));
+  const [bareLat, oursLat] = await fake.bursts(targets, bodies);
   const ratio = percentile(oursLat, 99) / percentile(bareLat, 99);
   for (const [name, lat] of [
     ["bare Bolt app (ack only)", bareLat],
@@ -266,9 +208,9 @@ export async function runRemindersBench() {
   // For comparison: saturation, 100 requests always in flight — here every ms of work after the ack
   // competes with the next request's ack on the same event loop.
   const saturated = bodies.slice(0, SATURATED_CLICKS);
-  const bareSat = await closedLoop(bareUrl, saturated);
+  const bareSat = await fake.closedLoop(bareUrl, saturated);
   await new Promise((r) => setTimeout(r, 500));
-  const oursSat = await closedLoop(oursUrl, saturated);
+  const oursSat = await fake.closedLoop(oursUrl, saturated);
   await new Promise((r) => setTimeout(r, 1000));
   for (const [name, lat] of [
     ["bare Bolt app", bareSat],

@@ -50,6 +50,16 @@ const CLICKS: Record<string, Click> = {
   [ACTION.undo]: "undo",
 };
 
+/**
+ * Work after the ack starts one click per event-loop turn: between two clicks' work the loop reads the
+ * sockets again, so a burst of clicks is acknowledged first and no ack waits behind a queue of work.
+ */
+let tail: Promise<void> = Promise.resolve();
+const nextTurn = (): Promise<void> => {
+  tail = tail.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  return tail;
+};
+
 type Args = { ack: () => Promise<void>; body: unknown; respond?: RespondFn; client: WebClient };
 
 export function registerReminderActions(app: App, deps: AppDeps): void {
@@ -71,10 +81,10 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
 
   // One listener for every reminder button (Bolt runs each registered listener's matcher on every
   // request, so fewer listeners is faster). Ack first — Slack's 3-second budget, and fast under bursts —
-  // then yield so that other clicks waiting on the socket are acknowledged before this one's work runs.
+  // then wait for this click's turn (see nextTurn).
   app.action(/^rem_/, async (args) => {
     await args.ack();
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     const parsed = Body.safeParse(args.body);
     const actionId = parsed.success ? (parsed.data.actions[0]?.action_id ?? "") : "";
     const work = handlers.get(actionId);
