@@ -98,6 +98,26 @@ function duplicateIds(providers: readonly { id: string }[], what: string): strin
   return problems;
 }
 
+/** Document and event ids key stored history and announcements, so they must be unique across providers. */
+function crossProviderDuplicates(providers: readonly Provider[]): string[] {
+  const problems: string[] = [];
+  for (const [what, idsOf] of [
+    ["document", (p: Provider) => p.documents.map((d) => d.id)],
+    ["dated event", (p: Provider) => p.deadlines.map((d) => d.id)],
+  ] as const) {
+    const owner = new Map<string, string>();
+    for (const p of providers) {
+      for (const id of idsOf(p)) {
+        const other = owner.get(id);
+        if (other && other !== p.id)
+          problems.push(`${what} id "${id}" is used by both ${other} and ${p.id}; ids must be unique`);
+        owner.set(id, p.id);
+      }
+    }
+  }
+  return problems;
+}
+
 export function validateProvider(raw: unknown, file: string, prefix: string): Provider {
   const parsed = ProviderSchema.safeParse(raw);
   if (!parsed.success) throw new CatalogError(describeIssues(file, prefix, parsed.error));
@@ -175,6 +195,7 @@ export function loadCatalog(
       else throw err;
     }
   }
+  problems.push(...crossProviderDuplicates(providers));
   if (problems.length) throw new CatalogError(problems);
   providers.sort((a, b) => a.name.localeCompare(b.name));
   return makeCatalog(providers);

@@ -255,3 +255,19 @@ describe("mergeById", () => {
     });
   });
 });
+
+describe("cross-provider ids", () => {
+  it("rejects a document id used by two providers", () => {
+    const file = overlay(`providers:
+  - id: acme-ai
+    name: Acme AI
+    documents:
+      - id: anthropic-privacy-policy
+        title: Copy
+        url: http://127.0.0.1:8080/privacy
+`);
+    expect(problems(() => loadCatalog({ overlayPath: file })).join()).toMatch(
+      /document id "anthropic-privacy-policy" is used by both/,
+    );
+  });
+});

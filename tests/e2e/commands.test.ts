@@ -99,6 +99,21 @@ describe("/ai-privacy over signed HTTP", () => {
     }
   });
 
+  it("marks a provider 'needs review' in list and answers once its help article changed", async () => {
+    bot.deps.store.documents.flagForReview({
+      providerId: "claude",
+      documentId: "anthropic-help-model-improvement",
+      versionId: null,
+      since: new Date("2026-11-20T06:00:00Z"),
+    });
+    expect(blocksText((await bot.command("list")).body)).toMatch(/Claude[^"]*needs review/);
+    const answer = blocksText((await bot.command("claude")).body);
+    expect(answer).toContain("Needs review");
+    expect(answer).toContain("20 Nov 2026");
+    bot.deps.store.documents.clearReview("claude");
+    expect(blocksText((await bot.command("claude")).body)).not.toContain("Needs review");
+  });
+
   it("rejects a forged or stale signature with 401", async () => {
     const body = slashCommandBody({ text: "claude", response_url: bot.fake.responseUrl() });
     const forged = await postSigned(bot.url, body, {

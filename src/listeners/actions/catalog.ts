@@ -4,6 +4,7 @@ import { providerReply } from "../../commands/handlers/catalog.js";
 import { errorReply } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
+import { ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
 
 const ButtonValue = z.object({ value: z.string().min(1).max(64) });
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -16,9 +17,11 @@ function replyFor(deps: AppDeps, providerId: string, shared: boolean): Reply {
 
 export function registerCatalogActions(app: App, deps: AppDeps): void {
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
-  app.action("open_settings", async ({ ack }) => {
-    await ack();
-  });
+  for (const linkButton of ["open_settings", ACTION_OPEN_DOCUMENT]) {
+    app.action(linkButton, async ({ ack }) => {
+      await ack();
+    });
+  }
 
   // "Did you mean" and search buttons: answer the clicker privately with the steps.
   app.action<BlockButtonAction>(/^show_steps:/, async ({ ack, action, respond }) => {
