@@ -3,9 +3,12 @@ import { parseArgs } from "node:util";
 import { config as loadDotenv } from "dotenv";
 import { ansiStyle, blocksToText, plainStyle } from "./blocks/index.js";
 import { CatalogError, loadCatalog } from "./catalog/index.js";
+import { checkCommand, diffCommand, historyCommand, reviewedCommand } from "./cli/monitor.js";
 import { cliConfig, NeedsSlackError, offlineDeps } from "./cli/offline.js";
+import type { Out } from "./cli/types.js";
 import { handleCommand, parseCommand } from "./commands/index.js";
 import { ConfigError } from "./config.js";
+import { MonitorLookupError } from "./monitor/index.js";
 import { StoreOpenError } from "./store/index.js";
 import { VERSION } from "./version.js";
 
@@ -15,11 +18,15 @@ Usage:
   ai-privacy ask "<text>"              the same answer as /ai-privacy <text>, e.g. ai-privacy ask claude
   ai-privacy providers [--json]        every provider in the catalog (built-in + CATALOG_PATH overlay)
   ai-privacy catalog validate [file]   check the built-in catalog, plus an overlay file if given
+  ai-privacy check [--provider X] [--document D] [--json]
+                                       fetch the providers' policy pages now; one line per document
+  ai-privacy history <provider> [document]   stored versions of a provider's documents
+  ai-privacy diff <document> [from] [to]     what changed between two versions (default: the last two)
+  ai-privacy reviewed <provider>       clear "needs review" once the catalog's steps were re-checked
   ai-privacy help                      this text
 
-Environment: .env is read like the bot does; only CATALOG_PATH and DATABASE_URL matter here.`;
-
-type Out = { write(s: string): unknown };
+Environment: .env is read like the bot does; Slack tokens are not needed. Commands that read state use
+DATABASE_URL; "check" and "reviewed" write to it, and the running bot delivers what they enqueue.`;
 
 export async function runCli(
   argv: string[],
@@ -67,6 +74,14 @@ export async function runCli(
       );
       return 0;
     }
+    case "check":
+      return checkCommand(rest, out);
+    case "history":
+      return historyCommand(rest, out);
+    case "diff":
+      return diffCommand(rest, out);
+    case "reviewed":
+      return reviewedCommand(rest, out);
     case undefined:
     case "help":
     case "--help":
@@ -86,7 +101,10 @@ export async function runCli(
 /** Operator mistakes (bad config, catalog or database) print the fix, never a stack trace. */
 export function describeFailure(e: unknown): string | undefined {
   if (e instanceof CatalogError) return `Catalog problems:\n${e.problems.map((p) => `  - ${p}`).join("\n")}`;
-  if (e instanceof ConfigError || e instanceof StoreOpenError) return e.message;
+  if (e instanceof ConfigError || e instanceof StoreOpenError || e instanceof MonitorLookupError)
+    return e.message;
+  if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))
+    return `${(e as Error).message}. See: ai-privacy help`;
   return undefined;
 }
 

@@ -1,0 +1,1 @@
+export type Out = { write(s: string): unknown };
