@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,8 @@ import { fanOut, keyCounts, openStore, subscribe, tempDbPath } from "./helpers.j
  */
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const outDir = join(repo, "node_modules/.cache/ai-privacy-tests/kill");
+// Per process: engineers running the suite at the same time must not read each other's half-written output.
+const outDir = join(repo, `node_modules/.cache/ai-privacy-tests/kill-${process.pid}`);
 const childJs = join(outDir, "out/tests/support/deliver-child.js");
 
 beforeAll(() => {
@@ -49,6 +50,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.stop();
+  rmSync(outDir, { recursive: true, force: true });
 });
 
 function runChild(dbPath: string): {
