@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { actions, button, context, header, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { Catalog } from "../catalog/index.js";
 import {
   type AuditEntry,
@@ -43,12 +43,15 @@ export function collectMyData(store: Store, teamId: string, userId: string): MyD
 }
 
 const when = (d: Date | null): string => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
-const LINES = 15;
+const LINES = 12;
+/** Six lists of at most this many characters keep the reply under Slack's ~12k-character block budget. */
+const SECTION_CHARS = 1600;
 
 function listSection(title: string, lines: string[]): KnownBlock {
-  const shown = lines.slice(0, LINES);
+  const shown = lines.slice(0, LINES).map((l) => truncate(l, 200));
   const more = lines.length > LINES ? `\n…and ${lines.length - LINES} more` : "";
-  return section(`*${title}* (${lines.length})\n${shown.length ? shown.join("\n") : "_none_"}${more}`);
+  const body = shown.length ? truncate(shown.join("\n"), SECTION_CHARS) : "_none_";
+  return section(`*${title}* (${lines.length})\n${body}${more}`);
 }
 
 /** Everything stored about the person, grouped by table, times in UTC. */

@@ -39,3 +39,30 @@ describe("the App Home checklist", () => {
     expect(checklist(store, catalog, "T2", "U1").map((i) => i.provider.id)).toEqual([]);
   });
 });
+
+describe("my-data at any size", () => {
+  it("fits one ephemeral message however much is stored", async () => {
+    const { collectMyData, renderMyData } = await import("../../src/reminders/index.js");
+    const { checkMessage } = await import("../../src/blocks/limits.js");
+    store = openSqliteStore(":memory:");
+    for (let i = 0; i < 60; i += 1) {
+      ask(i % 2 ? "claude" : "chatgpt", "U1");
+      store.audit.record({
+        at: now,
+        teamId: "T1",
+        actorId: "U1",
+        action: "x".repeat(80),
+        detail: { big: "y".repeat(500) },
+      });
+    }
+    store.reminders.setTools(
+      "T1",
+      "U1",
+      catalog.providers.map((p) => p.id),
+      now,
+    );
+    const message = renderMyData(collectMyData(store, "T1", "U1"), catalog);
+    expect(checkMessage(message)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).toContain("Audit log entries* (60)");
+  });
+});
