@@ -38,7 +38,12 @@ export {
   renderDigest,
   renderStatus,
 } from "./progress.js";
-export { type RecheckRequest, recheckChangedSteps, requestRecheck, stepsFingerprint } from "./recheck.js";
+export {
+  type RecheckRequest,
+  recheckForCatalogChanges,
+  requestRecheck,
+  type StepsChange,
+} from "./recheck.js";
 export { type ReminderDeps, sendDueReminders } from "./send.js";
 export { closeCampaign, closesAt, reminderJob, runReminderTick, type TickReport } from "./tick.js";
 export { inWorkingHours, localDateOf, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";

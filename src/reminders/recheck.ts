@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Provider } from "../catalog/index.js";
 import { enqueueReminder, type ReminderDeps, zoneOf } from "./send.js";
 import { nextWorkingTime } from "./time.js";
 
@@ -56,36 +55,31 @@ export function requestRecheck(deps: ReminderDeps, req: RecheckRequest): number 
   return asked;
 }
 
-/** What must stay the same for opted-out people to stay opted out: the control, its link and the steps. */
-export function stepsFingerprint(p: Provider): string {
-  const o = p.optOut;
-  return shortHash(
-    JSON.stringify([
-      o?.label ?? null,
-      o?.settingsUrl ?? null,
-      (o?.platforms ?? []).map((x) => [x.id, x.steps.map((s) => s.text)]),
-    ]),
-  );
+/** The part of an announce/ catalog change the re-check needs (structural, so reminders/ does not import announce/). */
+export interface StepsChange {
+  providerId: string;
+  providerName: string;
+  /** Identifies the new catalog entry, so one change asks once. */
+  toHash: string;
+  /** The opt-out steps, the control's label or the settings link changed. */
+  optOutStepsChanged: boolean;
 }
 
-export const STEPS_FINGERPRINTS_KEY = "reminders:steps-fingerprints";
-
 /**
- * Compares every provider's opt-out steps with the fingerprints seen last time and asks for re-checks where
- * they changed. The first run only records the baseline. Returns the providers whose steps changed.
+ * For announce/'s `onCatalogChanges`: asks people who opted out to re-check wherever the catalog's opt-out
+ * steps, label or link changed. Returns how many people were asked.
  */
-export function recheckChangedSteps(deps: ReminderDeps, now: Date): string[] {
-  const seen = deps.store.kv.get<Record<string, string>>(STEPS_FINGERPRINTS_KEY);
-  const current = Object.fromEntries(deps.catalog.providers.map((p) => [p.id, stepsFingerprint(p)]));
-  const changed = seen
-    ? deps.catalog.providers.filter((p) => seen[p.id] !== undefined && seen[p.id] !== current[p.id])
-    : [];
-  for (const p of changed) {
-    const reason = `The opt-out steps for ${p.name} changed: please check that the setting is still off.`;
-    requestRecheck(deps, { providerId: p.id, reason, changeId: `steps:${current[p.id]}`, now });
-  }
-  if (!seen || changed.length || Object.keys(seen).length !== Object.keys(current).length) {
-    deps.store.kv.set(STEPS_FINGERPRINTS_KEY, current, now);
-  }
-  return changed.map((p) => p.id);
+export function recheckForCatalogChanges(
+  deps: ReminderDeps,
+  changes: readonly StepsChange[],
+  now: Date,
+): number {
+  return changes
+    .filter((c) => c.optOutStepsChanged)
+    .reduce((n, c) => {
+      const reason = `The opt-out steps for ${c.providerName} changed: please check that the setting is still off.`;
+      return (
+        n + requestRecheck(deps, { providerId: c.providerId, reason, changeId: `catalog:${c.toHash}`, now })
+      );
+    }, 0);
 }

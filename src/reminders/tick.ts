@@ -1,7 +1,6 @@
 import type { AppDeps } from "../deps.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { campaignProgress, renderDigest } from "./progress.js";
-import { recheckChangedSteps } from "./recheck.js";
 import { type ReminderDeps, sendDueReminders } from "./send.js";
 import { endOfDay } from "./time.js";
 
@@ -16,7 +15,6 @@ export interface TickReport {
   deferred: number;
   digests: number;
   purged: number;
-  stepsChanged: string[];
 }
 
 /** When an open campaign ends: the end of its deadline day (DEFAULT_TIMEZONE), or 60 days after it began. */
@@ -58,13 +56,12 @@ export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date)
 }
 
 /**
- * The REMINDER_CRON job: re-checks after catalog step changes, closes campaigns past their end, sends due
+ * The REMINDER_CRON job: closes campaigns past their end, sends due
  * reminders (one per person, never a backlog), weekly digests to leads, and purges closed campaigns older
  * than RETENTION_DAYS. Idempotent: running it twice at the same instant sends nothing twice.
  */
 export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
   const { store, config } = deps;
-  const stepsChanged = recheckChangedSteps(deps, now);
   let closed = 0;
   let digests = 0;
   for (const campaign of store.reminders.listCampaigns({ status: "open" })) {
@@ -84,7 +81,7 @@ export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
   }
   const { sent, deferred } = sendDueReminders(deps, now);
   const purged = store.reminders.purgeClosedBefore(new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS));
-  return { closed, sent, deferred, digests, purged, stepsChanged };
+  return { closed, sent, deferred, digests, purged };
 }
 
 /** The scheduler job for REMINDER_CRON (`{ name, cron, run }`), logging what each tick did. */
@@ -98,8 +95,7 @@ export function reminderJob(deps: ReminderDeps & Pick<AppDeps, "now" | "logger">
     cron: deps.config.REMINDER_CRON,
     run: () => {
       const report = runReminderTick(deps, deps.now());
-      const { stepsChanged, ...counts } = report;
-      if (Object.values(counts).some((n) => n > 0) || stepsChanged.length) {
+      if (Object.values(report).some((n) => n > 0)) {
         deps.logger.info(`reminders: ${JSON.stringify(report)}`);
       }
       return report;

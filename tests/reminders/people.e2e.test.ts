@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { makeCatalog } from "../../src/catalog/index.js";
-import { ACTION, recheckChangedSteps, requestRecheck, runReminderTick } from "../../src/reminders/index.js";
+import { runCatalogCheck } from "../../src/announce/index.js";
+import { type Catalog, makeCatalog } from "../../src/catalog/index.js";
+import {
+  ACTION,
+  recheckForCatalogChanges,
+  requestRecheck,
+  runReminderTick,
+} from "../../src/reminders/index.js";
 import type { TestBot } from "../support/bot.js";
 import {
   BERLIN,
@@ -90,11 +96,12 @@ describe("re-check when things change", () => {
     ).toBe(0);
   });
 
-  it("asks for a re-check when the catalog's opt-out steps change (the first run only records them)", async () => {
+  it("asks for a re-check when announce/ finds the catalog's opt-out steps changed, once per change", async () => {
     const time = await campaign();
     await clickReminder(bot, ACTION.done, String(stateOf(bot, BERLIN, "chatgpt").id), BERLIN);
-    expect(recheckChangedSteps(bot.deps, time.now())).toEqual([]);
-    expect(runReminderTick(bot.deps, time.now()).stepsChanged).toEqual([]);
+    await clickReminder(bot, ACTION.done, String(stateOf(bot, NEW_YORK, "claude").id), NEW_YORK);
+    const check = (catalog: Catalog) => runCatalogCheck({ ...bot.deps, catalog });
+    expect(check(bot.deps.catalog).changes).toEqual([]); // first run: the baseline
     const changed = bot.deps.catalog.providers.map((p) =>
       p.id === "chatgpt" && p.optOut
         ? {
@@ -107,13 +114,21 @@ describe("re-check when things change", () => {
               })),
             },
           }
-        : p,
+        : p.id === "claude"
+          ? { ...p, trainsByDefault: { value: "partial" as const, sources: [] } }
+          : p,
     );
-    const deps = { ...bot.deps, catalog: makeCatalog(changed) };
-    expect(runReminderTick(deps, time.now()).stepsChanged).toEqual(["chatgpt"]);
+    const { changes } = check(makeCatalog(changed));
+    expect(changes.map((c) => [c.providerId, c.optOutStepsChanged]).sort()).toEqual([
+      ["chatgpt", true],
+      ["claude", false],
+    ]);
+    expect(recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(1);
+    expect(recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(0);
     const rechecks = bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-recheck");
     expect(rechecks.map((r) => r.channelId)).toEqual([BERLIN]);
     expect(rechecks[0]?.payload.text).toContain("ChatGPT");
+    expect(currentState(bot, stateOf(bot, NEW_YORK, "claude").id)).toBe("done");
   });
 });
 
