@@ -39,8 +39,10 @@ export {
   renderStatus,
 } from "./progress.js";
 export {
+  type PolicyChange,
   type RecheckRequest,
   recheckForCatalogChanges,
+  recheckForPolicyChanges,
   requestRecheck,
   type StepsChange,
 } from "./recheck.js";

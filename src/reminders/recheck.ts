@@ -83,3 +83,38 @@ export function recheckForCatalogChanges(
       );
     }, 0);
 }
+
+/** The part of a monitor/ policy-check result the re-check needs (structural: no import of monitor/). */
+export interface PolicyChange {
+  providerId: string;
+  documentId: string;
+  status: string;
+  versionId?: number;
+  /** A flip-flop back to a version seen before: not a new change. */
+  seenBefore?: boolean;
+}
+
+/**
+ * For the policy-check job: every document that really changed asks its provider's opted-out people to
+ * re-check, once per new version. Returns how many people were asked.
+ */
+export function recheckForPolicyChanges(
+  deps: ReminderDeps,
+  results: readonly PolicyChange[],
+  now: Date,
+): number {
+  let asked = 0;
+  for (const r of results) {
+    if (r.status !== "changed" || r.seenBefore) continue;
+    const provider = deps.catalog.byId(r.providerId);
+    const title = provider?.documents.find((d) => d.id === r.documentId)?.title ?? r.documentId;
+    const reason = `${provider?.name ?? r.providerId} changed “${title}”: please check that the setting is still off.`;
+    asked += requestRecheck(deps, {
+      providerId: r.providerId,
+      reason,
+      changeId: `policy:${r.documentId}:${r.versionId ?? now.toISOString()}`,
+      now,
+    });
+  }
+  return asked;
+}

@@ -4,6 +4,7 @@ import { type Catalog, makeCatalog } from "../../src/catalog/index.js";
 import {
   ACTION,
   recheckForCatalogChanges,
+  recheckForPolicyChanges,
   requestRecheck,
   runReminderTick,
 } from "../../src/reminders/index.js";
@@ -94,6 +95,27 @@ describe("re-check when things change", () => {
     expect(
       requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v3", now: time.now() }),
     ).toBe(0);
+    // …and back on: the monitor's results (only real changes, not flip-flops or failures) ask again.
+    await bot.click({
+      actionId: ACTION.recheckToggle,
+      value: `${berlin.campaignId}:on`,
+      userId: LEAD,
+      containerType: "view",
+    });
+    const results = [
+      { providerId: "claude", documentId: "anthropic-consumer-terms", status: "failed" },
+      {
+        providerId: "claude",
+        documentId: "anthropic-consumer-terms",
+        status: "changed",
+        versionId: 9,
+        seenBefore: true,
+      },
+      { providerId: "claude", documentId: "anthropic-consumer-terms", status: "changed", versionId: 10 },
+    ];
+    expect(recheckForPolicyChanges(bot.deps, results, time.now())).toBe(1);
+    const latest = bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-recheck")[0];
+    expect(blockText(latest?.payload.blocks)).toContain("Claude changed “Anthropic Consumer Terms”");
   });
 
   it("asks for a re-check when announce/ finds the catalog's opt-out steps changed, once per change", async () => {
