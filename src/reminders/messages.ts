@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { actions, button, context, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate as formatDateUncached, relativeDays, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/mrkdwn.js";
 import type { Provider } from "../catalog/index.js";
 import type { AnswerState, Campaign, ReminderState } from "../store/index.js";
 
@@ -26,17 +26,7 @@ export interface Rendered {
 }
 
 const esc = escapeMrkdwn;
-const dates = new Map<string, string>();
-/** formatDate builds an Intl formatter per call; a campaign renders the same few dates thousands of times. */
-function formatDate(date: string): string {
-  let out = dates.get(date);
-  if (out === undefined) {
-    if (dates.size > 1000) dates.clear();
-    out = formatDateUncached(date);
-    dates.set(date, out);
-  }
-  return out;
-}
+
 export const MAX_SHORT_STEPS = 4;
 
 /** `<!date>` renders in the reader's own zone; the fallback is UTC. */
