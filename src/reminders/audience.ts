@@ -7,13 +7,9 @@ export const MAX_AUDIENCE = 5000;
 export const LOOKUP_CONCURRENCY = 50;
 
 /**
- * Optional bulk read of the workspace directory (users.list, tier 2, up to 1,000 people a page). When the
- * Slack facade offers it, audiences above DIRECTORY_THRESHOLD are resolved with a few pages instead of one
- * users.info call (tier 4, ~100/minute) per person.
+ * Audiences above this size are resolved with a few pages of users.list (tier 2, up to 1,000 people a
+ * page) instead of one users.info call (tier 4, ~100/minute) per person.
  */
-export interface UserDirectory {
-  listUsers(): Promise<SlackUser[]>;
-}
 export const DIRECTORY_THRESHOLD = 200;
 
 export interface Person {
@@ -62,7 +58,7 @@ async function mapPool<T, R>(
  * without bots, deactivated or unknown accounts. Each person's Slack time zone comes along for scheduling.
  */
 export async function resolveAudience(
-  slack: SlackApi & Partial<UserDirectory>,
+  slack: SlackApi,
   audience: Audience,
   cap = MAX_AUDIENCE,
 ): Promise<ResolvedAudience> {
@@ -107,8 +103,8 @@ export async function resolveAudience(
 
 type Lookup = SlackUser | "unknown" | "failed";
 
-async function lookUp(slack: SlackApi & Partial<UserDirectory>, ids: string[]): Promise<Lookup[]> {
-  if (slack.listUsers && ids.length > DIRECTORY_THRESHOLD) {
+async function lookUp(slack: SlackApi, ids: string[]): Promise<Lookup[]> {
+  if (ids.length > DIRECTORY_THRESHOLD) {
     const directory = new Map((await slack.listUsers()).map((u) => [u.id, u]));
     return ids.map((id) => directory.get(id) ?? "unknown");
   }

@@ -2,13 +2,7 @@ import type { Catalog, Provider } from "../catalog/index.js";
 import type { Audience } from "../commands/types.js";
 import type { SlackApi } from "../slack/api.js";
 import type { Campaign } from "../store/index.js";
-import {
-  describeSkipped,
-  MAX_AUDIENCE,
-  resolveAudience,
-  type Skipped,
-  type UserDirectory,
-} from "./audience.js";
+import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
 import { nextDatedEvent } from "./messages.js";
 import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
 import { localDateOf } from "./time.js";
@@ -41,7 +35,7 @@ export interface RemindOutcome {
  * about that provider, stores everyone in one transaction, and sends the first reminders that are due now.
  */
 export async function startCampaigns(
-  deps: ReminderDeps & { slack: SlackApi & Partial<UserDirectory> },
+  deps: ReminderDeps & { slack: SlackApi },
   req: RemindRequest,
   cap = MAX_AUDIENCE,
 ): Promise<RemindOutcome> {

@@ -7,7 +7,6 @@ export {
   type ResolvedAudience,
   resolveAudience,
   type Skipped,
-  type UserDirectory,
 } from "./audience.js";
 export { type RemindOutcome, type RemindRequest, startCampaigns, summariseOutcome } from "./campaigns.js";
 export {

@@ -20,6 +20,8 @@ export interface SlackApi {
   /** Whether the bot can see the channel (conversations.info): the error code when not. */
   channelAccess(channelId: string): Promise<{ ok: true } | { ok: false; error: string }>;
   publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void>;
+  /** Every user in the workspace (users.list, tier 2): one paginated read instead of thousands of users.info. */
+  listUsers(): Promise<SlackUser[]>;
 }
 
 const UserSchema = z.object({
@@ -37,21 +39,25 @@ const UserSchema = z.object({
 const errorCode = (err: unknown): string =>
   (err as { data?: { error?: string } }).data?.error ?? (err as Error).message ?? "unknown_error";
 
+function toSlackUser(raw: unknown): SlackUser {
+  const u = UserSchema.parse(raw);
+  return {
+    id: u.id,
+    name: u.real_name || u.name,
+    tz: u.tz,
+    isAdmin: u.is_admin,
+    isOwner: u.is_owner || u.is_primary_owner,
+    isBot: u.is_bot || u.id === "USLACKBOT",
+    deleted: u.deleted,
+  };
+}
+
 export function webApi(client: WebClient): SlackApi {
   return {
     async userInfo(userId) {
       try {
         const res = await client.users.info({ user: userId });
-        const u = UserSchema.parse(res.user);
-        return {
-          id: u.id,
-          name: u.real_name || u.name,
-          tz: u.tz,
-          isAdmin: u.is_admin,
-          isOwner: u.is_owner || u.is_primary_owner,
-          isBot: u.is_bot || u.id === "USLACKBOT",
-          deleted: u.deleted,
-        };
+        return toSlackUser(res.user);
       } catch (err) {
         if (errorCode(err) === "user_not_found") return undefined;
         throw err;
@@ -81,6 +87,13 @@ export function webApi(client: WebClient): SlackApi {
     },
     async publishHome(userId, view) {
       await client.views.publish({ user_id: userId, view: view as never });
+    },
+    async listUsers() {
+      const users: SlackUser[] = [];
+      for await (const page of client.paginate("users.list", { limit: 1000 })) {
+        for (const raw of (page as { members?: unknown[] }).members ?? []) users.push(toSlackUser(raw));
+      }
+      return users;
     },
   };
 }

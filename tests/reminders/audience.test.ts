@@ -29,6 +29,10 @@ function slack(users: SlackUser[], members: Record<string, string[]>, calls: str
     usergroupMembers: async (id) => members[id] ?? [],
     channelAccess: async () => ({ ok: true }),
     publishHome: async () => {},
+    listUsers: async () => {
+      calls.push("users.list");
+      return users;
+    },
   };
 }
 
@@ -67,16 +71,10 @@ describe("resolving a reminder audience", () => {
     expect(calls.filter((c) => c === "users.info U1")).toHaveLength(1);
   });
 
-  it("reads the directory in bulk (users.list) for large audiences when the Slack facade offers it", async () => {
+  it("reads the directory in bulk (users.list) for large audiences", async () => {
     const calls: string[] = [];
     const many = Array.from({ length: DIRECTORY_THRESHOLD + 5 }, (_, i) => user(`U${i}`));
-    const api = {
-      ...slack(many, { C1: many.map((u) => u.id) }, calls),
-      listUsers: async () => {
-        calls.push("users.list");
-        return many;
-      },
-    };
+    const api = slack(many, { C1: many.map((u) => u.id) }, calls);
     const result = await resolveAudience(api, { users: [], channels: ["C1"], usergroups: [] });
     expect(result.people).toHaveLength(DIRECTORY_THRESHOLD + 5);
     expect(calls).toEqual(["users.list"]);

@@ -102,7 +102,10 @@ export class FakeSlack {
 
   constructor(private readonly limits: RateLimits = {}) {
     if (limits.workspacePerSecond) {
-      this.workspaceBucket = new TokenBucket(limits.workspacePerSecond, limits.workspaceBurst ?? limits.workspacePerSecond);
+      this.workspaceBucket = new TokenBucket(
+        limits.workspacePerSecond,
+        limits.workspaceBurst ?? limits.workspacePerSecond,
+      );
     }
   }
 
@@ -121,7 +124,12 @@ export class FakeSlack {
   }
 
   inject(method: string, injection: Injection, options: { times?: number; channel?: string } = {}): void {
-    this.rules.push({ method, injection, times: options.times ?? 1, ...(options.channel ? { channel: options.channel } : {}) });
+    this.rules.push({
+      method,
+      injection,
+      times: options.times ?? 1,
+      ...(options.channel ? { channel: options.channel } : {}),
+    });
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -160,11 +168,14 @@ export class FakeSlack {
       return json(res, 200, { ok: true });
     }
     const method = path.replace(/^\/api\//, "");
-    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "") || (args.token as string | undefined);
+    const token =
+      (req.headers.authorization ?? "").replace(/^Bearer /, "") || (args.token as string | undefined);
     this.calls.push({ method, args, token, at: Date.now() });
 
     const channel = typeof args.channel === "string" ? args.channel : undefined;
-    const rule = this.rules.find((r) => r.method === method && r.times > 0 && (!r.channel || r.channel === channel));
+    const rule = this.rules.find(
+      (r) => r.method === method && r.times > 0 && (!r.channel || r.channel === channel),
+    );
     if (rule) {
       rule.times -= 1;
       const inj = rule.injection;
@@ -186,10 +197,22 @@ export class FakeSlack {
     return json(res, 200, this.answer(method, args, res));
   }
 
-  private answer(method: string, args: Record<string, unknown>, res: ServerResponse): Record<string, unknown> | undefined {
+  private answer(
+    method: string,
+    args: Record<string, unknown>,
+    res: ServerResponse,
+  ): Record<string, unknown> | undefined {
     switch (method) {
       case "auth.test":
-        return { ok: true, url: "https://fake.slack.test/", team: "Fake", user: "ai-privacy", team_id: "T0FAKE", user_id: "UBOT", bot_id: "BBOT" };
+        return {
+          ok: true,
+          url: "https://fake.slack.test/",
+          team: "Fake",
+          user: "ai-privacy",
+          team_id: "T0FAKE",
+          user_id: "UBOT",
+          bot_id: "BBOT",
+        };
       case "chat.postMessage":
         return this.postMessage(args, res);
       case "chat.postEphemeral":
@@ -204,21 +227,37 @@ export class FakeSlack {
       case "conversations.history": {
         const limit = Number(args.limit ?? 100);
         const inChannel = this.messagesIn(String(args.channel)).slice().reverse().slice(0, limit);
-        return { ok: true, messages: inChannel.map((m) => ({ type: "message", ts: m.ts, text: m.text, metadata: m.metadata })), has_more: false };
+        return {
+          ok: true,
+          messages: inChannel.map((m) => ({ type: "message", ts: m.ts, text: m.text, metadata: m.metadata })),
+          has_more: false,
+        };
       }
       case "conversations.members":
-        return { ok: true, members: this.channelMembers.get(String(args.channel)) ?? [], response_metadata: { next_cursor: "" } };
+        return {
+          ok: true,
+          members: this.channelMembers.get(String(args.channel)) ?? [],
+          response_metadata: { next_cursor: "" },
+        };
       case "conversations.info":
         return this.channelErrors.has(String(args.channel))
           ? { ok: false, error: this.channelErrors.get(String(args.channel)) }
           : { ok: true, channel: { id: args.channel, is_member: true } };
+      case "users.list":
+        return {
+          ok: true,
+          members: [...this.users.values()].map((u) => ({ tz: "UTC", name: u.id.toLowerCase(), ...u })),
+          response_metadata: { next_cursor: "" },
+        };
       case "usergroups.users.list": {
         const users = this.usergroupMembers.get(String(args.usergroup));
         return users ? { ok: true, users } : { ok: false, error: "no_such_subteam" };
       }
       case "users.info": {
         const user = this.users.get(String(args.user));
-        return user ? { ok: true, user: { tz: "UTC", name: user.id.toLowerCase(), ...user } } : { ok: false, error: "user_not_found" };
+        return user
+          ? { ok: true, user: { tz: "UTC", name: user.id.toLowerCase(), ...user } }
+          : { ok: false, error: "user_not_found" };
       }
       case "views.publish":
         this.homeViews.set(String(args.user_id), parseJsonArg(args.view));
@@ -230,7 +269,10 @@ export class FakeSlack {
     }
   }
 
-  private postMessage(args: Record<string, unknown>, res: ServerResponse): Record<string, unknown> | undefined {
+  private postMessage(
+    args: Record<string, unknown>,
+    res: ServerResponse,
+  ): Record<string, unknown> | undefined {
     const channel = String(args.channel ?? "");
     const error = this.channelErrors.get(channel);
     if (error) return { ok: false, error };
