@@ -279,9 +279,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       if (active === 0 && fresh === 0) {
         // Rows deferred during this drain that come due soon: wait for them rather than leave them to the next tick.
         const now = clock().getTime();
+        const passed = retryTimes.some((t) => t <= now); // came due since the query above: look again
         const upcoming = retryTimes.filter((t) => t > now);
         retryTimes.length = 0;
         retryTimes.push(...upcoming);
+        if (passed) continue;
         const wait = upcoming.length ? Math.min(...upcoming) - now : Number.POSITIVE_INFINITY;
         if (wait > lingerMs) break;
         await sleep(wait);

@@ -27,6 +27,7 @@ function makeDeps(access: Record<string, string> = {}): AppDeps {
     channelAccess: async (channel) =>
       access[channel] ? { ok: false, error: access[channel]! } : { ok: true },
     publishHome: async () => {},
+    listUsers: async () => [],
   };
   return {
     config: parseConfig({
