@@ -5,6 +5,7 @@ import { ansiStyle, blocksToText, plainStyle } from "./blocks/index.js";
 import { CatalogError, loadCatalog } from "./catalog/index.js";
 import { checkCommand, diffCommand, historyCommand, reviewedCommand } from "./cli/monitor.js";
 import { cliConfig, NeedsSlackError, offlineDeps } from "./cli/offline.js";
+import { deadlinesCommand, exportCommand, outboxCommand } from "./cli/state.js";
 import type { Out } from "./cli/types.js";
 import { handleCommand, parseCommand } from "./commands/index.js";
 import { ConfigError } from "./config.js";
@@ -23,6 +24,9 @@ Usage:
   ai-privacy history <provider> [document]   stored versions of a provider's documents
   ai-privacy diff <document> [from] [to]     what changed between two versions (default: the last two)
   ai-privacy reviewed <provider>       clear "needs review" once the catalog's steps were re-checked
+  ai-privacy deadlines                 which deadline announcements go out when
+  ai-privacy outbox                    pending and failed deliveries
+  ai-privacy export <campaign> [file]  a reminder campaign's per-person states as CSV
   ai-privacy help                      this text
 
 Environment: .env is read like the bot does; Slack tokens are not needed. Commands that read state use
@@ -82,6 +86,12 @@ export async function runCli(
       return diffCommand(rest, out);
     case "reviewed":
       return reviewedCommand(rest, out);
+    case "deadlines":
+      return deadlinesCommand(out);
+    case "outbox":
+      return outboxCommand(out);
+    case "export":
+      return exportCommand(rest, out, err);
     case undefined:
     case "help":
     case "--help":

@@ -77,7 +77,7 @@ export const EnvSchema = z.object({
       "must be comma-separated Slack user IDs such as U01ABCDEF,U02GHIJKL",
     ),
   POLICY_CHECK_CRON: cron("17 */6 * * *"),
-  DEADLINE_CHECK_CRON: cron("0 * * * *"),
+  DEADLINE_CHECK_CRON: cron("0 9 * * *"),
   REMINDER_CRON: cron("*/5 * * * *"),
   OUTBOX_CRON: cron("*/10 * * * * *"),
   DEADLINE_LEAD_DAYS: z

@@ -2,6 +2,8 @@
 import { createBot } from "./app.js";
 import { CatalogError } from "./catalog/index.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { backgroundJobs } from "./jobs.js";
+import { startScheduler } from "./scheduler/index.js";
 import { StoreOpenError } from "./store/index.js";
 import { VERSION } from "./version.js";
 import { buildDeps } from "./wiring.js";
@@ -51,11 +53,15 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  const scheduler = startScheduler(deps, backgroundJobs(deps).jobs);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: finishing in-flight work and stopping`);
+    // Jobs first: a post in flight is recorded as sent before the database closes.
+    await scheduler.stop().catch((err: Error) => logger.warn(`stopping jobs: ${err.message}`));
     await bot.stop().catch((err: Error) => logger.warn(`stopping Slack listener: ${err.message}`));
     deps.store.close();
     process.exit(0);

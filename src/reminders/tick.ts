@@ -1,3 +1,4 @@
+import { enqueueMessage } from "../announce/index.js";
 import type { AppDeps } from "../deps.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { campaignProgress, renderDigest } from "./progress.js";
@@ -33,7 +34,8 @@ function enqueueDigest(
 ): boolean {
   if (campaign.leadId === FORGOTTEN_ACTOR) return false;
   const message = renderDigest(campaignProgress(deps.store, deps.catalog, campaign, false), kind);
-  return deps.store.outbox.enqueue(
+  return enqueueMessage(
+    deps.store,
     {
       key,
       kind: kind === "closing" ? "reminder-closing" : "reminder-digest",

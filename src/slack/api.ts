@@ -79,7 +79,10 @@ export function webApi(client: WebClient): SlackApi {
     },
     async channelAccess(channelId) {
       try {
-        await client.conversations.info({ channel: channelId });
+        const res = await client.conversations.info({ channel: channelId });
+        // Without chat:write.public the bot can post only where it is a member (DMs carry no is_member).
+        if ((res.channel as { is_member?: boolean } | undefined)?.is_member === false)
+          return { ok: false, error: "not_in_channel" };
         return { ok: true };
       } catch (err) {
         return { ok: false, error: errorCode(err) };
