@@ -1,7 +1,17 @@
 // `/ai-privacy <provider>` over signed HTTP: our bot against a bare Bolt app that only acks, same run.
 import { fileURLToPath } from "node:url";
 import bolt from "@slack/bolt";
-import { load, SIGNING_SECRET, serveChild, slashBody, startServerChild, table } from "./lib.mjs";
+import {
+  load,
+  loadSamples,
+  SIGNING_SECRET,
+  serveChild,
+  signedHeaders,
+  slashBody,
+  startServerChild,
+  summarise,
+  table,
+} from "./lib.mjs";
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const BOT_IDS = { botId: "B0BENCH", botUserId: "U0BOT" };
@@ -15,6 +25,34 @@ async function serveBare() {
   });
   app.command("/ai-privacy", async ({ ack }) => {
     await ack();
+  });
+  const server = await app.start({ port: 0, host: "127.0.0.1" });
+  serveChild(server.address().port);
+}
+
+/** A bare Bolt app that acks with a fixed, already-rendered answer: isolates the cost of sending the reply. */
+async function serveBareWithReply() {
+  const { parseConfig } = await import("../dist/config.js");
+  const { buildDeps, makeLogger } = await import("../dist/wiring.js");
+  const { openSqliteStore } = await import("../dist/store/index.js");
+  const { handleCommand, parseCommand } = await import("../dist/commands/index.js");
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    LOG_LEVEL: "error",
+  });
+  const deps = buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
+  const request = { teamId: "T0BENCH", userId: "U0BENCH", channelId: "C0BENCH", now: new Date() };
+  const reply = await handleCommand(parseCommand("claude"), request, deps);
+  const body = { response_type: reply.responseType, text: reply.text, blocks: reply.blocks };
+  const app = new bolt.App({
+    token: "xoxb-bench",
+    signingSecret: SIGNING_SECRET,
+    ...BOT_IDS,
+    logLevel: bolt.LogLevel.ERROR,
+  });
+  app.command("/ai-privacy", async ({ ack }) => {
+    await ack(body);
   });
   const server = await app.start({ port: 0, host: "127.0.0.1" });
   serveChild(server.address().port);
@@ -37,21 +75,51 @@ async function serveBot() {
   serveChild(port);
 }
 
-export async function runCommandsBench({ total = 2000 } = {}) {
+/**
+ * The apps run side by side in their own processes and are measured in interleaved rounds (bare, bare-reply,
+ * bot, bare, …), so drift in the machine's speed during the run hits all of them alike.
+ */
+export async function runCommandsBench({ total = 4000, rounds = 8 } = {}) {
   const providers = ["claude", "chatgpt", "gemini", "copilot", "chat gpt", "claud", "perplexity", "grok"];
   let i = 0;
   const body = () => slashBody(providers[i++ % providers.length]);
-  const rows = [];
-  for (const kind of ["bare", "bot"]) {
-    const server = await startServerChild(SCRIPT, kind);
-    const url = `http://127.0.0.1:${server.port}/slack/events`;
-    await load(url, body, { total: 200, concurrency: 10 }); // warm-up: JIT, caches
-    const c1 = await load(url, body, { total: Math.round(total / 4), concurrency: 1 });
-    const c50 = await load(url, body, { total, concurrency: 50 });
-    const peakRssMb = await server.stop();
-    rows.push({ kind, c1, c50, peakRssMb });
+  const kinds = ["bare", "bare-reply", "bot"];
+  const servers = [];
+  for (const kind of kinds) servers.push({ kind, ...(await startServerChild(SCRIPT, kind)) });
+  const pooled = new Map(kinds.map((k) => [k, { c1: [], c50: [], failures: 0 }]));
+  for (const s of servers)
+    await load(`http://127.0.0.1:${s.port}/slack/events`, body, { total: 1000, concurrency: 10 }); // warm-up
+  for (let round = 0; round < rounds; round += 1) {
+    for (const s of servers) {
+      const url = `http://127.0.0.1:${s.port}/slack/events`;
+      const pool = pooled.get(s.kind);
+      const c1 = await loadSamples(url, body, { total: Math.round(total / 4 / rounds), concurrency: 1 });
+      const c50 = await loadSamples(url, body, { total: Math.round(total / rounds), concurrency: 50 });
+      pool.c1.push(...c1.samples);
+      pool.c50.push(...c50.samples);
+      pool.failures += c1.failures + c50.failures;
+    }
   }
-  const [bare, bot] = rows;
+  const rows = [];
+  for (const s of servers) {
+    const url = `http://127.0.0.1:${s.port}/slack/events`;
+    const sample = await fetch(url, {
+      method: "POST",
+      headers: signedHeaders(slashBody("claude")),
+      body: slashBody("claude"),
+    });
+    const bytes = (await sample.arrayBuffer()).byteLength;
+    const pool = pooled.get(s.kind);
+    rows.push({
+      kind: s.kind,
+      c1: summarise(pool.c1),
+      c50: summarise(pool.c50),
+      failures: pool.failures,
+      bytes,
+      peakRssMb: await s.stop(),
+    });
+  }
+  const [bare, bareReply, bot] = rows;
   const ratio = (a, b) => (a / b).toFixed(2);
   const fmt = (x) => x.toFixed(2);
   const text = [
@@ -66,17 +134,21 @@ export async function runCommandsBench({ total = 2000 } = {}) {
         fmt(r.c50.p50),
         fmt(r.c50.p99),
         r.peakRssMb,
-        r.c1.failures + r.c50.failures,
+        r.failures,
       ]),
     ),
     "",
     `Ratios (bot / bare): c=1 p50 ${ratio(bot.c1.p50, bare.c1.p50)}×, p99 ${ratio(bot.c1.p99, bare.c1.p99)}×; ` +
       `c=50 p50 ${ratio(bot.c50.p50, bare.c50.p50)}×, p99 ${ratio(bot.c50.p99, bare.c50.p99)}× (target ≤ 1.2×)`,
+    "",
+    `Against a bare app acking the same ~${Math.round(bareReply.bytes / 1024)} KB answer (bot / bare-reply): c=1 p50 ${ratio(bot.c1.p50, bareReply.c1.p50)}×, ` +
+      `p99 ${ratio(bot.c1.p99, bareReply.c1.p99)}×; c=50 p50 ${ratio(bot.c50.p50, bareReply.c50.p50)}×, p99 ${ratio(bot.c50.p99, bareReply.c50.p99)}×`,
   ].join("\n");
   return { rows, text };
 }
 
 const serverKind = process.argv[2] === "--server" ? process.argv[3] : undefined;
 if (serverKind === "bare") await serveBare();
+else if (serverKind === "bare-reply") await serveBareWithReply();
 else if (serverKind === "bot") await serveBot();
 else if (process.argv[1] === SCRIPT) console.log((await runCommandsBench()).text);

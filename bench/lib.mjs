@@ -42,8 +42,14 @@ export function slashBody(text) {
   }).toString();
 }
 
-/** Sends `total` requests with at most `concurrency` in flight; returns per-request latency in ms. */
-export async function load(url, makeBody, { total, concurrency }) {
+/** Sends `total` requests with at most `concurrency` in flight; returns latency percentiles in ms. */
+export async function load(url, makeBody, options) {
+  const { samples, failures } = await loadSamples(url, makeBody, options);
+  return { ...summarise(samples), failures };
+}
+
+/** Like `load`, but returns every sample so interleaved rounds can be pooled. */
+export async function loadSamples(url, makeBody, { total, concurrency }) {
   const samples = [];
   let next = 0;
   let failures = 0;
@@ -59,7 +65,7 @@ export async function load(url, makeBody, { total, concurrency }) {
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ...summarise(samples), failures };
+  return { samples, failures };
 }
 
 /** Starts `script --server <kind>` as a child; resolves with { port, stop() → peak RSS in MB }. */

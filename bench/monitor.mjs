@@ -3,9 +3,9 @@
 // process so that peak RSS is measured fairly. Run `npm run bench` (builds first) or, after a build,
 // `node bench/monitor.mjs [sharedDir]`.
 import { execFileSync, spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 

@@ -14,8 +14,16 @@ export const normalise = (s: string): string =>
     .normalize("NFKD")
     .replace(/[^a-z0-9]/g, "");
 
+const keyCache = new WeakMap<Provider, string[]>();
+
+/** A provider's normalised names; computed once per provider object (the catalog never changes in place). */
 function keysOf(p: Provider): string[] {
-  return [p.id, p.name, ...p.aliases, ...(p.vendor ? [p.vendor] : [])].map(normalise).filter(Boolean);
+  let keys = keyCache.get(p);
+  if (!keys) {
+    keys = [p.id, p.name, ...p.aliases, ...(p.vendor ? [p.vendor] : [])].map(normalise).filter(Boolean);
+    keyCache.set(p, keys);
+  }
+  return keys;
 }
 
 const uniqueProviders = (ps: Provider[]) => [...new Map(ps.map((p) => [p.id, p])).values()];

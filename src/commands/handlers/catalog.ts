@@ -33,12 +33,29 @@ export function stepsReply(query: string, today: string, deps: AppDeps, shared =
   return providerReply(found.provider, today, deps, shared);
 }
 
+/**
+ * Rendered answers, keyed by everything they depend on. The catalog is fixed for the life of the process,
+ * so an answer changes only with the day (relative dates) or a review flag; most questions are about a
+ * handful of providers, and this keeps the slash command about as cheap as a bare acknowledgement.
+ */
+const renderedAnswers = new WeakMap<Provider, Map<string, RenderedMessage>>();
+const MAX_CACHED_PER_PROVIDER = 8;
+
 export function providerReply(provider: Provider, today: string, deps: AppDeps, shared = false): Reply {
   const review = reviewFlags(deps).get(provider.id);
-  return {
-    responseType: shared ? "in_channel" : "ephemeral",
-    ...renderSteps(provider, { today, review, shared }),
-  };
+  const key = `${today}|${shared}|${review ? `${review.documentTitle}@${review.since}` : ""}`;
+  let cache = renderedAnswers.get(provider);
+  if (!cache) {
+    cache = new Map();
+    renderedAnswers.set(provider, cache);
+  }
+  let rendered = cache.get(key);
+  if (!rendered) {
+    if (cache.size >= MAX_CACHED_PER_PROVIDER) cache.clear();
+    rendered = renderSteps(provider, { today, review, shared });
+    cache.set(key, rendered);
+  }
+  return { responseType: shared ? "in_channel" : "ephemeral", ...rendered };
 }
 
 export const handleSteps: Handler<"steps"> = async (command, request, deps) =>

@@ -121,6 +121,8 @@ export function sqliteDocuments(db: Database): DocumentRepository {
       effective_date, baseline)
     VALUES (@documentId, @providerId, @hash, @rawHash, @text, @now, @now, @effectiveDate, @baseline)`);
   const touchVersion = db.prepare("UPDATE document_versions SET last_seen_at = ? WHERE id = ?");
+  // Read on every /ai-privacy answer: prepared once.
+  const allReviewFlags = db.prepare("SELECT * FROM needs_review ORDER BY provider_id");
 
   return {
     state(documentId) {
@@ -210,10 +212,6 @@ export function sqliteDocuments(db: Database): DocumentRepository {
     },
     clearReview: (providerId) =>
       db.prepare("DELETE FROM needs_review WHERE provider_id = ?").run(providerId).changes > 0,
-    reviewFlags: () =>
-      db
-        .prepare("SELECT * FROM needs_review ORDER BY provider_id")
-        .all()
-        .map((row) => ReviewRow.parse(row)),
+    reviewFlags: () => allReviewFlags.all().map((row) => ReviewRow.parse(row)),
   };
 }
