@@ -37,6 +37,8 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
     logger: deps.logger,
     logLevel: LOG_LEVELS[config.LOG_LEVEL],
     clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    // Bolt's conversation store keeps per-conversation state in memory; the bot keeps its state in the store.
+    convoStore: false,
     ...(options.botIds ?? {}),
     ...(socketMode
       ? { socketMode: true, appToken: config.SLACK_APP_TOKEN }

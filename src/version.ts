@@ -1,8 +1,15 @@
 import { readFileSync } from "node:fs";
 
-/** The package version, read once from package.json (one level above src/ and dist/). */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+  homepage?: string;
+};
 
-export const USER_AGENT = `ai-privacy-bot/${VERSION} (+https://github.com/ai-privacy-bot/ai-privacy-bot#readme)`;
+/** The package version, read once from package.json (one level above src/ and dist/). */
+export const VERSION: string = pkg.version;
+
+/**
+ * Names the bot to the sites it reads, with a link to its README (package.json `homepage`), so a site
+ * operator can see who is fetching and why.
+ */
+export const USER_AGENT = `ai-privacy-bot/${VERSION} (${pkg.homepage ? `+${pkg.homepage}; ` : ""}policy-change monitor for Slack)`;

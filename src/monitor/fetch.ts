@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { Agent, type Dispatcher, errors, interceptors, request } from "undici";
+import { USER_AGENT } from "../version.js";
 import { decodeHtml } from "./charset.js";
 import { sha256 } from "./extract.js";
 
@@ -42,8 +43,7 @@ export interface FetcherOptions {
   readonly random?: () => number;
 }
 
-export const DEFAULT_USER_AGENT =
-  "ai-privacy-bot/0.1.0 (+https://github.com/ai-privacy-bot/ai-privacy-bot#readme)";
+export const DEFAULT_USER_AGENT = USER_AGENT;
 
 export const FETCH_DEFAULTS = {
   connectTimeoutMs: 10_000,

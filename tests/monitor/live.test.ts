@@ -61,7 +61,7 @@ describe("a subscribed channel watching a live page", () => {
     expect(site.hits(path)).toBe(hitsBefore + 1);
     expect(site.notModified(path)).toBe(1);
     expect(site.lastRequestHeaders(path)?.["if-none-match"]).toBeDefined();
-    expect(site.lastRequestHeaders(path)?.["user-agent"]).toMatch(/^ai-privacy-bot\/.+github\.com.+#readme/);
+    expect(site.lastRequestHeaders(path)?.["user-agent"]).toMatch(/^ai-privacy-bot\/\d+\.\d+\.\d+ \(/);
 
     // Nonces, link targets, tracking parameters, hidden text and wrapper markup all change: silence.
     site.set(path, { body: policyPage(BASE_PARAGRAPHS, { churn: true }) });
