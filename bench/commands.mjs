@@ -16,35 +16,22 @@ import {
 const SCRIPT = fileURLToPath(import.meta.url);
 const BOT_IDS = { botId: "B0BENCH", botUserId: "U0BOT" };
 
-async function serveBare() {
-  const app = new bolt.App({
-    token: "xoxb-bench",
-    signingSecret: SIGNING_SECRET,
-    ...BOT_IDS,
-    logLevel: bolt.LogLevel.ERROR,
-  });
-  app.command("/ai-privacy", async ({ ack }) => {
-    await ack();
-  });
-  const server = await app.start({ port: 0, host: "127.0.0.1" });
-  serveChild(server.address().port);
-}
-
-/** A bare Bolt app that acks with a fixed, already-rendered answer: isolates the cost of sending the reply. */
-async function serveBareWithReply() {
+/** The bot's own dependencies, offline: in-memory store, a Web API URL nobody answers (none is called). */
+async function benchDeps() {
   const { parseConfig } = await import("../dist/config.js");
   const { buildDeps, makeLogger } = await import("../dist/wiring.js");
   const { openSqliteStore } = await import("../dist/store/index.js");
-  const { handleCommand, parseCommand } = await import("../dist/commands/index.js");
   const config = parseConfig({
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: "http://127.0.0.1:9/api/",
     LOG_LEVEL: "error",
   });
-  const deps = buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
-  const request = { teamId: "T0BENCH", userId: "U0BENCH", channelId: "C0BENCH", now: new Date() };
-  const reply = await handleCommand(parseCommand("claude"), request, deps);
-  const body = { response_type: reply.responseType, text: reply.text, blocks: reply.blocks };
+  return buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
+}
+
+/** A bare Bolt app whose only listener acks `/ai-privacy` with `body` (nothing, or a fixed answer). */
+async function serveBare(body) {
   const app = new bolt.App({
     token: "xoxb-bench",
     signingSecret: SIGNING_SECRET,
@@ -58,19 +45,17 @@ async function serveBareWithReply() {
   serveChild(server.address().port);
 }
 
+/** The same bare app acking an already-rendered answer: isolates the cost of sending the reply. */
+async function serveBareWithReply() {
+  const { handleCommand, parseCommand } = await import("../dist/commands/index.js");
+  const request = { teamId: "T0BENCH", userId: "U0BENCH", channelId: "C0BENCH", now: new Date() };
+  const reply = await handleCommand(parseCommand("claude"), request, await benchDeps());
+  await serveBare({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks });
+}
+
 async function serveBot() {
-  const { parseConfig } = await import("../dist/config.js");
-  const { buildDeps, makeLogger } = await import("../dist/wiring.js");
-  const { openSqliteStore } = await import("../dist/store/index.js");
   const { createBot } = await import("../dist/app.js");
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: "http://127.0.0.1:9/api/",
-    LOG_LEVEL: "error",
-  });
-  const deps = buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
-  const bot = createBot(deps, { botIds: BOT_IDS });
+  const bot = createBot(await benchDeps(), { botIds: BOT_IDS });
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   serveChild(port);
 }
@@ -148,7 +133,7 @@ export async function runCommandsBench({ total = 4000, rounds = 8 } = {}) {
 }
 
 const serverKind = process.argv[2] === "--server" ? process.argv[3] : undefined;
-if (serverKind === "bare") await serveBare();
+if (serverKind === "bare") await serveBare(undefined);
 else if (serverKind === "bare-reply") await serveBareWithReply();
 else if (serverKind === "bot") await serveBot();
 else if (process.argv[1] === SCRIPT) console.log((await runCommandsBench()).text);

@@ -3,12 +3,14 @@
 // and a workspace-wide cap, answering 429 + Retry-After when exceeded. Reports delivered, duplicates, 429s,
 // wall time against the floor the caps allow, and peak RSS. Target: all delivered, 0 duplicates, wall time
 // ≤ 1.1 × floor. Run `npm run build` first, then `node bench/fanout.mjs`.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import { formatMetricRows } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -240,16 +242,7 @@ export async function runFanoutBench() {
   store.close();
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
-  const text = [
-    "Fan-out (one announcement → subscribed channels)",
-    ...rows.map(
-      (r) =>
-        `  ${r.metric}: ${Object.entries(r)
-          .filter(([k]) => k !== "metric")
-          .map(([k, v]) => `${k}=${v}`)
-          .join(", ")}`,
-    ),
-  ].join("\n");
+  const text = formatMetricRows("Fan-out (one announcement → subscribed channels)", rows);
   return { rows, text };
 }
 

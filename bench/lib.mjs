@@ -106,3 +106,13 @@ export function table(headers, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** "Title\n  metric: key=value, …" — the plain report the fan-out and reminders benches print. */
+export function formatMetricRows(title, rows) {
+  const line = (r) =>
+    `  ${r.metric}: ${Object.entries(r)
+      .filter(([k]) => k !== "metric")
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")}`;
+  return [title, ...rows.map(line)].join("\n");
+}

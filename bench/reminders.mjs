@@ -2,10 +2,12 @@
 // issue-3 deliverer against a loopback Slack with rate limits), and reminder-button clicks at 100 concurrent
 // against our app and against a bare Bolt app that only acks, in the same run. Targets: enqueue < 2 s, click
 // p99 ≤ 1.3 × the bare app's. Run `npm run build` first, then `node --expose-gc bench/reminders.mjs`.
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { formatMetricRows } from "./lib.mjs";
 import { startSlackSide } from "./reminders-slack-side.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -196,16 +198,7 @@ export async function runRemindersBench() {
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
 
-  const text = [
-    "Reminders",
-    ...rows.map(
-      (r) =>
-        `  ${r.metric}: ${Object.entries(r)
-          .filter(([k]) => k !== "metric")
-          .map(([k, v]) => `${k}=${v}`)
-          .join(", ")}`,
-    ),
-  ].join("\n");
+  const text = formatMetricRows("Reminders", rows);
   return { rows, text };
 }
 
