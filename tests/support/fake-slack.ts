@@ -93,6 +93,8 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   readonly homeViews = new Map<string, unknown>();
   rateLimited429s = 0;
+  /** The WebSocket URL apps.connections.open hands out (set by FakeSocketMode). */
+  socketModeUrl: string | undefined;
   private rules: InjectionRule[] = [];
   private server: Server | undefined;
   private tsCounter = 0;
@@ -192,6 +194,12 @@ export class FakeSlack {
         res.end(JSON.stringify({ ok: false, error: inj.status === 429 ? "ratelimited" : "internal_error" }));
         return;
       } else return json(res, 200, { ok: false, error: inj.error });
+    }
+    if (method === "apps.connections.open") {
+      // Socket Mode: the app-level token opens a WebSocket URL (served by FakeSocketMode).
+      if (!token?.startsWith("xapp-") || !this.socketModeUrl)
+        return json(res, 200, { ok: false, error: "invalid_auth" });
+      return json(res, 200, { ok: true, url: this.socketModeUrl });
     }
     if (!token?.startsWith("xoxb-")) return json(res, 200, { ok: false, error: "not_authed" });
     return json(res, 200, this.answer(method, args, res));
