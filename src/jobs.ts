@@ -4,6 +4,22 @@ import { jitterMs, runPolicyCheck } from "./monitor/index.js";
 import { recheckForCatalogChanges, recheckForPolicyChanges, reminderJob } from "./reminders/index.js";
 import type { Job } from "./scheduler/index.js";
 
+const DAY_MS = 86_400_000;
+const HOUSEKEEPING_CRON = "41 3 * * *";
+
+/**
+ * Delivered outbox rows are kept RETENTION_DAYS, and never less than the longest deadline lead time plus
+ * two days: until then the deadline planner could decide the same announcement again, and the row's key is
+ * what stops it being sent twice.
+ */
+export function outboxPurgeHorizon(
+  now: Date,
+  config: Pick<AppDeps["config"], "RETENTION_DAYS" | "DEADLINE_LEAD_DAYS">,
+): Date {
+  const keepDays = Math.max(config.RETENTION_DAYS, Math.max(0, ...config.DEADLINE_LEAD_DAYS) + 2);
+  return new Date(now.getTime() - keepDays * DAY_MS);
+}
+
 export interface BackgroundWork {
   jobs: Job[];
   deliverer: Deliverer;
@@ -48,6 +64,15 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
       stopping = true;
     },
   };
+  const housekeeping: Job = {
+    name: "housekeeping",
+    cron: HOUSEKEEPING_CRON,
+    runOnStart: true,
+    run: () => {
+      const purged = deps.store.outbox.purgeFinishedBefore(outboxPurgeHorizon(deps.now(), config));
+      if (purged) logger.info(`housekeeping: removed ${purged} delivered outbox rows`);
+    },
+  };
   const jobs: Job[] = [
     ...announcementJobs(deps, {
       deliverer,
@@ -55,6 +80,7 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     }),
     policyCheck,
     reminderJob(deps),
+    housekeeping,
   ];
   return { jobs, deliverer };
 }

@@ -96,6 +96,11 @@ export interface OutboxRepository {
   counts(): Record<OutboxStatus, number>;
   /** Drops pending rows addressed to this user (forget-me). */
   cancelForRecipient(channelId: string, now: Date): number;
+  /**
+   * Deletes sent, failed and cancelled rows last touched before `before`. Their idempotency keys go with
+   * them, so callers must only pass a horizon after which nothing can decide the same key again.
+   */
+  purgeFinishedBefore(before: Date): number;
   /** Withdraws one pending row (e.g. its channel unsubscribed); the reason is kept in last_error. */
   cancel(id: number, reason: string, now: Date): void;
 }

@@ -230,6 +230,10 @@ export function sqliteOutbox(db: Database): OutboxRepository {
           "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE channel_id = ? AND status = 'pending'",
         )
         .run(toIso(now), channelId).changes,
+    purgeFinishedBefore: (before) =>
+      db
+        .prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled') AND updated_at < ?")
+        .run(toIso(before)).changes,
   };
 }
 
