@@ -4,7 +4,13 @@ import { USAGE } from "../commands/parse.js";
 import { actions, button, context, fitBlocks, header, section } from "./kit.js";
 import { LIMITS } from "./limits.js";
 import { escapeMrkdwn, formatDate, relativeDays } from "./mrkdwn.js";
-import { confidenceLabel, optOutLabel, type RenderedMessage, trainsLabel } from "./provider.js";
+import {
+  confidenceLabel,
+  nameWithVendor,
+  optOutLabel,
+  type RenderedMessage,
+  trainsLabel,
+} from "./provider.js";
 
 const esc = escapeMrkdwn;
 
@@ -47,7 +53,7 @@ export function renderList(
 ): RenderedMessage {
   const lines = providers.map((p) => {
     const review = reviews.has(p.id) ? " · :warning: needs review" : "";
-    return `*${esc(p.name)}*${p.vendor ? ` (${esc(p.vendor)})` : ""} — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}`;
+    return `*${esc(nameWithVendor(p))}* — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}`;
   });
   const chunks: string[] = [];
   let current = "";

@@ -12,6 +12,7 @@ export { assertMessageFits, BlockLimitError, checkMessage, LIMITS, type Surface 
 export { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
 export {
   confidenceLabel,
+  nameWithVendor,
   optOutLabel,
   type RenderedMessage,
   type ReviewFlag,

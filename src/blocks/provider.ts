@@ -40,7 +40,16 @@ export function trainsLabel(p: Provider): string {
 }
 
 export function optOutLabel(p: Provider): string {
-  return AVAILABLE[p.optOut?.available ?? "unknown"];
+  const available = p.optOut?.available ?? "unknown";
+  if (available === "none" && p.trainsByDefault?.value === "no")
+    return "Not needed: it doesn't train on your chats by default";
+  return AVAILABLE[available];
+}
+
+/** "Claude (Anthropic)", but just "Zoom" or "GitHub Copilot" when the name already says who makes it. */
+export function nameWithVendor(p: Provider): string {
+  const vendorWord = p.vendor?.split(/[\s(]/)[0]?.toLowerCase();
+  return vendorWord && !p.name.toLowerCase().includes(vendorWord) ? `${p.name} (${p.vendor})` : p.name;
 }
 
 export function confidenceLabel(p: Provider): string {

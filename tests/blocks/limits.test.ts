@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checkMessage, escapeMrkdwn, renderSteps } from "../../src/blocks/index.js";
+import {
+  checkMessage,
+  escapeMrkdwn,
+  nameWithVendor,
+  optOutLabel,
+  renderSteps,
+} from "../../src/blocks/index.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 
 describe("checkMessage", () => {
@@ -105,5 +111,18 @@ describe("renderSteps", () => {
     const json = JSON.stringify(renderSteps(p, { today: "2026-11-29" }).blocks);
     expect(json).not.toContain("<!channel>");
     expect(json).toContain("&lt;!channel&gt; &amp;");
+  });
+});
+
+describe("list labels", () => {
+  const catalog = loadCatalog();
+  it("names the vendor only when the product name doesn't", () => {
+    expect(nameWithVendor(catalog.byId("claude")!)).toBe("Claude (Anthropic)");
+    expect(nameWithVendor(catalog.byId("zoom")!)).toBe("Zoom");
+    expect(nameWithVendor(catalog.byId("github-copilot")!)).toBe("GitHub Copilot");
+  });
+  it("says no opt-out is needed where nothing trains by default", () => {
+    expect(optOutLabel(catalog.byId("notion-ai")!)).toMatch(/Not needed/);
+    expect(optOutLabel(catalog.byId("reddit-stack-overflow")!)).toBe("No opt-out exists");
   });
 });
