@@ -19,7 +19,9 @@ function mrkdwnToText(text: string, style: TerminalStyle): string {
     .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, "@$1")
     .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, "#$1")
     .replace(/(^|[\s(“"])\*([^*\n]+)\*/g, (_m, pre: string, inner: string) => `${pre}${style.bold(inner)}`)
-    .replace(/:([a-z_]+):/g, (_m, name: string) => EMOJI[name] ?? "")
+    .replace(/:([a-z0-9_+-]+):( ?)/g, (_m, name: string, space: string) =>
+      EMOJI[name] ? `${EMOJI[name]}${space}` : "",
+    )
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
