@@ -145,6 +145,14 @@ describe("/ai-privacy over signed HTTP", () => {
     expect(JSON.stringify(posted?.blocks)).toContain("GitHub Copilot");
   });
 
+  it("answers an unreadable reminder button privately instead of staying silent", async () => {
+    const click = await bot.click({ actionId: "rem_from_an_old_release", value: "garbage" });
+    expect(click.status).toBe(200);
+    const [posted] = bot.responsesTo(click.responseUrl);
+    expect(posted?.response_type).toBe("ephemeral");
+    expect(String(posted?.text)).toMatch(/couldn't read that button/);
+  });
+
   it("serves /healthz with version and uptime", async () => {
     const res = await fetch(bot.url.replace("/slack/events", "/healthz"));
     expect(res.status).toBe(200);

@@ -88,14 +88,21 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     const parsed = Body.safeParse(args.body);
     const actionId = parsed.success ? (parsed.data.actions[0]?.action_id ?? "") : "";
     const work = handlers.get(actionId);
+    // Never leave a click unanswered: a problem gets a private note instead of silence.
+    const apologise = (text: string) =>
+      args
+        .respond?.({ response_type: "ephemeral", replace_original: false, text: `:warning: ${text}` })
+        .catch(() => undefined);
     if (!parsed.success || !work) {
       deps.logger.warn(`reminder action ${actionId || "?"}: unreadable or unknown block_actions payload`);
+      await apologise("I couldn't read that button. It may be from an older version of this message.");
       return;
     }
     try {
       await work(parsed.data, args as unknown as Args);
     } catch (err) {
       deps.logger.error(`${actionId} failed: ${(err as Error).message}`);
+      await apologise("Something went wrong on my side. Please try again in a minute.");
     }
   });
 
