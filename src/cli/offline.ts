@@ -10,7 +10,7 @@ import { makeLogger } from "../wiring.js";
 
 /**
  * The CLI works without a Slack workspace: Slack credentials are not needed to read the catalog, so
- * offline placeholders satisfy the schema and every Slack call explains that it needs Slack.
+ * offline stand-in values satisfy the schema and every Slack call explains that it needs Slack.
  */
 export function cliConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseConfig({

@@ -107,7 +107,7 @@ export function renderForgetConfirm(userId: string): Rendered {
     text: "Delete everything I store about you?",
     blocks: [
       section(
-        ":warning: *Delete everything I store about you?*\nYour reminder answers, the tools you use and messages waiting for you are deleted; audit entries and campaigns you started keep only an anonymous placeholder. Campaign totals keep your answer as an anonymous count.",
+        ":warning: *Delete everything I store about you?*\nYour reminder answers, the tools you use and messages waiting for you are deleted; audit entries and campaigns you started keep only an anonymous marker. Campaign totals keep your answer as an anonymous count.",
       ),
       actions(
         "rem:forget",
@@ -123,7 +123,7 @@ export interface ForgetSummary extends ForgetResult {
   auditAnonymised: number;
 }
 
-/** forget-me, in one transaction: nothing about the person is left but anonymous counts and placeholders. */
+/** forget-me, in one transaction: nothing about the person is left but anonymous counts and markers. */
 export function forgetMe(store: Store, input: { teamId: string; userId: string; now: Date }): ForgetSummary {
   return store.transaction(() => {
     const outboxCancelled = store.outbox.cancelForRecipient(input.userId, input.now);

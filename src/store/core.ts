@@ -117,7 +117,7 @@ export interface AuditRepository {
   record(entry: AuditEntry): void;
   list(teamId: string, limit: number): AuditEntry[];
   forActor(actorId: string): AuditEntry[];
-  /** Replaces the actor with a placeholder (forget-me keeps the fact that an action happened). */
+  /** Replaces the actor with an anonymous marker (forget-me keeps the fact that an action happened). */
   anonymiseActor(actorId: string): number;
 }
 

@@ -1,6 +1,6 @@
 /** Reminder campaigns and per-person answers. Slack IDs, states and times only — never message contents. */
 
-/** The placeholder that replaces a forgotten person's ID (audit log, campaigns they led, delivered messages). */
+/** The anonymous marker that replaces a forgotten person's ID (audit log, campaigns they led, delivered messages). */
 export { FORGOTTEN_ACTOR } from "./sqlite/core.js";
 
 export type AnswerState = "pending" | "done" | "snoozed" | "not_using";
