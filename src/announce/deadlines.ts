@@ -1,4 +1,5 @@
 import type { Subscription } from "../store/index.js";
+import { localDateOf } from "../time/index.js";
 import { keys } from "./outbox.js";
 
 /**
@@ -49,16 +50,7 @@ export interface DeadlinePlanInput {
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function calendarDate(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
-}
+export const calendarDate = (now: Date, timeZone: string): string => localDateOf(now, timeZone);
 
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): number {

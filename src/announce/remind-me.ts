@@ -1,8 +1,7 @@
 import type { Store } from "../store/index.js";
-import { calendarDate } from "./deadlines.js";
+import { localDateOf, nextWorkingMorning } from "../time/index.js";
 import { personalReminderMessage } from "./messages.js";
 import { enqueueMessage, keys } from "./outbox.js";
-import { nextMorning } from "./time.js";
 
 export interface RemindMeInput {
   teamId: string;
@@ -14,15 +13,16 @@ export interface RemindMeInput {
 }
 
 /**
- * "Remind me" on an announcement: one DM the next working morning (09:00 in the person's zone), through
+ * "Remind me" on an announcement: one DM the next working morning (09:30 in the person's zone, the same
+ * morning a reminder's "Remind me later" picks), through
  * the outbox. Keyed per person, provider and day, so double clicks and Slack retries add nothing.
  */
 export function scheduleRemindMe(
   store: Store,
   input: RemindMeInput,
 ): { created: boolean; at: Date; key: string } {
-  const at = nextMorning(input.now, input.timeZone);
-  const key = keys.personalReminder(input.userId, input.provider.id, calendarDate(at, input.timeZone));
+  const at = nextWorkingMorning(input.now, input.timeZone);
+  const key = keys.personalReminder(input.userId, input.provider.id, localDateOf(at, input.timeZone));
   const created = store.transaction(() =>
     enqueueMessage(
       store,

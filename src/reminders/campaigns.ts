@@ -2,10 +2,10 @@ import type { Catalog, Provider } from "../catalog/index.js";
 import type { Audience } from "../commands/types.js";
 import type { SlackApi } from "../slack/api.js";
 import type { Campaign } from "../store/index.js";
+import { localDateOf } from "../time/index.js";
 import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
 import { nextDatedEvent } from "./messages.js";
 import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
-import { localDateOf } from "./time.js";
 
 export interface RemindRequest {
   teamId: string;

@@ -1,5 +1,6 @@
 import type { LeadPolicy } from "../access/index.js";
 import type { AnswerState, ReminderState } from "../store/index.js";
+import { localDateOf } from "../time/index.js";
 import { type Click, type Decision, decideClick } from "./machine.js";
 import {
   type Rendered,
@@ -11,7 +12,6 @@ import {
 } from "./messages.js";
 import { type ReminderDeps, zoneOf } from "./send.js";
 import { closeCampaign } from "./tick.js";
-import { localDateOf } from "./time.js";
 
 export interface ClickInput {
   stateId: number;

@@ -1,4 +1,11 @@
 export {
+  inWorkingHours,
+  localDateOf,
+  nextReminderAt,
+  nextWorkingMorning,
+  nextWorkingTime,
+} from "../time/index.js";
+export {
   DIRECTORY_THRESHOLD,
   describeSkipped,
   LOOKUP_CONCURRENCY,
@@ -47,4 +54,3 @@ export {
 } from "./recheck.js";
 export { type ReminderDeps, sendDueReminders } from "./send.js";
 export { closeCampaign, closesAt, reminderJob, runReminderTick, type TickReport } from "./tick.js";
-export { inWorkingHours, localDateOf, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "./time.js";

@@ -1,5 +1,5 @@
 import type { AnswerState, Campaign, ReminderState, StatePatch } from "../store/index.js";
-import { nextReminderAt, nextWorkingMorning } from "./time.js";
+import { nextReminderAt, nextWorkingMorning } from "../time/index.js";
 
 /**
  * The per-person state machine, pure: pending → done | not_using | snoozed(until); snoozed → the same

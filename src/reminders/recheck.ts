@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { nextWorkingTime } from "../time/index.js";
 import { enqueueReminder, type ReminderDeps, zoneOf } from "./send.js";
-import { nextWorkingTime } from "./time.js";
 
 export interface RecheckRequest {
   providerId: string;

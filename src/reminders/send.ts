@@ -1,8 +1,14 @@
 import type { AppDeps } from "../deps.js";
 import type { Campaign, ReminderState } from "../store/index.js";
+import {
+  inWorkingHours,
+  localDateOf,
+  nextWorkingMorning,
+  nextWorkingTime,
+  zoneOrFallback,
+} from "../time/index.js";
 import { afterSend } from "./machine.js";
 import { type ReminderVariant, renderReminder } from "./messages.js";
-import { inWorkingHours, localDateOf, nextWorkingMorning, nextWorkingTime, zoneOrFallback } from "./time.js";
 
 /** What the reminders logic needs from the app: the store, the catalog and two settings. */
 export type ReminderDeps = Pick<AppDeps, "store" | "catalog" | "config">;

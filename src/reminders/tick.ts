@@ -1,9 +1,9 @@
 import { enqueueMessage } from "../announce/index.js";
 import type { AppDeps } from "../deps.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
+import { endOfDay } from "../time/index.js";
 import { campaignProgress, renderDigest } from "./progress.js";
 import { type ReminderDeps, sendDueReminders } from "./send.js";
-import { endOfDay } from "./time.js";
 
 const DAY_MS = 86_400_000;
 export const DIGEST_EVERY_DAYS = 7;

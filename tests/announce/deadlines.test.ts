@@ -6,7 +6,6 @@ import {
   planDeadlineAnnouncements,
   upcomingAnnouncements,
 } from "../../src/announce/deadlines.js";
-import { nextMorning, zonedInstant } from "../../src/announce/time.js";
 import type { Subscription } from "../../src/store/index.js";
 
 const LEADS = [14, 7, 3, 1, 0];
@@ -174,22 +173,5 @@ describe("time helpers", () => {
   it("calendarDate is the local date", () => {
     expect(calendarDate(new Date("2026-12-06T23:30:00Z"), "Europe/Berlin")).toBe("2026-12-07");
     expect(calendarDate(new Date("2026-12-06T23:30:00Z"), "UTC")).toBe("2026-12-06");
-  });
-
-  it("zonedInstant converts a wall-clock time, including across DST", () => {
-    expect(zonedInstant("2026-12-07", 9, "Europe/Berlin").toISOString()).toBe("2026-12-07T08:00:00.000Z");
-    expect(zonedInstant("2026-07-07", 9, "Europe/Berlin").toISOString()).toBe("2026-07-07T07:00:00.000Z");
-    expect(zonedInstant("2026-12-07", 9, "America/New_York").toISOString()).toBe("2026-12-07T14:00:00.000Z");
-  });
-
-  it("nextMorning is 09:00 on the next working day in the person's zone", () => {
-    // Thursday evening in New York → Friday 09:00 New York.
-    expect(nextMorning(new Date("2026-12-03T23:00:00Z"), "America/New_York").toISOString()).toBe(
-      "2026-12-04T14:00:00.000Z",
-    );
-    // Friday afternoon in Berlin → Monday 09:00 Berlin.
-    expect(nextMorning(new Date("2026-12-04T15:00:00Z"), "Europe/Berlin").toISOString()).toBe(
-      "2026-12-07T08:00:00.000Z",
-    );
   });
 });

@@ -162,9 +162,10 @@ describe("subscriptions and deadline announcements, end to end", () => {
       const rows = bot.deps.store.outbox.list({ status: "pending" }).filter((r) => r.kind === "remind-me");
       expect(rows.length).toBe(1);
       expect(rows[0]).toMatchObject({ channelId: "UBOB" });
-      // 09:00 in Berlin on a working day, in the future.
+      // 09:30 in Berlin on a working day, in the future (the same morning a reminder snooze picks).
       expect(rows[0]!.nextAttemptAt.getTime()).toBeGreaterThan(NOW.getTime());
       expect([7, 8]).toContain(rows[0]!.nextAttemptAt.getUTCHours());
+      expect(rows[0]!.nextAttemptAt.getUTCMinutes()).toBe(30);
     } finally {
       for (const b of bots.splice(0)) await b.stop();
       await fake.stop();

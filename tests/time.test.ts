@@ -8,7 +8,7 @@ import {
   nextWorkingTime,
   zonedToUtc,
   zoneOrFallback,
-} from "../../src/reminders/time.js";
+} from "../src/time/index.js";
 
 const at = (iso: string) => new Date(iso);
 
