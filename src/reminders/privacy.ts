@@ -17,9 +17,6 @@ import {
 import { ACTION, type Rendered } from "./messages.js";
 import { STATE_LABELS } from "./progress.js";
 
-/** How many outbox rows my-data scans (newest first) for messages addressed to the person. */
-export const OUTBOX_SCAN_LIMIT = 20_000;
-
 export interface MyData {
   states: ReminderState[];
   tools: UserTool[];
@@ -36,9 +33,7 @@ export function collectMyData(store: Store, teamId: string, userId: string): MyD
     campaignsLed: store.reminders.listCampaigns({ leadId: userId }),
     audit: store.audit.forActor(userId),
     subscriptionsCreated: store.subscriptions.listAll().filter((s) => s.createdBy === userId),
-    outbox: store.outbox
-      .list({ limit: OUTBOX_SCAN_LIMIT })
-      .filter((r) => r.channelId === userId || r.notifyUserId === userId),
+    outbox: store.outbox.forPerson(userId),
   };
 }
 

@@ -93,6 +93,8 @@ export interface OutboxRepository {
    */
   recoverInterrupted(now: Date): number;
   list(filter: { status?: OutboxStatus; limit?: number }): OutboxRow[];
+  /** Rows addressed to a person (their DM) or naming them as the one to tell about a failure, newest first. */
+  forPerson(userId: string): OutboxRow[];
   counts(): Record<OutboxStatus, number>;
   /** Drops pending rows addressed to this user (forget-me). */
   cancelForRecipient(channelId: string, now: Date): number;

@@ -230,6 +230,11 @@ export function sqliteOutbox(db: Database): OutboxRepository {
           "UPDATE outbox SET status = 'cancelled', updated_at = ? WHERE channel_id = ? AND status = 'pending'",
         )
         .run(toIso(now), channelId).changes,
+    forPerson: (userId) =>
+      db
+        .prepare("SELECT * FROM outbox WHERE channel_id = ? OR notify_user_id = ? ORDER BY id DESC")
+        .all(userId, userId)
+        .map(read),
     purgeFinishedBefore: (before) =>
       db
         .prepare("DELETE FROM outbox WHERE status IN ('sent', 'failed', 'cancelled') AND updated_at < ?")

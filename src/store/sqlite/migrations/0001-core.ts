@@ -36,6 +36,8 @@ export const core: Migration = {
       updated_at      TEXT NOT NULL
     );
     CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+    CREATE INDEX outbox_by_channel ON outbox (channel_id);
+    CREATE INDEX outbox_by_notify ON outbox (notify_user_id);
 
     CREATE TABLE audit_log (
       id         INTEGER PRIMARY KEY,
