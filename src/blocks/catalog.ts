@@ -28,8 +28,19 @@ const HELP_LINES: [string, string][] = [
   ["forget-me", "Delete what the bot stores about you"],
 ];
 
-export function renderHelp(providerCount: number): RenderedMessage {
+export function renderHelp(providerCount: number, topic?: string): RenderedMessage {
   const lines = HELP_LINES.map(([cmd, what]) => `\`${esc(USAGE[cmd] ?? cmd)}\`\n${what}`);
+  const focused = HELP_LINES.find(([cmd]) => cmd === topic);
+  if (focused) {
+    const [cmd, what] = focused;
+    return {
+      text: `How to use /ai-privacy ${cmd}`,
+      blocks: [
+        section(`*${what}*\n\`${esc(USAGE[cmd] ?? cmd)}\``),
+        context("`/ai-privacy help` lists everything the bot can do."),
+      ],
+    };
+  }
   return {
     text: "What /ai-privacy can do",
     blocks: [

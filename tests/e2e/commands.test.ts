@@ -60,6 +60,12 @@ describe("/ai-privacy over signed HTTP", () => {
     expect(text).toMatch(/trains by default/);
   });
 
+  it("explains one verb with `help <verb>`", async () => {
+    const text = blocksText((await bot.command("help subscribe")).body);
+    expect(text).toContain("/ai-privacy subscribe [provider");
+    expect(text).not.toContain("/ai-privacy remind");
+  });
+
   it("asks which one for an ambiguous name, suggests for an unknown one", async () => {
     const ambiguous = blocksText((await bot.command("copilot")).body);
     expect(ambiguous).toContain("show_steps:github-copilot");

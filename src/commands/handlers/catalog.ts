@@ -19,8 +19,8 @@ import { reviewFlags } from "./review.js";
 const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", ...m });
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-export const handleHelp: Handler<"help"> = async (_command, _request, deps) =>
-  ephemeral(renderHelp(deps.catalog.providers.length));
+export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
+  ephemeral(renderHelp(deps.catalog.providers.length, command.topic));
 
 export const handleList: Handler<"list"> = async (_command, _request, deps) =>
   ephemeral(renderList(deps.catalog.providers, reviewFlags(deps)));
