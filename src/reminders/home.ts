@@ -82,28 +82,26 @@ export function toolOptions(catalog: Catalog, query: string): PlainTextOption[] 
 
 function toolsBlock(catalog: Catalog, items: ChecklistItem[]): KnownBlock {
   const using = items.filter((i) => i.uses).map((i) => option(i.provider));
-  const placeholder = { type: "plain_text" as const, text: "Pick the AI tools you use" };
   const initial = using.length ? { initial_options: using.slice(0, MAX_TOOL_OPTIONS) } : {};
   const select: MultiStaticSelect | MultiExternalSelect =
     catalog.providers.length <= STATIC_TOOL_OPTIONS
       ? {
           type: "multi_static_select",
           action_id: ACTION.tools,
-          placeholder,
           options: toolOptions(catalog, ""),
           ...initial,
         }
       : {
           type: "multi_external_select",
           action_id: ACTION.tools,
-          placeholder,
           min_query_length: 0,
           ...initial,
         };
   return {
     type: "section",
     block_id: "tools",
-    text: { type: "mrkdwn", text: "*Tools I use*" },
+    // The hint lives in the label: Slack shows a select's own hint text only while it is empty.
+    text: { type: "mrkdwn", text: "*Tools I use*\nPick the AI tools you use; they join your checklist." },
     accessory: select,
   };
 }

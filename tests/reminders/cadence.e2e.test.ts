@@ -17,7 +17,7 @@ let bot: TestBot;
 afterEach(async () => bot?.stop());
 
 const remindersTo = (userId: string) =>
-  bot.deps.store.outbox.list({ limit: 1000 }).filter((r) => r.channelId === userId && r.kind === "reminder");
+  bot.deps.store.outbox.forPerson(userId).filter((r) => r.channelId === userId && r.kind === "reminder");
 
 async function askEveryone(time: ReturnType<typeof clock>, by = "") {
   bot = await startReminderBot(time.now);

@@ -12,6 +12,7 @@ import {
   LEAD,
   NEW_YORK,
   REMIND_ALL,
+  START,
   startReminderBot,
   stateOf,
   TEAM_CHANNEL,
@@ -20,9 +21,6 @@ import {
 
 let bot: TestBot;
 afterEach(async () => bot?.stop());
-
-// Tuesday 1 Dec 2026, 08:45 UTC: 09:45 in Berlin (working hours), 17:45 in Tokyo and 03:45 in New York (not).
-const START = "2026-12-01T08:45:00Z";
 
 describe("a reminder campaign to a channel and a user group", () => {
   it("asks every real person once, says who was skipped, and DMs only those inside working hours", async () => {

@@ -9,6 +9,8 @@ export const NEW_YORK = "U0NEWYORK";
 export const BERLIN = "U0BERLIN";
 export const TEAM_CHANNEL = "C0TEAM";
 export const DESIGN_GROUP = "S0DESIGN";
+/** Tuesday 1 Dec 2026, 08:45 UTC: 09:45 in Berlin (working hours), 17:45 in Tokyo and 03:45 in New York (not). */
+export const START = "2026-12-01T08:45:00Z";
 
 /** A settable clock for the bot under test. */
 export function clock(start: string) {

@@ -21,6 +21,7 @@ import {
   NEW_YORK,
   openHome,
   REMIND_ALL,
+  START,
   searchTools,
   startReminderBot,
   stateOf,
@@ -30,7 +31,6 @@ import {
 
 let bot: TestBot;
 afterEach(async () => bot?.stop());
-const START = "2026-12-01T08:45:00Z";
 
 async function campaign() {
   const time = clock(START);

@@ -1,11 +1,11 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
-import { ACTION_REMIND_ME, ACTION_SHOW_STEPS, scheduleRemindMe } from "../../announce/index.js";
+import { ACTION_REMIND_ME, scheduleRemindMe } from "../../announce/index.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
-import { providerReply } from "../../commands/handlers/catalog.js";
 import { errorReply, textReply } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
+import { zoneOrFallback } from "../../time/index.js";
 
 /** Buttons on announcements. Thin: validate, delegate, answer the clicker privately. */
 const Click = z.object({
@@ -26,16 +26,6 @@ const asEphemeral = (reply: Reply) => ({
   blocks: reply.blocks,
 });
 
-const isTimeZone = (tz: string | undefined): tz is string => {
-  if (!tz) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** "Remind me": one DM the next working morning in the clicker's own time zone. Idempotent per day. */
 async function remindMe(deps: AppDeps, action: unknown, body: unknown): Promise<Reply> {
   const parsed = Click.safeParse({ action, body });
@@ -48,7 +38,7 @@ async function remindMe(deps: AppDeps, action: unknown, body: unknown): Promise<
     teamId: parsed.data.body.team?.id ?? "",
     userId,
     provider,
-    timeZone: isTimeZone(tz) ? tz : deps.config.DEFAULT_TIMEZONE,
+    timeZone: zoneOrFallback(tz, deps.config.DEFAULT_TIMEZONE),
     now: deps.now(),
   });
   const when = `<!date^${Math.floor(result.at.getTime() / 1000)}^{date_short_pretty} at {time}|${result.at.toISOString()}>`;
@@ -61,16 +51,7 @@ async function remindMe(deps: AppDeps, action: unknown, body: unknown): Promise<
 }
 
 export function registerAnnounceActions(app: App, deps: AppDeps): void {
-  app.action<BlockButtonAction>(ACTION_SHOW_STEPS, async ({ ack, action, respond }) => {
-    await ack();
-    const parsed = z.object({ value: z.string().min(1).max(64) }).safeParse(action);
-    const provider = parsed.success ? deps.catalog.byId(parsed.data.value) : undefined;
-    const reply = provider
-      ? providerReply(provider, deps.now().toISOString().slice(0, 10), deps, false)
-      : errorReply("That service is no longer in the catalog. Try `/ai-privacy list`.");
-    await respond(asEphemeral(reply));
-  });
-
+  // "Show me the steps" (action_id show_steps) is answered by the catalog actions, with the search buttons.
   app.action<BlockButtonAction>(ACTION_REMIND_ME, async ({ ack, action, body, respond }) => {
     await ack();
     await respond(asEphemeral(await remindMe(deps, action, body)));

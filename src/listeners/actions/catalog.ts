@@ -23,8 +23,9 @@ export function registerCatalogActions(app: App, deps: AppDeps): void {
     });
   }
 
-  // "Did you mean" and search buttons: answer the clicker privately with the steps.
-  app.action<BlockButtonAction>(/^show_steps:/, async ({ ack, action, respond }) => {
+  // "Show me the steps" on announcements and policy-change messages (show_steps), and the "did you mean" and
+  // search buttons (show_steps:<id>, unique per message): answer the clicker privately with the steps.
+  app.action<BlockButtonAction>(/^show_steps(:|$)/, async ({ ack, action, respond }) => {
     await ack();
     const parsed = ButtonValue.safeParse(action);
     const reply = parsed.success
