@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CalendarDateSchema } from "../time/index.js";
 
 /**
  * The catalog's shape. Built-in providers live in `providers/*.yaml`; an operator overlay
@@ -6,10 +7,15 @@ import { z } from "zod";
  * `builtinProviderRules` (used by the tests and `catalog validate --strict`) demands sources on built-ins.
  */
 
-const isoDate = z
+/**
+ * A real calendar date. YAML 1.1 readers turn `2026-12-31` into a Date; ours (YAML 1.2 core) keeps a
+ * string, but a Date is accepted for overlays written by other tools. Impossible dates (`2027-02-30`,
+ * `2026-13-45`) are refused at load, so nothing downstream renders "45 undefined 2026".
+ */
+export const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date as YYYY-MM-DD"));
+  .pipe(CalendarDateSchema);
 
 const slug = z
   .string()

@@ -1,4 +1,5 @@
 import { SUBSCRIPTION_KINDS, type SubscriptionKind } from "../store/index.js";
+import { calendarDateProblem } from "../time/index.js";
 import type { Audience, Command } from "./types.js";
 
 export const USAGE: Record<string, string> = {
@@ -97,8 +98,11 @@ function parseRemind(text: string): Command {
   const byIndex = words.findIndex((w) => w.toLowerCase() === "by");
   if (byIndex >= 0) {
     const date = words[byIndex + 1];
-    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-      return invalid("The deadline must be a date like 2026-12-31.", "remind");
+    if (!date) return invalid("Say the deadline after `by`, as a date like 2026-12-31.", "remind");
+    const problem = calendarDateProblem(date);
+    if (problem) {
+      const reason = problem.startsWith("expected") ? `“${date}” is not a date like 2026-12-31` : problem;
+      return invalid(`The deadline must be a real date: ${reason}. Nobody was asked.`, "remind");
     }
     by = date;
     words = [...words.slice(0, byIndex), ...words.slice(byIndex + 2)];

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Wall-clock arithmetic in a person's own time zone, DST-correct, with nothing but Intl.DateTimeFormat:
  * "09:30 on the next working day in Asia/Tokyo" becomes one UTC instant. Pure: every function takes the
@@ -103,6 +105,24 @@ export function addDays(date: LocalDate, days: number): LocalDate {
 
 export const isoDate = (d: LocalDate): string =>
   `${String(d.year).padStart(4, "0")}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
+
+/**
+ * A real calendar date as YYYY-MM-DD: zod's ISO date checks month lengths and leap years, so
+ * `2027-02-30` and `2026-13-45` are refused (https://zod.dev/api#iso-dates). Every date a person or an
+ * operator types goes through this one schema.
+ */
+export const CalendarDateSchema = z.iso.date({
+  error: (issue) =>
+    typeof issue.input === "string" && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
+      ? `${issue.input} is not a real calendar date`
+      : "expected a date as YYYY-MM-DD",
+});
+
+/** The reason a text is not a calendar date, or undefined when it is one. */
+export function calendarDateProblem(text: string): string | undefined {
+  const parsed = CalendarDateSchema.safeParse(text);
+  return parsed.success ? undefined : (parsed.error.issues[0]?.message ?? "expected a date as YYYY-MM-DD");
+}
 
 export function parseIsoDate(date: string): LocalDate {
   const [year = 0, month = 1, day = 1] = date.split("-").map(Number);
