@@ -81,9 +81,7 @@ function settingLine(p: Provider): string | undefined {
  */
 export function renderSteps(
   p: Provider,
-  options: { today: string; review?: ReviewFlag | undefined; shared?: boolean } = {
-    today: new Date().toISOString().slice(0, 10),
-  },
+  options: { today: string; review?: ReviewFlag | undefined; shared?: boolean },
 ): RenderedMessage {
   const blocks: KnownBlock[] = [];
   const optional: number[] = [];

@@ -1,5 +1,6 @@
 export { type Catalog, CatalogError, loadCatalog, makeCatalog } from "./load.js";
 export { type Lookup, lookupProvider, normalise } from "./lookup.js";
+export { type Resolution, type ResolveProblem, resolveProviders } from "./resolve.js";
 export type {
   Caveat,
   Deadline,

@@ -12,7 +12,7 @@ export const USAGE: Record<string, string> = {
   unsubscribe: "/ai-privacy unsubscribe [provider… | all]",
   subscriptions: "/ai-privacy subscriptions",
   remind: "/ai-privacy remind <@person… | #channel | @group…> <provider…> [by YYYY-MM-DD]",
-  status: "/ai-privacy status [provider]",
+  status: "/ai-privacy status [provider] [names]",
   "my-data": "/ai-privacy my-data",
   "forget-me": "/ai-privacy forget-me",
 };
@@ -113,6 +113,13 @@ function parseRemind(text: string): Command {
   return { type: "remind", audience, providers, ...(by ? { by } : {}) };
 }
 
+/** `status [provider…] [names]`: a trailing `names` is the explicit, audited admin override. */
+function parseStatus(words: string[]): Command {
+  const names = words.length > 0 && /^(--)?names$/i.test(words[words.length - 1]!);
+  const provider = (names ? words.slice(0, -1) : words).join(" ");
+  return { type: "status", ...(provider ? { provider } : {}), ...(names ? { names: true } : {}) };
+}
+
 /** The `/ai-privacy` grammar. Never throws: anything unreadable becomes an `invalid` command with usage. */
 export function parseCommand(rawText: string): Command {
   if (rawText.length > MAX_INPUT * 4)
@@ -157,7 +164,7 @@ export function parseCommand(rawText: string): Command {
       return parseRemind(rest);
     case "status":
     case "progress":
-      return rest ? { type: "status", provider: rest } : { type: "status" };
+      return parseStatus(restWords);
     case "my-data":
     case "mydata":
       return { type: "my-data" };

@@ -19,7 +19,12 @@ export type Command =
   | { type: "unsubscribe"; providers: string[] | "all" }
   | { type: "subscriptions" }
   | { type: "remind"; audience: Audience; providers: string[]; by?: string }
-  | { type: "status"; provider?: string }
+  | {
+      type: "status";
+      provider?: string;
+      /** `status … names`: an admin asks for names of campaigns they do not lead (audited). */
+      names?: boolean;
+    }
   | { type: "my-data" }
   | { type: "forget-me" }
   | { type: "invalid"; problem: string; usage: string };

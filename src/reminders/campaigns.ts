@@ -2,7 +2,7 @@ import type { Catalog, Provider } from "../catalog/index.js";
 import type { Audience } from "../commands/types.js";
 import type { SlackApi } from "../slack/api.js";
 import type { Campaign } from "../store/index.js";
-import { localDateOf } from "../time/index.js";
+import { workspaceToday } from "../time/index.js";
 import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
 import { nextDatedEvent } from "./messages.js";
 import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
@@ -40,7 +40,7 @@ export async function startCampaigns(
   cap = MAX_AUDIENCE,
 ): Promise<RemindOutcome> {
   const resolved = await resolveAudience(deps.slack, req.audience, cap);
-  const today = localDateOf(req.now, deps.config.DEFAULT_TIMEZONE);
+  const today = workspaceToday(req.now, deps.config);
   const campaigns: Campaign[] = [];
   const alreadyAsked: RemindOutcome["alreadyAsked"] = [];
   const asked = new Set<string>();

@@ -4,6 +4,7 @@ export {
   nextReminderAt,
   nextWorkingMorning,
   nextWorkingTime,
+  workspaceToday,
 } from "../time/index.js";
 export {
   DIRECTORY_THRESHOLD,
@@ -40,6 +41,7 @@ export {
   type CampaignProgress,
   campaignProgress,
   exportCampaignCsv,
+  MAX_STATUS_CAMPAIGNS,
   progressBar,
   renderDigest,
   renderStatus,

@@ -86,8 +86,11 @@ function namesLines(names: Record<AnswerState, string[]>): string {
 
 export const MAX_STATUS_CAMPAIGNS = 8;
 
-/** `/ai-privacy status`: counts per campaign, and names when `names` is set (leads, ephemeral only). */
-export function renderStatus(items: CampaignProgress[], options: { names: boolean }): Rendered {
+/**
+ * `/ai-privacy status`: counts per campaign, and names for the items that carry them (the campaign's own
+ * lead, or an admin's audited override), always ephemeral.
+ */
+export function renderStatus(items: CampaignProgress[], options: { override?: boolean } = {}): Rendered {
   if (!items.length) {
     return {
       text: "No reminder campaigns",
@@ -96,9 +99,10 @@ export function renderStatus(items: CampaignProgress[], options: { names: boolea
   }
   const blocks: KnownBlock[] = [header("Opt-out reminders: progress")];
   const namesBlocks: number[] = [];
-  for (const p of items.slice(0, MAX_STATUS_CAMPAIGNS)) {
+  const shown = items.slice(0, MAX_STATUS_CAMPAIGNS);
+  for (const p of shown) {
     blocks.push(section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`));
-    if (options.names && p.names) {
+    if (p.names) {
       const lines = namesLines(p.names);
       if (lines) namesBlocks.unshift(blocks.push(section(lines)) - 1);
     }
@@ -107,9 +111,11 @@ export function renderStatus(items: CampaignProgress[], options: { names: boolea
     blocks.push(context(`…and ${items.length - MAX_STATUS_CAMPAIGNS} more campaigns.`));
   blocks.push(
     context(
-      options.names
-        ? "Only you can see these names. `ai-privacy export <campaign>` writes everyone to CSV."
-        : "Totals only: leads see who answered what.",
+      options.override
+        ? "Only you can see these names. You asked for names in campaigns you don't lead: that is recorded in the audit log."
+        : shown.some((p) => p.names)
+          ? "Only you can see these names, and only in your own campaigns. `ai-privacy export <campaign>` writes everyone to CSV."
+          : "Totals only: each campaign's lead sees who answered what.",
     ),
   );
   const message = { text: "Opt-out reminders: progress", blocks: fitBlocks(blocks, namesBlocks) };

@@ -137,6 +137,14 @@ export function localDateOf(at: Date, tz: string): string {
   return isoDate(localTime(at, tz));
 }
 
+/**
+ * "Today" for everything the bot says about days ("in 3 days", "the deadline is in the past", which
+ * deadlines are upcoming): the calendar date in the workspace's DEFAULT_TIMEZONE, never UTC by accident.
+ */
+export function workspaceToday(now: Date, config: { DEFAULT_TIMEZONE: string }): string {
+  return localDateOf(now, config.DEFAULT_TIMEZONE);
+}
+
 /** 09:30 local on that calendar date. */
 export function morningOf(date: LocalDate, tz: string): Date {
   return zonedToUtc(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { leadPolicy } from "../../src/access/index.js";
 import { loadCatalog } from "../../src/catalog/index.js";
-import { resolveProviders } from "../../src/commands/handlers/subscriptions.js";
 import { handleCommand, parseCommand } from "../../src/commands/index.js";
+import { resolveForReply as resolveProviders } from "../../src/commands/providers.js";
 import { parseConfig } from "../../src/config.js";
 import type { AppDeps } from "../../src/deps.js";
 import type { SlackApi } from "../../src/slack/api.js";

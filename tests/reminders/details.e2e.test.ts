@@ -20,7 +20,7 @@ describe("remind: deadlines and mistakes", () => {
     const past = await bot.command(`remind <@${BERLIN}|berlin> claude by 2026-01-01`, { user_id: LEAD });
     expect(past.body?.text).toContain("The deadline 2026-01-01 is in the past. Nobody was asked.");
     const unknown = await bot.command(`remind <@${BERLIN}|berlin> claude notarealtool`, { user_id: LEAD });
-    expect(unknown.body?.text).toContain("I don't know a service called “notarealtool”");
+    expect(unknown.body?.text).toContain("I don't know “notarealtool”");
     expect(bot.deps.store.reminders.listCampaigns({})).toHaveLength(1);
   });
 });

@@ -24,8 +24,8 @@ export function clock(start: string) {
 }
 
 /** The real app against the fake Slack, with a lead, three people in three zones, a bot and a leaver. */
-export async function startReminderBot(now: () => Date): Promise<TestBot> {
-  const bot = await startTestBot({ now });
+export async function startReminderBot(now: () => Date, env: Record<string, string> = {}): Promise<TestBot> {
+  const bot = await startTestBot({ now, env });
   const { fake } = bot;
   fake.addUser({ id: LEAD, tz: "Europe/London", is_admin: true });
   fake.addUser({ id: TOKYO, tz: "Asia/Tokyo" });

@@ -121,10 +121,10 @@ describe("App Home and status stay within limits at any size", () => {
 
   it("status with names for 5,000 people and many campaigns fits one message; totals never carry names", () => {
     const items12 = Array.from({ length: 12 }, (_, i) => progress(i));
-    const lead = renderStatus(items12, { names: true });
+    const lead = renderStatus(items12);
     expect(checkMessage(lead)).toEqual([]);
     expect(JSON.stringify(lead.blocks)).toContain("<@U0AAAAAAAA>");
-    const everyone = renderStatus(items12, { names: false });
+    const everyone = renderStatus(items12.map(({ names: _names, ...totals }) => totals));
     expect(checkMessage(everyone)).toEqual([]);
     expect(JSON.stringify(everyone.blocks)).not.toContain("<@");
     expect(checkMessage(renderDigest(progress(1), "weekly"))).toEqual([]);

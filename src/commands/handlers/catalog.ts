@@ -12,12 +12,12 @@ import {
 import type { Deadline, Provider } from "../../catalog/index.js";
 import { lookupProvider, searchCatalog } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
+import { workspaceToday } from "../../time/index.js";
 import type { Handler } from "../handle.js";
 import type { Reply } from "../types.js";
 import { reviewFlags } from "./review.js";
 
 const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", ...m });
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
   ephemeral(renderHelp(deps.catalog.providers.length, command.topic));
@@ -59,7 +59,7 @@ export function providerReply(provider: Provider, today: string, deps: AppDeps, 
 }
 
 export const handleSteps: Handler<"steps"> = async (command, request, deps) =>
-  stepsReply(command.query, isoDay(request.now), deps);
+  stepsReply(command.query, workspaceToday(request.now, deps.config), deps);
 
 /** Every dated event, split into upcoming (soonest first) and past (most recent first). */
 export function datedEvents(
@@ -80,7 +80,7 @@ export function datedEvents(
 }
 
 export const handleDeadlines: Handler<"deadlines"> = async (_command, request, deps) => {
-  const today = isoDay(request.now);
+  const today = workspaceToday(request.now, deps.config);
   const { upcoming, recent } = datedEvents(deps.catalog.providers, today);
   return ephemeral(renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today));
 };

@@ -1,49 +1,25 @@
-import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
-import type { Provider } from "../../catalog/index.js";
-import { lookupProvider } from "../../catalog/lookup.js";
-import type { AppDeps } from "../../deps.js";
 import {
   campaignProgress,
   collectMyData,
-  localDateOf,
+  MAX_STATUS_CAMPAIGNS,
   renderForgetConfirm,
   renderMyData,
   renderStatus,
   startCampaigns,
   summariseOutcome,
 } from "../../reminders/index.js";
+import { workspaceToday } from "../../time/index.js";
 import type { Handler } from "../handle.js";
+import { resolveForReply } from "../providers.js";
 import { errorReply, leadOnlyReply, textReply } from "../replies.js";
-
-type Resolved = { providers: Provider[]; problems: string[] };
-
-/** Every provider word must name exactly one catalog entry; otherwise say which did not and why. */
-function resolveProviders(deps: AppDeps, words: readonly string[]): Resolved {
-  const providers = new Map<string, Provider>();
-  const problems: string[] = [];
-  for (const word of words) {
-    const found = lookupProvider(deps.catalog, word);
-    if (found.kind === "found") providers.set(found.provider.id, found.provider);
-    else if (found.kind === "ambiguous") {
-      problems.push(
-        `“${escapeMrkdwn(word)}” could be ${found.candidates.map((p) => escapeMrkdwn(p.name)).join(" or ")}.`,
-      );
-    } else {
-      const hint = found.suggestions.length
-        ? ` Did you mean ${found.suggestions.map((p) => escapeMrkdwn(p.name)).join(", ")}?`
-        : "";
-      problems.push(`I don't know a service called “${escapeMrkdwn(word)}”.${hint}`);
-    }
-  }
-  return { providers: [...providers.values()], problems };
-}
 
 export const handleRemind: Handler<"remind"> = async (command, request, deps) => {
   if (!(await deps.leads.isLead(request.userId)))
     return leadOnlyReply("send opt-out reminders", deps.leads.whoCan());
-  const { providers, problems } = resolveProviders(deps, command.providers);
-  if (problems.length) return errorReply(`${problems.join(" ")} Nobody was asked.`);
-  const today = localDateOf(request.now, deps.config.DEFAULT_TIMEZONE);
+  const resolved = resolveForReply(deps.catalog, command.providers, "Nobody was asked.");
+  if (!resolved.ok) return resolved.reply;
+  const { providers } = resolved;
+  const today = workspaceToday(request.now, deps.config);
   if (command.by && command.by < today)
     return errorReply(`The deadline ${command.by} is in the past. Nobody was asked.`);
   const outcome = await startCampaigns(deps, {
@@ -60,20 +36,45 @@ export const handleRemind: Handler<"remind"> = async (command, request, deps) =>
   return textReply(`${icon} ${summariseOutcome(outcome, deps.catalog)}.${notes}`);
 };
 
-/** Leads get counts and names (ephemeral, to them only); everyone else gets totals. */
+/**
+ * Totals for everyone; names only for the campaign's own lead (README: "names only for the campaign's
+ * lead"). Other leads and admins see totals too, unless they ask explicitly with `status … names`: that
+ * override is recorded in the audit log with the campaigns whose names were shown. Always ephemeral.
+ */
 export const handleStatus: Handler<"status"> = async (command, request, deps) => {
   let providerId: string | undefined;
   if (command.provider) {
-    const { providers, problems } = resolveProviders(deps, [command.provider]);
-    if (problems.length || !providers[0]) return errorReply(problems.join(" "));
-    providerId = providers[0].id;
+    const resolved = resolveForReply(deps.catalog, command.provider.split(" "));
+    if (!resolved.ok) return resolved.reply;
+    const [first, ...others] = resolved.providers;
+    if (!first || others.length)
+      return errorReply("Ask about one provider at a time, e.g. `/ai-privacy status claude`.");
+    providerId = first.id;
   }
-  const lead = await deps.leads.isLead(request.userId);
+  const override = command.names === true && (await deps.leads.isLead(request.userId));
+  if (command.names && !override)
+    return leadOnlyReply("see the names in other leads' campaigns", deps.leads.whoCan());
   const campaigns = deps.store.reminders
     .listCampaigns({ teamId: request.teamId, ...(providerId ? { providerId } : {}) })
-    .sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id);
-  const items = campaigns.map((c) => campaignProgress(deps.store, deps.catalog, c, lead));
-  return { responseType: "ephemeral", ...renderStatus(items, { names: lead }) };
+    .sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id)
+    .slice(0, MAX_STATUS_CAMPAIGNS);
+  const overridden = override ? campaigns.filter((c) => c.leadId !== request.userId) : [];
+  if (overridden.length) {
+    deps.store.audit.record({
+      at: request.now,
+      teamId: request.teamId,
+      actorId: request.userId,
+      action: "status-names",
+      detail: { campaigns: overridden.map((c) => c.id) },
+    });
+  }
+  const items = campaigns.map((c) =>
+    campaignProgress(deps.store, deps.catalog, c, c.leadId === request.userId || override),
+  );
+  return {
+    responseType: "ephemeral",
+    ...renderStatus(items, { override: overridden.length > 0 }),
+  };
 };
 
 export const handleMyData: Handler<"my-data"> = async (_command, request, deps) => ({

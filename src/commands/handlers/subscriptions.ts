@@ -1,9 +1,10 @@
 import { channelProblemAdvice } from "../../announce/messages.js";
 import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
-import { type Catalog, lookupProvider, normalise, type Provider } from "../../catalog/index.js";
+import type { Catalog, Provider } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
 import type { Subscription, SubscriptionKind } from "../../store/index.js";
 import type { Handler } from "../handle.js";
+import { resolveForReply } from "../providers.js";
 import { errorReply, leadOnlyReply, textReply } from "../replies.js";
 import type { Reply, RequestContext } from "../types.js";
 
@@ -20,50 +21,6 @@ const KIND_LABEL: Record<SubscriptionKind, string> = {
 
 const kindsText = (kinds: readonly SubscriptionKind[]) => kinds.map((k) => KIND_LABEL[k]).join(", ");
 const names = (ps: readonly Provider[]) => ps.map((p) => `*${escapeMrkdwn(p.name)}*`).join(", ");
-
-const namesOf = (p: Provider) => [p.id, p.name, ...p.aliases].map(normalise);
-
-type Resolved = { ok: true; providers: Provider[] } | { ok: false; reply: Reply };
-
-/** Provider words → providers. Multi-word names ("chat gpt", "microsoft copilot") are tried longest first, exactly. */
-export function resolveProviders(catalog: Catalog, words: readonly string[]): Resolved {
-  const found = new Map<string, Provider>();
-  const problems: string[] = [];
-  for (let i = 0; i < words.length; ) {
-    let matched = 0;
-    for (let span = Math.min(3, words.length - i); span >= 1 && !matched; span -= 1) {
-      const phrase = words.slice(i, i + span).join(" ");
-      const hit = lookupProvider(catalog, phrase);
-      // Several words must name a provider exactly ("chat gpt"); fuzzy matching is for single words.
-      if (hit.kind === "found" && (span === 1 || namesOf(hit.provider).includes(normalise(phrase)))) {
-        found.set(hit.provider.id, hit.provider);
-        matched = span;
-      }
-    }
-    if (matched) {
-      i += matched;
-      continue;
-    }
-    const word = words[i]!;
-    const miss = lookupProvider(catalog, word);
-    if (miss.kind === "ambiguous") {
-      problems.push(`“${escapeMrkdwn(word)}” could be ${names(miss.candidates)}: say which.`);
-    } else if (miss.kind === "unknown") {
-      const hint = miss.suggestions.length ? ` Did you mean ${names(miss.suggestions)}?` : "";
-      problems.push(`I don't know “${escapeMrkdwn(word)}”.${hint}`);
-    }
-    i += 1;
-  }
-  if (problems.length) {
-    return {
-      ok: false,
-      reply: textReply(
-        `:thinking_face: ${problems.join("\n")}\n\`/ai-privacy list\` shows every provider I know.`,
-      ),
-    };
-  }
-  return { ok: true, providers: [...found.values()] };
-}
 
 /** Why the bot could not post here, and how to fix it; undefined when the channel is usable. */
 async function channelProblem(request: RequestContext, deps: AppDeps): Promise<Reply | undefined> {
@@ -87,7 +44,7 @@ export const handleSubscribe: Handler<"subscribe"> = async (command, request, de
   let providerIds: string[] = ["*"];
   let what = "every provider";
   if (command.providers !== "all") {
-    const resolved = resolveProviders(deps.catalog, command.providers);
+    const resolved = resolveForReply(deps.catalog, command.providers);
     if (!resolved.ok) return resolved.reply;
     providerIds = resolved.providers.map((p) => p.id);
     what = names(resolved.providers);
@@ -125,7 +82,7 @@ export const handleUnsubscribe: Handler<"unsubscribe"> = async (command, request
   let targets: string[] | "all" = "all";
   let what = "every provider";
   if (command.providers !== "all") {
-    const resolved = resolveProviders(deps.catalog, command.providers);
+    const resolved = resolveForReply(deps.catalog, command.providers);
     if (!resolved.ok) return resolved.reply;
     targets = resolved.providers.map((p) => p.id);
     what = names(resolved.providers);

@@ -5,14 +5,14 @@ import { errorReply } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
+import { workspaceToday } from "../../time/index.js";
 
 const ButtonValue = z.object({ value: z.string().min(1).max(64) });
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 function replyFor(deps: AppDeps, providerId: string, shared: boolean): Reply {
   const provider = deps.catalog.byId(providerId);
   if (!provider) return errorReply("That service is no longer in the catalog. Try `/ai-privacy list`.");
-  return providerReply(provider, isoDay(deps.now()), deps, shared);
+  return providerReply(provider, workspaceToday(deps.now(), deps.config), deps, shared);
 }
 
 export function registerCatalogActions(app: App, deps: AppDeps): void {

@@ -10,11 +10,11 @@ import {
   type Click,
   controlCampaign,
   forgetMe,
-  localDateOf,
   type Rendered,
   renderForgotten,
   setTools,
   toolOptions,
+  workspaceToday,
 } from "../../reminders/index.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
@@ -125,7 +125,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   on(ACTION.steps, async (body, { respond, client }) => {
     const provider = deps.catalog.byId(body.actions[0]?.value ?? "");
     if (!provider) return;
-    const steps = providerReply(provider, localDateOf(deps.now(), deps.config.DEFAULT_TIMEZONE), deps, true);
+    const steps = providerReply(provider, workspaceToday(deps.now(), deps.config), deps, true);
     if (fromHome(body) && body.trigger_id) {
       await client.views.open({
         trigger_id: body.trigger_id,
