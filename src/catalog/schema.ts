@@ -17,6 +17,23 @@ export const isoDate = z
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
   .pipe(CalendarDateSchema);
 
+/**
+ * Names that reach Slack as plain words, including the notification (`text`) fallback that Slack parses
+ * for `<!channel>`, `<@U…>` and `<url|label>` (https://docs.slack.dev/messaging/formatting-message-text).
+ * A provider name never needs angle brackets, so a name with them is refused at load (exit 2) instead of
+ * relying on every renderer to escape it.
+ */
+const MARKUP = /[<>]/;
+const plainName = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine(
+      (v) => !MARKUP.test(v),
+      "must not contain < or >: Slack would read <!channel> or <@U…> in it as a ping or a link",
+    );
+
 const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes (e.g. acme-ai)")
@@ -89,7 +106,7 @@ export const DeadlineSchema = z.object({
   /** Defaults to `<date>-<slug of title>` so overlay entries need only date and title. */
   id: slug.optional(),
   date: isoDate,
-  title: z.string().min(1).max(200),
+  title: plainName(200),
   kind: z.enum(["deadline", "effective", "change"]).default("deadline"),
   detail: z.string().optional(),
   sources: sourceRefs,
@@ -109,9 +126,9 @@ export const DocumentSchema = z.object({
 
 export const ProviderSchema = z.object({
   id: slug,
-  name: z.string().min(1).max(80),
-  vendor: z.string().optional(),
-  aliases: z.array(z.string()).default([]),
+  name: plainName(80),
+  vendor: plainName(80).optional(),
+  aliases: z.array(plainName(80)).default([]),
   summary: z.string().optional(),
   tiers: z
     .object({

@@ -109,8 +109,8 @@ export function renderReminder(input: {
   ];
   const text =
     input.variant === "recheck"
-      ? `${p.name} changed something: please re-check your setting`
-      : `Please switch off training on your ${p.name} chats`;
+      ? `${esc(p.name)} changed something: please re-check your setting`
+      : `Please switch off training on your ${esc(p.name)} chats`;
   const message = { text, blocks };
   if (input.validate !== false) assertMessageFits(message);
   return message;
@@ -127,7 +127,7 @@ export function renderSettled(input: { provider: Provider; state: ReminderState 
   const { provider: p, state } = input;
   if (state.state === "pending") {
     return {
-      text: `${p.name}: no answer yet`,
+      text: `${esc(p.name)}: no answer yet`,
       blocks: [section(`:hourglass: ${esc(p.name)}: waiting for your answer.`)],
     };
   }

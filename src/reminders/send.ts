@@ -1,5 +1,8 @@
+import { enqueueMessage } from "../announce/index.js";
+import { section } from "../blocks/kit.js";
+import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { AppDeps } from "../deps.js";
-import type { Campaign, ReminderState } from "../store/index.js";
+import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
 import {
   inWorkingHours,
   localDateOf,
@@ -67,54 +70,117 @@ export function enqueueReminder(
   );
 }
 
+/** The lead (or OPS_CHANNEL_ID) hears once per campaign that some reminders could not be built. */
+function reportRenderFailure(deps: ReminderDeps, campaign: Campaign, error: string, now: Date): void {
+  const recipient = deps.config.OPS_CHANNEL_ID ?? campaign.leadId;
+  if (recipient === FORGOTTEN_ACTOR) return;
+  const name = escapeMrkdwn(deps.catalog.byId(campaign.providerId)?.name ?? campaign.providerId);
+  const text = `Some reminders about ${campaign.providerId} could not be built`;
+  enqueueMessage(
+    deps.store,
+    {
+      key: `notice:reminder-render:${campaign.id}`,
+      kind: "notice",
+      teamId: campaign.teamId,
+      channelId: recipient,
+      payload: {
+        text,
+        blocks: [
+          section(
+            `:warning: Some reminders about *${name}* (campaign ${campaign.id}) could not be built, so those people were not asked; everyone else was. ` +
+              `The reason: \`${escapeMrkdwn(truncate(error, 300))}\`. This is usually a catalog entry (\`CATALOG_PATH\`): ` +
+              "fix it and run `ai-privacy catalog validate`. I won't repeat this notice for this campaign.",
+          ),
+        ],
+      },
+    },
+    now,
+  );
+}
+
+/**
+ * One person's due reminder, as its own unit of work (one transaction): a reminder that cannot be built
+ * never holds up — or rolls back — anyone else's. Returns what happened to it.
+ */
+function sendOne(
+  deps: ReminderDeps,
+  state: ReminderState,
+  campaign: Campaign | undefined,
+  now: Date,
+  checked: Set<string>,
+): "sent" | "deferred" | "none" {
+  const { store } = deps;
+  const tz = zoneOf(deps, state);
+  return store.transaction(() => {
+    if (!campaign || !deps.catalog.byId(campaign.providerId)) {
+      store.reminders.transition(state.id, state.state, { nextAt: null }, now);
+      return "none";
+    }
+    if (!inWorkingHours(now, tz)) {
+      store.reminders.transition(state.id, state.state, { nextAt: nextWorkingMorning(now, tz) }, now);
+      return "deferred";
+    }
+    if (!store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now))
+      return "none";
+    const key = `reminder:${state.id}:${state.sends + 1}`;
+    const shape = `${campaign.id}:${localDateOf(now, tz)}`;
+    const sent = enqueueReminder(deps, {
+      state,
+      campaign,
+      key,
+      variant: "ask",
+      now,
+      validate: !checked.has(shape),
+    });
+    checked.add(shape);
+    return sent ? "sent" : "none";
+  });
+}
+
 /**
  * Sends every reminder that is due: one message per person however long the bot was down (the next one is
  * planned from now), and only inside the person's working hours — otherwise it moves to their next morning.
+ * Each person is their own unit of work: one whose reminder fails to build is recorded (nothing more is
+ * planned for them, the failure is in the audit log) and reported to the lead once; the rest go out.
  */
 export function sendDueReminders(
   deps: ReminderDeps,
   now: Date,
   campaignId?: number,
-): { sent: number; deferred: number } {
+): { sent: number; deferred: number; failed: number } {
   const { store } = deps;
   const campaigns = new Map<number, Campaign | undefined>();
   const checked = new Set<string>();
   let sent = 0;
   let deferred = 0;
+  let failed = 0;
   for (;;) {
     const batch = store.reminders.due(now, BATCH, campaignId);
-    store.transaction(() => {
-      for (const state of batch) {
-        if (!campaigns.has(state.campaignId))
-          campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
-        const campaign = campaigns.get(state.campaignId);
-        const tz = zoneOf(deps, state);
-        if (!campaign || !deps.catalog.byId(campaign.providerId)) {
+    for (const state of batch) {
+      if (!campaigns.has(state.campaignId))
+        campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
+      const campaign = campaigns.get(state.campaignId);
+      try {
+        const outcome = sendOne(deps, state, campaign, now, checked);
+        if (outcome === "sent") sent += 1;
+        else if (outcome === "deferred") deferred += 1;
+      } catch (err) {
+        failed += 1;
+        const error = err instanceof Error ? err.message : String(err);
+        store.transaction(() => {
           store.reminders.transition(state.id, state.state, { nextAt: null }, now);
-        } else if (!inWorkingHours(now, tz)) {
-          store.reminders.transition(state.id, state.state, { nextAt: nextWorkingMorning(now, tz) }, now);
-          deferred += 1;
-        } else if (
-          store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now)
-        ) {
-          const key = `reminder:${state.id}:${state.sends + 1}`;
-          const shape = `${campaign.id}:${localDateOf(now, tz)}`;
-          if (
-            enqueueReminder(deps, {
-              state,
-              campaign,
-              key,
-              variant: "ask",
-              now,
-              validate: !checked.has(shape),
-            })
-          )
-            sent += 1;
-          checked.add(shape);
-        }
+          store.audit.record({
+            at: now,
+            teamId: state.teamId,
+            actorId: "ai-privacy-bot",
+            action: "reminder-failed",
+            detail: { stateId: state.id, campaignId: state.campaignId, error: truncate(error, 500) },
+          });
+          if (campaign) reportRenderFailure(deps, campaign, error, now);
+        });
       }
-    });
-    if (batch.length < BATCH) return { sent, deferred };
+    }
+    if (batch.length < BATCH) return { sent, deferred, failed };
   }
 }
 

@@ -14,6 +14,8 @@ export interface TickReport {
   closed: number;
   sent: number;
   deferred: number;
+  /** Reminders that could not be built this tick (recorded, reported to the lead once per campaign). */
+  failed: number;
   digests: number;
   purged: number;
 }
@@ -81,9 +83,9 @@ export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
       });
     }
   }
-  const { sent, deferred } = sendDueReminders(deps, now);
+  const { sent, deferred, failed } = sendDueReminders(deps, now);
   const purged = store.reminders.purgeClosedBefore(new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS));
-  return { closed, sent, deferred, digests, purged };
+  return { closed, sent, deferred, failed, digests, purged };
 }
 
 /** The scheduler job for REMINDER_CRON (`{ name, cron, run }`), logging what each tick did. */

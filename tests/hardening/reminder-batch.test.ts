@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CatalogError, loadCatalog, makeCatalog, type Provider } from "../../src/catalog/index.js";
+import { parseConfig } from "../../src/config.js";
+import { runReminderTick } from "../../src/reminders/index.js";
+import { renderReminder } from "../../src/reminders/messages.js";
+import { openSqliteStore, type Store } from "../../src/store/index.js";
+
+/** Tuesday, 10:00 in Berlin: working hours. */
+const NOW = new Date("2026-12-01T09:00:00Z");
+const config = parseConfig({
+  SLACK_BOT_TOKEN: "xoxb-test",
+  SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99aaaaaa85a5",
+});
+let store: Store;
+afterEach(() => store?.close());
+
+function campaignFor(providerId: string, people: number, leadId: string) {
+  const c = store.reminders.createCampaign({
+    teamId: "T1",
+    leadId,
+    channelId: "C1",
+    providerId,
+    deadline: null,
+    now: NOW,
+  });
+  store.reminders.addPeople(
+    c.id,
+    Array.from({ length: people }, (_, i) => ({
+      userId: `U${providerId.toUpperCase()}${i}`,
+      tz: "Europe/Berlin",
+      nextAt: NOW,
+    })),
+    NOW,
+  );
+  return c;
+}
+
+describe("each person's reminder is its own unit of work (issue 8, item 18)", () => {
+  it("one reminder that cannot be built is recorded and reported once; the 50 healthy ones go out", () => {
+    store = openSqliteStore(":memory:");
+    const builtin = loadCatalog();
+    const claude = builtin.byId("claude")!;
+    // A provider whose data makes rendering throw (what a bad overlay entry did to the whole batch).
+    const broken = { ...claude, id: "broken", name: "Broken" } as Provider;
+    Object.defineProperty(broken, "optOut", {
+      get() {
+        throw new Error("steps unreadable");
+      },
+    });
+    const catalog = makeCatalog([claude, broken]);
+    const bad = campaignFor("broken", 2, "ULEADB");
+    const good = campaignFor("claude", 50, "ULEADA");
+
+    const first = runReminderTick({ store, catalog, config }, NOW);
+    expect(first).toMatchObject({ sent: 50, failed: 2 });
+    const rows = store.outbox.list({ limit: 500 });
+    expect(rows.filter((r) => r.kind === "reminder")).toHaveLength(50);
+    const notices = rows.filter((r) => r.kind === "notice");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ channelId: "ULEADB" });
+    expect(JSON.stringify(notices[0]?.payload.blocks)).toContain("steps unreadable");
+    expect(
+      store.audit
+        .list("T1", 50)
+        .filter((a) => a.action === "reminder-failed")
+        .map((a) => (a.detail as { campaignId: number }).campaignId),
+    ).toEqual([bad.id, bad.id]);
+    expect(store.reminders.counts(good.id).pending).toBe(50);
+
+    // The next tick neither retries the broken ones nor reports them again.
+    const second = runReminderTick({ store, catalog, config }, new Date(NOW.getTime() + 300_000));
+    expect(second).toMatchObject({ sent: 0, failed: 0 });
+    expect(store.outbox.list({ limit: 500 }).filter((r) => r.kind === "notice")).toHaveLength(1);
+  });
+});
+
+describe("provider names with Slack markup (issue 8, item 18)", () => {
+  it("are refused at catalog load with the file and the path", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "aipb-evil-")), "overlay.yaml");
+    writeFileSync(file, 'providers:\n  - id: evil\n    name: "<!channel> Evil"\n    aliases: ["<@U123>"]\n');
+    let problems: string[] = [];
+    try {
+      loadCatalog({ overlayPath: file });
+    } catch (err) {
+      if (err instanceof CatalogError) problems = err.problems;
+      else throw err;
+    }
+    expect(problems).toEqual([
+      `${file}: providers[0].name: must not contain < or >: Slack would read <!channel> or <@U…> in it as a ping or a link`,
+      `${file}: providers[0].aliases[0]: must not contain < or >: Slack would read <!channel> or <@U…> in it as a ping or a link`,
+    ]);
+  });
+
+  it("are escaped in the notification text too, when a catalog is built in code", () => {
+    const claude = loadCatalog().byId("claude")!;
+    const evil = { ...claude, name: "<!channel> Evil" };
+    const state = {
+      id: 1,
+      campaignId: 1,
+      teamId: "T1",
+      userId: "U1",
+      providerId: "claude",
+      state: "pending" as const,
+      tz: null,
+      nextAt: null,
+      snoozedUntil: null,
+      sends: 0,
+      lastSentAt: null,
+      answeredAt: null,
+      updatedAt: NOW,
+    };
+    const campaign = {
+      id: 1,
+      teamId: "T1",
+      leadId: "ULEAD",
+      channelId: "C1",
+      providerId: "claude",
+      deadline: null,
+      recheck: true,
+      status: "open" as const,
+      createdAt: NOW,
+      closedAt: null,
+      lastDigestAt: null,
+    };
+    const message = renderReminder({ provider: evil, state, campaign, today: "2026-12-01", variant: "ask" });
+    expect(message.text).toBe("Please switch off training on your &lt;!channel&gt; Evil chats");
+  });
+});
