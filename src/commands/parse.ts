@@ -26,14 +26,23 @@ export function cleanText(raw: string): string {
     .trim();
 }
 
+/** Most verbs need a few words; past this the text is not a question about privacy settings. */
 const MAX_INPUT = 2000;
+/**
+ * `remind` carries mentions (`<@U0123ABCD|name>` is ~25 characters), so it reads up to this much: a few
+ * hundred mentions. Longer text is refused with its length, never cut silently (a cut mention would be
+ * blamed as an unknown provider).
+ */
+export const MAX_REMIND_INPUT = 12_000;
 
 const MENTION = /<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^[A-Z0-9]+)(?:\|[^>]*)?>/g;
 
 /** Splits an escaped slash-command text into mentions (by kind) and the remaining words. */
-export function extractMentions(text: string): { audience: Audience; rest: string } {
+export function extractMentions(text: string): { audience: Audience; rest: string; mentions: number } {
   const audience: Audience = { users: [], channels: [], usergroups: [] };
+  let mentions = 0;
   const rest = text.replace(MENTION, (_m, id: string) => {
+    mentions += 1;
     if (id.startsWith("@")) audience.users.push(id.slice(1));
     else if (id.startsWith("#")) audience.channels.push(id.slice(1));
     else audience.usergroups.push(id.slice("!subteam^".length));
@@ -47,6 +56,7 @@ export function extractMentions(text: string): { audience: Audience; rest: strin
       usergroups: unique(audience.usergroups),
     },
     rest: cleanText(rest),
+    mentions,
   };
 }
 
@@ -82,8 +92,15 @@ function parseSubscribe(words: string[]): Command {
   };
 }
 
-function parseRemind(text: string): Command {
-  const { audience, rest } = extractMentions(text);
+function parseRemind(rawText: string): Command {
+  if (rawText.length > MAX_REMIND_INPUT)
+    return invalid(
+      `That's ${rawText.length.toLocaleString("en-US")} characters; I read at most ${MAX_REMIND_INPUT.toLocaleString("en-US")} in one remind (a few hundred mentions). ` +
+        "Nobody was asked: mention a #channel or an @user-group instead of many people.",
+      "remind",
+    );
+  const text = cleanText(rawText).replace(/^remind\s*/i, "");
+  const { audience, rest, mentions } = extractMentions(text);
   if (!audience.users.length && !audience.channels.length && !audience.usergroups.length) {
     if (/(^|\s)[@#]\S/.test(rest)) {
       return invalid(
@@ -110,7 +127,7 @@ function parseRemind(text: string): Command {
   const providers = providerList(words);
   if (providers === "all")
     return invalid("Say which provider(s) to ask about, e.g. claude chatgpt.", "remind");
-  return { type: "remind", audience, providers, ...(by ? { by } : {}) };
+  return { type: "remind", audience, providers, mentions, ...(by ? { by } : {}) };
 }
 
 /** `status [provider…] [names]`: a trailing `names` is the explicit, audited admin override. */
@@ -122,12 +139,13 @@ function parseStatus(words: string[]): Command {
 
 /** The `/ai-privacy` grammar. Never throws: anything unreadable becomes an `invalid` command with usage. */
 export function parseCommand(rawText: string): Command {
+  const verb = (cleanText(rawText.slice(0, 64)).split(" ", 1)[0] ?? "").toLowerCase();
+  if (verb === "remind") return parseRemind(rawText);
   if (rawText.length > MAX_INPUT * 4)
     return invalid(`That's a lot of text. Ask about one thing at a time.`, "help");
   const text = cleanText(rawText).slice(0, MAX_INPUT);
   if (!text) return { type: "help" };
-  const [head = "", ...restWords] = text.split(" ");
-  const verb = head.toLowerCase();
+  const [, ...restWords] = text.split(" ");
   const rest = restWords.join(" ");
   switch (verb) {
     case "help":
@@ -160,8 +178,6 @@ export function parseCommand(rawText: string): Command {
       return { type: "unsubscribe", providers: providerList(restWords) };
     case "subscriptions":
       return { type: "subscriptions" };
-    case "remind":
-      return parseRemind(rest);
     case "status":
     case "progress":
       return parseStatus(restWords);

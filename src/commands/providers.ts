@@ -13,6 +13,9 @@ export function describeProblem(problem: ResolveProblem): string {
   return `I don't know “${word}”.${hint}`;
 }
 
+/** Unknown words listed one by one; beyond this they are counted (150 stray words must still fit a reply). */
+export const MAX_PROBLEMS_LISTED = 10;
+
 export type ResolvedForReply = { ok: true; providers: Provider[] } | { ok: false; reply: Reply };
 
 /**
@@ -22,10 +25,13 @@ export type ResolvedForReply = { ok: true; providers: Provider[] } | { ok: false
 export function resolveForReply(catalog: Catalog, words: readonly string[], after = ""): ResolvedForReply {
   const { providers, problems } = resolveProviders(catalog, words);
   if (problems.length === 0) return { ok: true, providers };
+  const listed = problems.slice(0, MAX_PROBLEMS_LISTED).map(describeProblem);
+  const more = problems.length - listed.length;
+  if (more > 0) listed.push(`…and ${more} more ${more === 1 ? "word" : "words"} I couldn't match to a provider.`);
   return {
     ok: false,
     reply: textReply(
-      `:thinking_face: ${problems.map(describeProblem).join("\n")}${after ? `\n${after}` : ""}\n\`/ai-privacy list\` shows every provider I know.`,
+      `:thinking_face: ${listed.join("\n")}${after ? `\n${after}` : ""}\n\`/ai-privacy list\` shows every provider I know.`,
     ),
   };
 }

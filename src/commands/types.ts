@@ -18,7 +18,14 @@ export type Command =
   | { type: "subscribe"; providers: string[] | "all"; kinds: SubscriptionKind[] }
   | { type: "unsubscribe"; providers: string[] | "all" }
   | { type: "subscriptions" }
-  | { type: "remind"; audience: Audience; providers: string[]; by?: string }
+  | {
+      type: "remind";
+      audience: Audience;
+      providers: string[];
+      by?: string;
+      /** Mentions read from the text, duplicates included (the reply says how many were read). */
+      mentions: number;
+    }
   | {
       type: "status";
       provider?: string;

@@ -28,6 +28,8 @@ export interface RemindOutcome {
   problems: string[];
   /** Reminders enqueued right away (people inside their working hours). */
   sentNow: number;
+  /** People asked now whose first reminder waits for 09:30 on their next working day (their own zone). */
+  waitingForWorkingHours: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startCampaigns(
   const campaigns: Campaign[] = [];
   const alreadyAsked: RemindOutcome["alreadyAsked"] = [];
   const asked = new Set<string>();
+  const waiting = new Set<string>();
   deps.store.transaction(() => {
     for (const provider of req.providers) {
       const already = deps.store.reminders.askedInOpenCampaigns(req.teamId, provider.id);
@@ -59,11 +62,13 @@ export async function startCampaigns(
         deadline: req.by ?? nextDatedEvent(provider, today),
         now: req.now,
       });
-      deps.store.reminders.addPeople(
-        campaign.id,
-        fresh.map((p) => ({ userId: p.userId, tz: p.tz, nextAt: firstReminderAt(deps, p.tz, req.now) })),
-        req.now,
-      );
+      const people = fresh.map((p) => ({
+        userId: p.userId,
+        tz: p.tz,
+        nextAt: firstReminderAt(deps, p.tz, req.now),
+      }));
+      for (const p of people) if (p.nextAt.getTime() > req.now.getTime()) waiting.add(p.userId);
+      deps.store.reminders.addPeople(campaign.id, people, req.now);
       deps.store.audit.record({
         at: req.now,
         teamId: req.teamId,
@@ -89,6 +94,7 @@ export async function startCampaigns(
     skipped: resolved.skipped,
     problems: resolved.problems,
     sentNow,
+    waitingForWorkingHours: waiting.size,
   };
 }
 
@@ -101,8 +107,12 @@ export function summariseOutcome(outcome: RemindOutcome, catalog: Catalog, cap =
   const head = outcome.campaigns.length
     ? `Asked ${outcome.asked} ${outcome.asked === 1 ? "person" : "people"} about ${joinNames(names)}`
     : "Nobody new to ask";
+  const waiting = outcome.waitingForWorkingHours;
+  // The lead sees no DM go out for people outside their working hours: say when they will get it.
+  const wait = waiting ? [`${waiting} will get it at 09:30 their time, when their working day starts`] : [];
   const parts = [
     head,
+    ...wait,
     ...describeSkipped(outcome.skipped, cap),
     ...outcome.alreadyAsked.map((a) => `${a.count} already asked about ${a.provider} in an open campaign`),
   ];

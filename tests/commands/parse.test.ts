@@ -43,6 +43,7 @@ describe("parseCommand", () => {
       audience: { users: ["U123ABC"], channels: ["C0456"], usergroups: ["S789"] },
       providers: ["claude", "chatgpt"],
       by: "2026-12-31",
+      mentions: 3,
     });
     expect(parseCommand("remind claude").type).toBe("invalid");
     expect(parseCommand("remind <@U1|a> claude by tomorrow").type).toBe("invalid");

@@ -29,7 +29,7 @@ describe("a reminder campaign to a channel and a user group", () => {
     const reply = await bot.command(REMIND_ALL, { user_id: LEAD, channel_id: TEAM_CHANNEL });
     expect(reply.body?.response_type).toBe("ephemeral");
     expect(reply.body?.text).toContain(
-      "Asked 3 people about Claude and ChatGPT; 1 skipped (bot); 1 skipped (deactivated)",
+      "Asked 3 people about Claude and ChatGPT; 2 will get it at 09:30 their time, when their working day starts; 1 skipped (bot); 1 skipped (deactivated)",
     );
 
     const campaigns = bot.deps.store.reminders.listCampaigns({ teamId: "T0FAKE" });

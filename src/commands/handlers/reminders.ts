@@ -10,8 +10,24 @@ import {
 } from "../../reminders/index.js";
 import { workspaceToday } from "../../time/index.js";
 import type { Handler } from "../handle.js";
+import type { Command } from "../types.js";
 import { resolveForReply } from "../providers.js";
 import { errorReply, leadOnlyReply, textReply } from "../replies.js";
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "Read 160 mentions: 150 people, 10 channels (3 repeated ones ignored)." — nothing is dropped silently. */
+function mentionsRead(command: Extract<Command, { type: "remind" }>): string {
+  const { users, channels, usergroups } = command.audience;
+  const kinds = [
+    users.length ? plural(users.length, "person", "people") : "",
+    channels.length ? plural(channels.length, "channel", "channels") : "",
+    usergroups.length ? plural(usergroups.length, "user group", "user groups") : "",
+  ].filter(Boolean);
+  const repeated = command.mentions - users.length - channels.length - usergroups.length;
+  const ignored = repeated > 0 ? ` (${plural(repeated, "repeated one", "repeated ones")} ignored)` : "";
+  return `Read ${plural(command.mentions, "mention", "mentions")}: ${kinds.join(", ")}${ignored}.`;
+}
 
 export const handleRemind: Handler<"remind"> = async (command, request, deps) => {
   if (!(await deps.leads.isLead(request.userId)))
@@ -32,8 +48,9 @@ export const handleRemind: Handler<"remind"> = async (command, request, deps) =>
     now: request.now,
   });
   const notes = outcome.problems.map((p) => `\n:warning: ${p}`).join("");
+  const read = `\n${mentionsRead(command)}`;
   const icon = outcome.campaigns.length ? ":white_check_mark:" : ":information_source:";
-  return textReply(`${icon} ${summariseOutcome(outcome, deps.catalog)}.${notes}`);
+  return textReply(`${icon} ${summariseOutcome(outcome, deps.catalog)}.${read}${notes}`);
 };
 
 /**
