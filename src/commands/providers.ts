@@ -27,7 +27,8 @@ export function resolveForReply(catalog: Catalog, words: readonly string[], afte
   if (problems.length === 0) return { ok: true, providers };
   const listed = problems.slice(0, MAX_PROBLEMS_LISTED).map(describeProblem);
   const more = problems.length - listed.length;
-  if (more > 0) listed.push(`…and ${more} more ${more === 1 ? "word" : "words"} I couldn't match to a provider.`);
+  if (more > 0)
+    listed.push(`…and ${more} more ${more === 1 ? "word" : "words"} I couldn't match to a provider.`);
   return {
     ok: false,
     reply: textReply(

@@ -10,9 +10,9 @@ import {
 } from "../../reminders/index.js";
 import { workspaceToday } from "../../time/index.js";
 import type { Handler } from "../handle.js";
-import type { Command } from "../types.js";
 import { resolveForReply } from "../providers.js";
 import { errorReply, leadOnlyReply, textReply } from "../replies.js";
+import type { Command } from "../types.js";
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
