@@ -6,6 +6,7 @@ import { register as registerActions } from "./listeners/actions/index.js";
 import { register as registerCommands } from "./listeners/commands/index.js";
 import { register as registerEvents } from "./listeners/events/index.js";
 import { VERSION } from "./version.js";
+import { createWebSurface, type WebSurface } from "./web/index.js";
 
 export interface BotOptions {
   /** Tests set this so side effects finish before the HTTP response (shared/slack-reference.md → Timing). */
@@ -17,7 +18,7 @@ export interface BotOptions {
 export interface Bot {
   app: App;
   /** Starts HTTP (on PORT, or the given port/host) or Socket Mode. Returns the bound port in HTTP mode. */
-  start(listen?: { port?: number; host?: string }): Promise<{ port?: number }>;
+  start(listen?: { port?: number; host?: string }): Promise<{ port?: number; webPort?: number }>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +33,17 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
   const { config } = deps;
   const startedAt = deps.now();
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const web: WebSurface | undefined = config.PUBLIC_URL
+    ? createWebSurface({
+        publicUrl: config.PUBLIC_URL,
+        store: deps.store,
+        catalog: deps.catalog,
+        now: deps.now,
+        timeZone: config.DEFAULT_TIMEZONE,
+        logger: deps.logger,
+      })
+    : undefined;
+  let webServer: { close(): Promise<void> } | undefined;
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     logger: deps.logger,
@@ -62,6 +74,7 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
                 );
               },
             },
+            ...(web?.customRoutes ?? []),
           ],
         }),
   });
@@ -79,11 +92,18 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
     async start(listen = {}) {
       if (socketMode) {
         await app.start();
-        return {};
+        // Socket Mode receives Slack's requests over a WebSocket; the web pages need a server of their own.
+        if (!web) return {};
+        const listening = await web.listen(listen.port ?? config.PORT, listen.host);
+        webServer = listening;
+        return { webPort: listening.port };
       }
       const server = (await app.start({ port: listen.port ?? config.PORT, host: listen.host })) as Server;
       return { port: (server.address() as AddressInfo).port };
     },
-    stop: () => app.stop().then(() => undefined),
+    async stop() {
+      await webServer?.close();
+      await app.stop();
+    },
   };
 }

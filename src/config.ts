@@ -23,6 +23,16 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
+/** PUBLIC_URL is a base for links: http(s), and nothing after the path that a link could not extend. */
+const isPlainWebAddress = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && !url.search && !url.hash && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+};
+
 /** Every environment variable the bot reads, with its default and the advice shown when it is wrong. */
 export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
@@ -62,6 +72,16 @@ export const EnvSchema = z.object({
       "must look like sqlite:./data/ai-privacy.db (sqlite:<file path>, or sqlite::memory: for tests)",
     )
     .default("sqlite:./data/ai-privacy.db"),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .url("must be the bot's public address, such as https://privacy-bot.example.com")
+    .refine(
+      isPlainWebAddress,
+      "must be an http(s) address without credentials, ?query or #fragment, such as https://privacy-bot.example.com",
+    )
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
   CATALOG_PATH: z.string().trim().min(1).optional(),
   ADMIN_USER_IDS: z
     .string()

@@ -3,6 +3,7 @@ import type { AppDeps } from "./deps.js";
 import { jitterMs, runPolicyCheck } from "./monitor/index.js";
 import { recheckForCatalogChanges, recheckForPolicyChanges, reminderJob } from "./reminders/index.js";
 import type { Job } from "./scheduler/index.js";
+import { linksFor } from "./web/index.js";
 
 const DAY_MS = 86_400_000;
 const HOUSEKEEPING_CRON = "41 3 * * *";
@@ -53,6 +54,7 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
         now: deps.now,
         leadsToNotify: config.ADMIN_USER_IDS,
         ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
+        ...(config.PUBLIC_URL ? { changeUrl: linksFor(config.PUBLIC_URL).change } : {}),
       });
       const asked = recheckForPolicyChanges(deps, results, deps.now());
       const changed = results.filter((r) => r.status === "changed" && !r.seenBefore).length;

@@ -31,9 +31,10 @@ async function main(): Promise<void> {
   const { logger, config } = deps;
   const bot = createBot(deps);
   try {
-    const { port } = await bot.start();
+    const { port, webPort } = await bot.start();
+    const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
     logger.info(
-      `ai-privacy-bot ${VERSION} running ${port === undefined ? "in Socket Mode" : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}`,
+      `ai-privacy-bot ${VERSION} running ${port === undefined ? `in Socket Mode${webPort === undefined ? "" : ` (web pages on port ${webPort})`}` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}`,
     );
   } catch (err) {
     const code =

@@ -89,10 +89,14 @@ export interface DatedEvent {
   deadline: Deadline;
 }
 
+export const ACTION_OPEN_CALENDAR = "open_calendar";
+
 export function renderDeadlines(
   upcoming: DatedEvent[],
   recent: DatedEvent[],
   today: string,
+  /** With PUBLIC_URL: the iCalendar file of every dated event, offered as "Add to calendar". */
+  calendarUrl?: string,
 ): RenderedMessage {
   const line = ({ provider, deadline }: DatedEvent) =>
     `• *${formatDate(deadline.date)}* (${relativeDays(deadline.date, today)}) — *${esc(provider.name)}*: ${esc(deadline.title)}`;
@@ -105,6 +109,11 @@ export function renderDeadlines(
     ),
   );
   if (recent.length) blocks.push(section(`*Recently*\n${recent.map(line).join("\n")}`));
+  if (calendarUrl) {
+    blocks.push(
+      actions("deadlines:calendar", button("Add to calendar", ACTION_OPEN_CALENDAR, { url: calendarUrl })),
+    );
+  }
   blocks.push(context("Leads can `/ai-privacy subscribe` a channel to get these announced ahead of time."));
   return {
     text: upcoming.length ? `${upcoming.length} upcoming AI-privacy dates` : "No upcoming AI-privacy dates",

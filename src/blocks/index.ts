@@ -1,4 +1,5 @@
 export {
+  ACTION_OPEN_CALENDAR,
   type DatedEvent,
   renderAmbiguous,
   renderDeadlines,

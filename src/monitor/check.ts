@@ -44,6 +44,11 @@ export interface PolicyCheckOptions {
   leadsToNotify?: readonly string[];
   /** Consecutive failures before the one "can't read" notice. */
   failureThreshold?: number;
+  /**
+   * PUBLIC_URL's change page for a recorded version: announcements link to it ("See the whole change")
+   * instead of posting the diff in the thread. Unset: the diff goes into the thread as before.
+   */
+  changeUrl?: (versionId: number) => string;
   /** Documents checked in parallel (the fetcher also limits requests per host). */
   concurrency?: number;
 }

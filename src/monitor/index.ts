@@ -8,6 +8,7 @@ export {
   type PolicyCheckOptions,
   runPolicyCheck,
 } from "./check.js";
+export { lineChanges } from "./diff.js";
 export { detectEffectiveDate } from "./effective-date.js";
 export { type Extraction, type ExtractionRules, extractText, textHash } from "./extract.js";
 export {
@@ -22,7 +23,7 @@ export {
 } from "./fetch.js";
 export { computeHighlights, type Highlight, type HighlightTopic } from "./highlights.js";
 export { DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
-export { ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
+export { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
 export { messageKeys } from "./record.js";
 export {
   clearNeedsReview,

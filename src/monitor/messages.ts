@@ -13,6 +13,7 @@ import type { Highlight, HighlightTopic } from "./highlights.js";
 
 export const ACTION_SHOW_STEPS = "show_steps";
 export const ACTION_OPEN_DOCUMENT = "open_policy_document";
+export const ACTION_OPEN_CHANGE = "open_policy_change";
 
 export interface DocumentRef {
   readonly providerId: string;
@@ -28,6 +29,8 @@ export interface ChangeAnnouncement extends DocumentRef {
   readonly detectedAt: Date;
   readonly carriesSteps: boolean;
   readonly hasDiff: boolean;
+  /** The change page on the web surface (PUBLIC_URL); when set, the diff is there instead of in the thread. */
+  readonly changeUrl?: string;
 }
 
 const SHOWN_HIGHLIGHTS = 5;
@@ -35,9 +38,12 @@ const QUOTE_CHARS = 600;
 
 const day = (date: Date) => formatDate(date.toISOString().slice(0, 10));
 
-function documentButtons(ref: DocumentRef): KnownBlock {
+function documentButtons(ref: DocumentRef, changeUrl?: string): KnownBlock {
   return actions(
     `policy:${ref.documentId}`.slice(0, LIMITS.blockId),
+    ...(changeUrl
+      ? [button("See the whole change", ACTION_OPEN_CHANGE, { url: changeUrl, value: ref.documentId })]
+      : []),
     button("Open the page", ACTION_OPEN_DOCUMENT, { url: ref.url, value: ref.documentId }),
     button("Show me the steps", ACTION_SHOW_STEPS, { value: ref.providerId }),
   );
@@ -69,16 +75,15 @@ export function changeAnnouncementMessage(a: ChangeAnnouncement): OutboxPayload 
     section(facts.join("   ")),
   ];
   const shown = a.highlights.slice(0, SHOWN_HIGHLIGHTS);
+  const whereDiff = a.changeUrl ? "on its page (See the whole change)" : "in the thread";
   if (shown.length === 0) {
     blocks.push(
-      section(
-        "No sentence changed in substance: only punctuation or layout. The full diff is in the thread.",
-      ),
+      section(`No sentence changed in substance: only punctuation or layout. The full diff is ${whereDiff}.`),
     );
   }
   for (const highlight of shown) blocks.push(section(quote(highlight)));
   if (a.highlights.length > shown.length) {
-    blocks.push(context(`${a.highlights.length - shown.length} more changed sentences in the thread.`));
+    blocks.push(context(`${a.highlights.length - shown.length} more changed sentences ${whereDiff}.`));
   }
   if (a.carriesSteps) {
     blocks.push(
@@ -87,8 +92,8 @@ export function changeAnnouncementMessage(a: ChangeAnnouncement): OutboxPayload 
       ),
     );
   }
-  blocks.push(documentButtons(a));
-  if (a.hasDiff) blocks.push(context("Full diff in the thread."));
+  blocks.push(documentButtons(a, a.changeUrl));
+  if (a.hasDiff && !a.changeUrl) blocks.push(context("Full diff in the thread."));
   return {
     text: truncate(escapeMrkdwn(`${a.providerName} changed its ${a.documentTitle}.`), LIMITS.fallbackText),
     blocks,

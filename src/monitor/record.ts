@@ -22,7 +22,7 @@ import {
 export interface Notices {
   ctx: Pick<
     PolicyCheckOptions,
-    "store" | "teamIdFor" | "opsChannelId" | "leadsToNotify" | "failureThreshold"
+    "store" | "teamIdFor" | "opsChannelId" | "leadsToNotify" | "failureThreshold" | "changeUrl"
   >;
   provider: Provider;
   document: PolicyDocument;
@@ -215,7 +215,9 @@ function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion
     });
   }
   const ref = refOf(notices);
-  const lines = v.previous ? diffLinesWithContext(v.previous.text, v.text, 1, v.changes) : [];
+  const changeUrl = notices.ctx.changeUrl?.(version.id);
+  // With a change page the thread stays empty: the page shows the whole diff, Slack shows the highlights.
+  const lines = v.previous && !changeUrl ? diffLinesWithContext(v.previous.text, v.text, 1, v.changes) : [];
   const replies = diffReplyMessages(ref, lines);
   const message = changeAnnouncementMessage({
     ...ref,
@@ -224,6 +226,7 @@ function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion
     detectedAt: v.now,
     carriesSteps: document.carriesSteps,
     hasDiff: replies.length > 0,
+    ...(changeUrl ? { changeUrl } : {}),
   });
   const channels = new Set<string>();
   for (const s of store.subscriptions.activeFor(provider.id, "changes")) {

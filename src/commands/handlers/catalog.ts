@@ -13,6 +13,7 @@ import type { Deadline, Provider } from "../../catalog/index.js";
 import { lookupProvider, searchCatalog } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
 import { workspaceToday } from "../../time/index.js";
+import { linksFor } from "../../web/index.js";
 import type { Handler } from "../handle.js";
 import type { Reply } from "../types.js";
 import { reviewFlags } from "./review.js";
@@ -82,7 +83,8 @@ export function datedEvents(
 export const handleDeadlines: Handler<"deadlines"> = async (_command, request, deps) => {
   const today = workspaceToday(request.now, deps.config);
   const { upcoming, recent } = datedEvents(deps.catalog.providers, today);
-  return ephemeral(renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today));
+  const calendarUrl = deps.config.PUBLIC_URL ? linksFor(deps.config.PUBLIC_URL).calendar() : undefined;
+  return ephemeral(renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today, calendarUrl));
 };
 
 export const handleSearch: Handler<"search"> = async (command, _request, deps) =>

@@ -1,10 +1,11 @@
 import type { App, BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
+import { ACTION_OPEN_CALENDAR } from "../../blocks/index.js";
 import { providerReply } from "../../commands/handlers/catalog.js";
 import { errorReply } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
-import { ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
+import { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
 import { workspaceToday } from "../../time/index.js";
 
 const ButtonValue = z.object({ value: z.string().min(1).max(64) });
@@ -17,7 +18,12 @@ function replyFor(deps: AppDeps, providerId: string, shared: boolean): Reply {
 
 export function registerCatalogActions(app: App, deps: AppDeps): void {
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
-  for (const linkButton of ["open_settings", ACTION_OPEN_DOCUMENT]) {
+  for (const linkButton of [
+    "open_settings",
+    ACTION_OPEN_DOCUMENT,
+    ACTION_OPEN_CHANGE,
+    ACTION_OPEN_CALENDAR,
+  ]) {
     app.action(linkButton, async ({ ack }) => {
       await ack();
     });
