@@ -100,11 +100,11 @@ describe("provider page", () => {
     if (!claude) throw new Error("claude missing from the catalog");
     expect(body).toContain("<h1>Claude: keep your chats out of training</h1>");
     for (const platform of claude.optOut?.platforms ?? [])
-      for (const step of platform.steps) expect(body).toContain(escape(step.text));
-    for (const caveat of claude.notCovered) expect(body).toContain(escape(caveat.text));
-    if (claude.retention?.withTraining) expect(body).toContain(escape(claude.retention.withTraining));
+      for (const step of platform.steps) expect(body).toContain(asHtml(step.text));
+    for (const caveat of claude.notCovered) expect(body).toContain(asHtml(caveat.text));
+    if (claude.retention?.withTraining) expect(body).toContain(asHtml(claude.retention.withTraining));
     for (const d of claude.deadlines) expect(body).toContain(`<time datetime="${d.date}">`);
-    for (const s of claude.sources) expect(body).toContain(`href="${escape(s.url)}"`);
+    for (const s of claude.sources) expect(body).toContain(`href="${asHtml(s.url)}"`);
     expect(body).toMatch(/\((official page|press|third-party audit|aggregator); checked /);
     expect(body).toContain("<dt>Confidence</dt>");
     expect(body).toMatch(/reviewed .*ago|Not reviewed yet/);
@@ -157,7 +157,7 @@ describe("home page and assets", () => {
   });
 });
 
-function escape(text: string): string {
+function asHtml(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
