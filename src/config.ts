@@ -75,10 +75,9 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z
     .string()
     .trim()
-    .url("must be the bot's public address, such as https://privacy-bot.example.com")
     .refine(
       isPlainWebAddress,
-      "must be an http(s) address without credentials, ?query or #fragment, such as https://privacy-bot.example.com",
+      "must be the bot's public http(s) address, without credentials, ?query or #fragment, such as https://privacy-bot.example.com",
     )
     .transform((u) => u.replace(/\/+$/, ""))
     .optional(),

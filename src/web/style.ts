@@ -18,7 +18,7 @@ header.site nav ul { list-style: none; padding: 0; margin: 0; display: flex; fle
 h1 { font-size: 1.6rem; line-height: 1.25; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
 h3 { font-size: 1.05rem; margin: 1.25rem 0 .25rem; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: minmax(7rem, 14rem) 1fr; gap: .25rem 1rem; margin: 0; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 .muted, footer { color: var(--muted); }
@@ -31,12 +31,17 @@ ul.highlights { padding-left: 1.2rem; }
 .diff p.edited { border-left-color: #555; }
 .diff ins { background: var(--ins-bg); color: var(--ins-ink); text-decoration: underline; }
 .diff del { background: var(--del-bg); color: var(--del-ink); text-decoration: line-through; }
+.diff del + ins, .diff ins + del { margin-left: .2em; }
 .diff details { margin: .4rem 0; padding: .25rem .6rem; border: 1px dashed var(--line); }
 .diff summary { cursor: pointer; color: var(--muted); }
 .tag { font-size: .8rem; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; margin-right: .4rem; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 nav.pager ul { list-style: none; padding: 0; display: flex; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
 ol.steps li { margin: .2rem 0; }
+@media (max-width: 36rem) {
+  dl.facts { grid-template-columns: 1fr; gap: 0; }
+  dl.facts dd { margin-bottom: .6rem; }
+}
 @media print {
   header.site, nav.pager, .skip, footer nav { display: none; }
   html { font-size: 11pt; }
