@@ -13,11 +13,22 @@ export const ansiStyle: TerminalStyle = {
   dim: (s) => `\x1b[2m${s}\x1b[22m`,
 };
 
+/**
+ * Slack mrkdwn → terminal text (https://docs.slack.dev/messaging/formatting-message-text): links become
+ * "label (url)", mentions "@U…", and Slack-only markup — `code`, _italic_, ~strike~, *bold* — is taken off
+ * (bold becomes the terminal style, which is plain without a TTY or with NO_COLOR).
+ */
 function mrkdwnToText(text: string, style: TerminalStyle): string {
   return text
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
+    .replace(/<(https?:[^|>]+)>/g, "$1")
     .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, "@$1")
     .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, "#$1")
+    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, "@$1")
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
+    .replace(/`([^`\n]+)`/g, "$1")
+    .replace(/(^|[\s(“"])_([^_\n]+)_(?=$|[\s.,;:!?)”"])/gm, "$1$2")
+    .replace(/(^|[\s(“"])~([^~\n]+)~(?=$|[\s.,;:!?)”"])/gm, "$1$2")
     .replace(/(^|[\s(“"])\*([^*\n]+)\*/g, (_m, pre: string, inner: string) => `${pre}${style.bold(inner)}`)
     .replace(/:([a-z0-9_+-]+):( ?)/g, (_m, name: string, space: string) =>
       EMOJI[name] ? `${EMOJI[name]}${space}` : "",
@@ -61,10 +72,11 @@ export function blocksToText(blocks: readonly unknown[], style: TerminalStyle = 
         );
         break;
       case "actions": {
-        const buttons = ((raw.elements as Json[]) ?? []).map(
-          (e) => `[${textOf(e.text)}]${e.url ? ` ${String(e.url)}` : ""}`,
-        );
-        out.push(style.dim(buttons.join("  ")), "");
+        // Only link buttons mean something in a terminal; "Share in channel" and the like are Slack actions.
+        const links = ((raw.elements as Json[]) ?? [])
+          .filter((e) => e.type === "button" && typeof e.url === "string")
+          .map((e) => `  → ${textOf(e.text)}: ${String(e.url)}`);
+        if (links.length) out.push(...links, "");
         break;
       }
       case "divider":

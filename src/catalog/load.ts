@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { mergeById } from "./merge.js";
+import { locateInSources, mergeById } from "./merge.js";
 import { type Deadline, type Provider, ProviderSchema } from "./schema.js";
 
 export const BUILTIN_PROVIDERS_DIR = join(dirname(fileURLToPath(import.meta.url)), "providers");
@@ -32,23 +32,61 @@ function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-export function describeIssues(file: string, prefix: string, error: z.ZodError): string[] {
-  return error.issues.map(
-    (issue) => `${file}: ${formatPath(prefix, issue.path) || "(root)"}: ${issue.message}`,
-  );
+/** Where a problem found in a merged provider really is: the file, and the path inside that file. */
+export type Locate = (path: ReadonlyArray<PropertyKey>) => {
+  file: string;
+  prefix: string;
+  path: PropertyKey[];
+};
+
+export function describeIssues(file: string, prefix: string, error: z.ZodError, locate?: Locate): string[] {
+  return error.issues.map((issue) => {
+    const at = locate ? locate(issue.path) : { file, prefix, path: [...issue.path] };
+    return `${at.file}: ${formatPath(at.prefix, at.path) || "(root)"}: ${issue.message}`;
+  });
+}
+
+/** A catalog file is a few kilobytes; past this it is not a catalog (and /dev/zero never ends). */
+export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Reads a catalog file, refusing anything that is not a regular file of sane size before reading it: a
+ * FIFO would block start-up for ever and a device like /dev/zero would fill memory.
+ */
+function readCatalogText(file: string): string {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile())
+      throw new CatalogError([
+        `${file}: not a regular file (${stat.isFIFO() ? "a FIFO" : stat.isDirectory() ? "a directory" : "a device or socket"}); point CATALOG_PATH at a YAML file`,
+      ]);
+    if (stat.size > MAX_CATALOG_BYTES)
+      throw new CatalogError([
+        `${file}: ${stat.size} bytes is too large for a catalog (at most ${MAX_CATALOG_BYTES}); point CATALOG_PATH at a YAML file`,
+      ]);
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    if (err instanceof CatalogError) throw err;
+    throw new CatalogError([`${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`]);
+  }
+}
+
+/** "file:4:3: not valid YAML: …" followed by the offending line and a caret under the column. */
+function yamlProblem(file: string, err: unknown): string {
+  const e = err as Error & { linePos?: { line: number; col: number }[] };
+  const [first = "", ...frame] = e.message.split("\n");
+  const where = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : "";
+  const reason = first.replace(/ at line \d+, column \d+:?$/, "");
+  const excerpt = frame.filter((l) => l.trim() !== "").map((l) => `    ${l}`);
+  return [`${file}${where}: not valid YAML: ${reason}`, ...excerpt].join("\n");
 }
 
 function readYaml(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new CatalogError([`${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`]);
-  }
+  const text = readCatalogText(file);
   try {
     return parseYaml(text);
   } catch (err) {
-    throw new CatalogError([`${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`]);
+    throw new CatalogError([yamlProblem(file, err)]);
   }
 }
 
@@ -118,9 +156,9 @@ function crossProviderDuplicates(providers: readonly Provider[]): string[] {
   return problems;
 }
 
-export function validateProvider(raw: unknown, file: string, prefix: string): Provider {
+export function validateProvider(raw: unknown, file: string, prefix: string, locate?: Locate): Provider {
   const parsed = ProviderSchema.safeParse(raw);
-  if (!parsed.success) throw new CatalogError(describeIssues(file, prefix, parsed.error));
+  if (!parsed.success) throw new CatalogError(describeIssues(file, prefix, parsed.error, locate));
   const provider: Provider = { ...parsed.data, deadlines: withDeadlineIds(parsed.data.deadlines) };
   const problems = [
     ...danglingSourceRefs(provider),
@@ -158,7 +196,7 @@ export function loadCatalog(
   options: { overlayPath?: string | undefined; builtinDir?: string } = {},
 ): Catalog {
   const problems: string[] = [];
-  const rawById = new Map<string, { file: string; prefix: string; raw: unknown }>();
+  const rawById = new Map<string, { file: string; prefix: string; raw: unknown; locate?: Locate }>();
   for (const { file, raw } of readBuiltinRaw(options.builtinDir)) {
     const id = (raw as { id?: unknown } | null)?.id;
     if (typeof id !== "string") {
@@ -183,13 +221,24 @@ export function loadCatalog(
       if (seen.has(id)) problems.push(`${file}: ${prefix}.id: "${id}" appears twice in the overlay`);
       seen.add(id);
       const base = rawById.get(id);
-      rawById.set(id, { file, prefix, raw: base ? mergeById(base.raw, entry) : entry });
+      if (!base) {
+        rawById.set(id, { file, prefix, raw: entry });
+        return;
+      }
+      const merged = mergeById(base.raw, entry);
+      const locate: Locate = (path) => {
+        const found = locateInSources(path, merged, entry, base.raw);
+        return found.source === "overlay"
+          ? { file, prefix, path: found.path }
+          : { file: base.file, prefix: base.prefix, path: found.path };
+      };
+      rawById.set(id, { file, prefix, raw: merged, locate });
     });
   }
   const providers: Provider[] = [];
-  for (const { file, prefix, raw } of rawById.values()) {
+  for (const { file, prefix, raw, locate } of rawById.values()) {
     try {
-      providers.push(validateProvider(raw, file, prefix));
+      providers.push(validateProvider(raw, file, prefix, locate));
     } catch (err) {
       if (err instanceof CatalogError) problems.push(...err.problems);
       else throw err;

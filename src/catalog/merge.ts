@@ -24,3 +24,43 @@ export function mergeById(base: unknown, overlay: unknown): unknown {
   }
   return overlay;
 }
+
+/**
+ * Maps a path in a merged value back to the value it came from. Lists merged by `id` put an overlay item
+ * at a different index than in the overlay file (`documents[3]` merged is `documents[0]` in the overlay),
+ * so each index is followed by its item's id. The overlay wins when it reaches at least as deep as the base
+ * (a bad or missing field in an overlay item is the overlay's); the rest of the path is kept as it is.
+ */
+export function locateInSources(
+  path: ReadonlyArray<PropertyKey>,
+  merged: unknown,
+  overlay: unknown,
+  base: unknown,
+): { source: "overlay" | "base"; path: PropertyKey[] } {
+  const follow = (source: unknown) => {
+    let m: unknown = merged;
+    let s: unknown = source;
+    const out: PropertyKey[] = [];
+    for (const seg of path) {
+      if (s === undefined) break;
+      if (typeof seg === "number" && Array.isArray(m) && Array.isArray(s)) {
+        const item = m[seg];
+        const index = s === m ? seg : hasId(item) ? s.findIndex((x) => hasId(x) && x.id === item.id) : -1;
+        if (index < 0) break;
+        out.push(index);
+        s = s[index];
+        m = item;
+      } else if (isPlain(s) && isPlain(m) && typeof seg === "string" && seg in s) {
+        out.push(seg);
+        s = s[seg];
+        m = m[seg];
+      } else break;
+    }
+    return out;
+  };
+  const inOverlay = follow(overlay);
+  const inBase = follow(base);
+  const [source, reached] =
+    inOverlay.length >= inBase.length ? (["overlay", inOverlay] as const) : (["base", inBase] as const);
+  return { source, path: [...reached, ...path.slice(reached.length)] };
+}

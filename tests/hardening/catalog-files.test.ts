@@ -1,0 +1,69 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CatalogError, loadCatalog } from "../../src/catalog/index.js";
+
+function overlay(yaml: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "aipb-files-")), "overlay.yaml");
+  writeFileSync(file, yaml);
+  return file;
+}
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CatalogError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("overlay problems name the overlay file's own paths (issue 8, item 23)", () => {
+  it("a new document in an override of a built-in is documents[0] of the overlay, not of the merged list", () => {
+    expect(loadCatalog().byId("claude")?.documents.length).toBeGreaterThan(0);
+    const file = overlay(
+      [
+        "providers:",
+        "  - id: acme-ai",
+        "    name: Acme AI",
+        "  - id: claude",
+        "    documents:",
+        "      - id: claude-extra",
+        "        title: Extra",
+        "        url: not-a-url",
+      ].join("\n"),
+    );
+    expect(problems(() => loadCatalog({ overlayPath: file }))).toEqual([
+      `${file}: providers[1].documents[0].url: Invalid URL`,
+      `${file}: providers[1].documents[0].url: must be an http(s) URL`,
+    ]);
+  });
+
+  it("a valid document added to a built-in loads", () => {
+    const file = overlay(
+      "providers:\n  - id: claude\n    documents:\n      - id: claude-extra\n        title: x\n        url: https://example.com/x\n",
+    );
+    expect(problems(() => loadCatalog({ overlayPath: file }))).toEqual([]);
+  });
+
+  it("a YAML syntax error shows the line, the column and a caret", () => {
+    const file = overlay("providers:\n  - id: acme\n    name: [Acme\n  aliases: x\n");
+    const [problem] = problems(() => loadCatalog({ overlayPath: file }));
+    expect(problem).toMatch(new RegExp(`^${file}:4:3: not valid YAML: `));
+    expect(problem).toContain("\n      aliases: x\n      ^");
+  });
+
+  it("CATALOG_PATH=/dev/zero or a FIFO fails at once instead of reading for ever", () => {
+    expect(problems(() => loadCatalog({ overlayPath: "/dev/zero" }))).toEqual([
+      "/dev/zero: not a regular file (a device or socket); point CATALOG_PATH at a YAML file",
+    ]);
+    const fifo = join(mkdtempSync(join(tmpdir(), "aipb-fifo-")), "overlay.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(problems(() => loadCatalog({ overlayPath: fifo }))).toEqual([
+      `${fifo}: not a regular file (a FIFO); point CATALOG_PATH at a YAML file`,
+    ]);
+  });
+});
