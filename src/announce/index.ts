@@ -38,5 +38,11 @@ export {
 export { enqueueMessage, keyFromMetadata, keys, METADATA_EVENT_TYPE } from "./outbox.js";
 export type { Rate } from "./pacing.js";
 export { scheduleRemindMe } from "./remind-me.js";
-export { type DeadlinesReportInput, formatDeadlinesReport, formatOutboxReport } from "./report.js";
+export {
+  type DeadlinesReportInput,
+  deadlinesReportData,
+  formatDeadlinesReport,
+  formatOutboxReport,
+  outboxReportData,
+} from "./report.js";
 export { catalogEvents, type DeadlineCheckResult, runDeadlineCheck } from "./run-deadlines.js";

@@ -17,6 +17,34 @@ export interface DeadlinesReportInput {
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
 
+export interface DeadlineReportEntry {
+  on: string;
+  lead: number;
+  providerId: string;
+  eventId: string;
+  date: string;
+  title: string;
+  channels: string[];
+  /** How many of those channels already have this announcement queued or sent. */
+  queued: number;
+}
+
+/** The same report as data, for `ai-privacy deadlines --json`. */
+export function deadlinesReportData(input: DeadlinesReportInput): DeadlineReportEntry[] {
+  return upcomingAnnouncements({ ...input, events: catalogEvents(input.catalog) }).map((u) => ({
+    on: u.on,
+    lead: u.lead,
+    providerId: u.event.providerId,
+    eventId: u.event.id,
+    date: u.event.date,
+    title: u.event.title,
+    channels: u.channels,
+    queued: u.channels.filter((c) =>
+      input.outboxStatus?.(`deadline:${u.event.providerId}/${u.event.id}:${u.lead}:${c}`),
+    ).length,
+  }));
+}
+
 /** What will be announced when, to how many channels. */
 export function formatDeadlinesReport(input: DeadlinesReportInput): string {
   const upcoming = upcomingAnnouncements({ ...input, events: catalogEvents(input.catalog) });
@@ -43,6 +71,24 @@ function describeRow(r: OutboxRow): string {
   const next = r.status === "pending" ? `, next ${r.nextAttemptAt.toISOString()}` : "";
   const error = r.lastError ? `, last error: ${r.lastError}` : "";
   return `  #${r.id} ${r.key} → ${r.channelId} (${r.kind}, ${tries}${next}${error})`;
+}
+
+/** The outbox report as data, for `ai-privacy outbox --json`: counts, then the rows not yet settled. */
+export function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
+  const counts = store.outbox.counts();
+  const rows = (["sending", "pending", "failed"] as const).flatMap((status) =>
+    store.outbox.list({ status, limit }).map((r) => ({
+      id: r.id,
+      key: r.key,
+      status: r.status,
+      kind: r.kind,
+      channelId: r.channelId,
+      attempts: r.attempts,
+      nextAttemptAt: r.nextAttemptAt.toISOString(),
+      lastError: r.lastError,
+    })),
+  );
+  return { counts, rows };
 }
 
 /** Counts by status, then the pending and failed rows (newest first). */

@@ -23,7 +23,7 @@ const HELP_LINES: [string, string][] = [
   ["unsubscribe", "Leads: stop announcements in this channel"],
   ["subscriptions", "What this channel is subscribed to"],
   ["remind", "Leads: ask people to opt out, with buttons to report back"],
-  ["status", "Progress of reminder campaigns (names for leads only)"],
+  ["status", "Progress of reminder campaigns (names only for the campaign's own lead)"],
   ["my-data", "Everything the bot stores about you"],
   ["forget-me", "Delete what the bot stores about you"],
 ];

@@ -72,10 +72,15 @@ export function blocksToText(blocks: readonly unknown[], style: TerminalStyle = 
         );
         break;
       case "actions": {
-        // Only link buttons mean something in a terminal; "Share in channel" and the like are Slack actions.
-        const links = ((raw.elements as Json[]) ?? [])
-          .filter((e) => e.type === "button" && typeof e.url === "string")
-          .map((e) => `  → ${textOf(e.text)}: ${String(e.url)}`);
+        // Link buttons print their URL and "show steps" buttons the command that shows them; the rest
+        // ("Share in channel", reminder answers) are Slack actions with no meaning in a terminal.
+        const links = ((raw.elements as Json[]) ?? []).flatMap((e) => {
+          if (e.type !== "button") return [];
+          if (typeof e.url === "string") return [`  → ${textOf(e.text)}: ${e.url}`];
+          if (/^show_steps(:|$)/.test(String(e.action_id)) && typeof e.value === "string")
+            return [`  → ${textOf(e.text)}: ai-privacy ask ${e.value}`];
+          return [];
+        });
         if (links.length) out.push(...links, "");
         break;
       }

@@ -13,3 +13,4 @@ export type {
   Step,
 } from "./schema.js";
 export { type SearchHit, searchCatalog } from "./search.js";
+export { strictProblems } from "./strict.js";

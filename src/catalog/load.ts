@@ -178,13 +178,18 @@ export function readBuiltinRaw(dir = BUILTIN_PROVIDERS_DIR): { file: string; raw
   return files.map((f) => ({ file: join(dir, f), raw: readYaml(join(dir, f)) }));
 }
 
-/** Reads an overlay file: `{ providers: [...] }`. Returns the raw entries. */
-export function readOverlayRaw(file: string): unknown[] {
+/** Reads an overlay file: `{ providers: [...] }`, as parsed. */
+export function readOverlayDocument(file: string): { providers: unknown[] } & Record<string, unknown> {
   const doc = readYaml(file);
   if (!doc || typeof doc !== "object" || !Array.isArray((doc as { providers?: unknown }).providers)) {
     throw new CatalogError([`${file}: providers: expected a list under a top-level "providers:" key`]);
   }
-  return (doc as { providers: unknown[] }).providers;
+  return doc as { providers: unknown[] } & Record<string, unknown>;
+}
+
+/** Reads an overlay file: `{ providers: [...] }`. Returns the raw entries. */
+export function readOverlayRaw(file: string): unknown[] {
+  return readOverlayDocument(file).providers;
 }
 
 /**

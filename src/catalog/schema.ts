@@ -4,7 +4,8 @@ import { CalendarDateSchema } from "../time/index.js";
 /**
  * The catalog's shape. Built-in providers live in `providers/*.yaml`; an operator overlay
  * (`CATALOG_PATH`) may add providers with only `id` and `name`, so every fact is optional here and
- * `builtinProviderRules` (used by the tests and `catalog validate --strict`) demands sources on built-ins.
+ * the built-in catalog's tests demand sources on built-ins, and `catalog validate --strict` (strict.ts)
+ * lists keys this schema does not know.
  */
 
 /**

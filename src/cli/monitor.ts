@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog/index.js";
 import {
   clearNeedsReview,
@@ -10,28 +9,26 @@ import {
   runPolicyCheck,
 } from "../monitor/index.js";
 import { cliConfig, openExistingStore } from "./offline.js";
-import type { Out } from "./types.js";
+import { CliUsageError, type Io, type Parsed } from "./types.js";
+
+const unknownProvider = (id: string) =>
+  new CliUsageError(`No provider "${id}" in the catalog. See: ai-privacy providers`);
 
 /** `ai-privacy check [--provider X] [--document D] [--json]`: one policy pass now, one line per document. */
-export async function checkCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { provider: { type: "string" }, document: { type: "string" }, json: { type: "boolean" } },
-  });
+export async function checkCommand({ values }: Parsed, { out }: Io): Promise<number> {
   const config = cliConfig();
   const catalog = loadCatalog({ overlayPath: config.CATALOG_PATH });
-  if (values.provider && !catalog.byId(values.provider)) {
-    out.write(`No provider "${values.provider}" in the catalog. See: ai-privacy providers\n`);
-    return 2;
-  }
+  const provider = typeof values.provider === "string" ? values.provider : undefined;
+  const document = typeof values.document === "string" ? values.document : undefined;
+  if (provider && !catalog.byId(provider)) throw unknownProvider(provider);
   const store = openExistingStore(config, { create: true });
   try {
     const results = await runPolicyCheck({
       store,
       catalog,
       now: () => new Date(),
-      ...(values.provider ? { providerId: values.provider } : {}),
-      ...(values.document ? { documentId: values.document } : {}),
+      ...(provider ? { providerId: provider } : {}),
+      ...(document ? { documentId: document } : {}),
       ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
       leadsToNotify: config.ADMIN_USER_IDS,
     });
@@ -42,19 +39,19 @@ export async function checkCommand(args: string[], out: Out): Promise<number> {
   }
 }
 
-/** `ai-privacy history <provider> [document]`. */
-export function historyCommand(args: string[], out: Out): number {
-  const [providerId, documentId] = args;
-  if (!providerId) {
-    out.write("Usage: ai-privacy history <provider> [document]\n");
-    return 2;
-  }
+/** `ai-privacy history <provider> [document] [--json]`. */
+export function historyCommand({ positionals, values }: Parsed, { out }: Io): number {
+  const [providerId = "", documentId] = positionals;
   const config = cliConfig();
   const store = openExistingStore(config);
   try {
-    out.write(
-      `${formatHistory(documentHistory(store, loadCatalog({ overlayPath: config.CATALOG_PATH }), providerId, documentId))}\n`,
+    const histories = documentHistory(
+      store,
+      loadCatalog({ overlayPath: config.CATALOG_PATH }),
+      providerId,
+      documentId,
     );
+    out.write(`${values.json ? JSON.stringify(histories, null, 2) : formatHistory(histories)}\n`);
     return 0;
   } finally {
     store.close();
@@ -62,12 +59,8 @@ export function historyCommand(args: string[], out: Out): number {
 }
 
 /** `ai-privacy diff <document> [from] [to]`. */
-export function diffCommand(args: string[], out: Out): number {
-  const [documentId, from, to] = args;
-  if (!documentId) {
-    out.write("Usage: ai-privacy diff <document> [from] [to]\n");
-    return 2;
-  }
+export function diffCommand({ positionals }: Parsed, { out }: Io): number {
+  const [documentId = "", from, to] = positionals;
   const store = openExistingStore(cliConfig());
   try {
     out.write(`${documentDiff(store, documentId, from, to)}\n`);
@@ -78,13 +71,11 @@ export function diffCommand(args: string[], out: Out): number {
 }
 
 /** `ai-privacy reviewed <provider>`: the catalog entry was re-checked after its help article changed. */
-export function reviewedCommand(args: string[], out: Out): number {
-  const [providerId] = args;
-  if (!providerId) {
-    out.write("Usage: ai-privacy reviewed <provider>\n");
-    return 2;
-  }
-  const store = openExistingStore(cliConfig(), { create: true });
+export function reviewedCommand({ positionals }: Parsed, { out }: Io): number {
+  const [providerId = ""] = positionals;
+  const config = cliConfig();
+  if (!loadCatalog({ overlayPath: config.CATALOG_PATH }).byId(providerId)) throw unknownProvider(providerId);
+  const store = openExistingStore(config, { create: true });
   try {
     out.write(
       clearNeedsReview(store, providerId)

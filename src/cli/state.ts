@@ -1,24 +1,30 @@
 import { writeFileSync } from "node:fs";
-import { formatDeadlinesReport, formatOutboxReport } from "../announce/index.js";
+import {
+  deadlinesReportData,
+  formatDeadlinesReport,
+  formatOutboxReport,
+  outboxReportData,
+} from "../announce/index.js";
 import { loadCatalog } from "../catalog/index.js";
 import { exportCampaignCsv } from "../reminders/index.js";
 import { cliConfig, openExistingStore } from "./offline.js";
-import type { Out } from "./types.js";
+import { CliUsageError, type Io, type Parsed } from "./types.js";
 
-/** `ai-privacy deadlines`: which deadline announcements go out when, to how many channels. */
-export function deadlinesCommand(out: Out): number {
+/** `ai-privacy deadlines [--json]`: which deadline announcements go out when, to how many channels. */
+export function deadlinesCommand({ values }: Parsed, { out }: Io): number {
   const config = cliConfig();
   const store = openExistingStore(config);
   try {
+    const input = {
+      catalog: loadCatalog({ overlayPath: config.CATALOG_PATH }),
+      subscriptions: store.subscriptions.listAll(),
+      leadDays: config.DEADLINE_LEAD_DAYS,
+      now: new Date(),
+      timeZone: config.DEFAULT_TIMEZONE,
+      outboxStatus: (key: string) => store.outbox.get(key)?.status,
+    };
     out.write(
-      `${formatDeadlinesReport({
-        catalog: loadCatalog({ overlayPath: config.CATALOG_PATH }),
-        subscriptions: store.subscriptions.listAll(),
-        leadDays: config.DEADLINE_LEAD_DAYS,
-        now: new Date(),
-        timeZone: config.DEFAULT_TIMEZONE,
-        outboxStatus: (key) => store.outbox.get(key)?.status,
-      })}\n`,
+      `${values.json ? JSON.stringify(deadlinesReportData(input), null, 2) : formatDeadlinesReport(input)}\n`,
     );
     return 0;
   } finally {
@@ -26,11 +32,13 @@ export function deadlinesCommand(out: Out): number {
   }
 }
 
-/** `ai-privacy outbox`: pending and failed deliveries. */
-export function outboxCommand(out: Out): number {
+/** `ai-privacy outbox [--json]`: pending and failed deliveries. */
+export function outboxCommand({ values }: Parsed, { out }: Io): number {
   const store = openExistingStore(cliConfig());
   try {
-    out.write(`${formatOutboxReport(store)}\n`);
+    out.write(
+      `${values.json ? JSON.stringify(outboxReportData(store), null, 2) : formatOutboxReport(store)}\n`,
+    );
     return 0;
   } finally {
     store.close();
@@ -38,22 +46,15 @@ export function outboxCommand(out: Out): number {
 }
 
 /** `ai-privacy export <campaign> [file]`: a campaign's per-person states as CSV (stdout or a file). */
-export function exportCommand(args: string[], out: Out, err: Out): number {
-  const [idText, file] = args;
+export function exportCommand({ positionals }: Parsed, { out }: Io): number {
+  const [idText = "", file] = positionals;
   const id = Number(idText);
-  if (!idText || !Number.isInteger(id) || id <= 0) {
-    err.write(
-      "Usage: ai-privacy export <campaign number> [file.csv]  (/ai-privacy status shows the numbers)\n",
-    );
-    return 2;
-  }
+  if (!Number.isInteger(id) || id <= 0)
+    throw new CliUsageError(`"${idText}" is not a campaign number (/ai-privacy status shows the numbers)`);
   const store = openExistingStore(cliConfig());
   try {
     const csv = exportCampaignCsv(store, id);
-    if (csv === undefined) {
-      err.write(`No campaign ${id}. /ai-privacy status lists the open ones.\n`);
-      return 1;
-    }
+    if (csv === undefined) throw new CliUsageError(`No campaign ${id}. /ai-privacy status lists them.`);
     if (file) {
       writeFileSync(file, csv, { mode: 0o600 });
       out.write(`Wrote ${file}\n`);
