@@ -5,7 +5,7 @@ import { lineChanges } from "../monitor/index.js";
 import type { Store } from "../store/index.js";
 import { localDateOf } from "../time/index.js";
 import { calendarFile } from "./calendar.js";
-import { type ChangeView, changeView, renderChangePage } from "./change-page.js";
+import { changeView, renderChangePage } from "./change-page.js";
 import { listChanges, loadChange } from "./changes.js";
 import { catalogFeed, changesFeed, providerChangesFeed } from "./feeds.js";
 import { renderHomePage, renderProblemPage } from "./home-page.js";
@@ -34,11 +34,14 @@ const html = (body: string, status = 200): WebResponse => ({ status, type: HTML_
 const problem = (links: Links, status: 400 | 404, title: string, detail: string) =>
   html(renderProblemPage(links, title, detail), status);
 
-/** Diffs of a fixed pair of versions never change: the last few are kept, keyed by version id. */
-class ViewCache {
-  private readonly views = new Map<number, ChangeView>();
+/**
+ * A change page depends only on its two versions (never edited) and its neighbours: the last few pages
+ * are kept, keyed by version and neighbour ids, so a new change re-renders the page that now has a "next".
+ */
+class PageCache {
+  private readonly views = new Map<string, string>();
   constructor(private readonly size: number) {}
-  get(id: number, make: () => ChangeView): ChangeView {
+  get(id: string, make: () => string): string {
     const hit = this.views.get(id);
     if (hit) {
       this.views.delete(id);
@@ -47,7 +50,7 @@ class ViewCache {
     }
     const view = make();
     this.views.set(id, view);
-    if (this.views.size > this.size) this.views.delete(this.views.keys().next().value as number);
+    if (this.views.size > this.size) this.views.delete(this.views.keys().next().value as string);
     return view;
   }
 }
@@ -58,7 +61,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): WebRoute[] {
   const links = linksFor(deps.publicUrl);
   const { catalog, store } = deps;
-  const views = new ViewCache(options.cacheSize ?? 16);
+  const pages = new PageCache(options.cacheSize ?? 16);
   const unknownProvider = (id: string) =>
     problem(
       links,
@@ -95,10 +98,16 @@ export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): 
             "No such change",
             `There is no recorded change ${id}. The feed lists every change.`,
           );
-        const view = views.get(change.id, () =>
-          changeView(change, lineChanges(change.previous.text, change.version.text)),
+        const key = `${change.id}:${change.previousChangeId ?? ""}:${change.nextChangeId ?? ""}`;
+        return html(
+          pages.get(key, () =>
+            renderChangePage(
+              change,
+              changeView(change, lineChanges(change.previous.text, change.version.text)),
+              links,
+            ),
+          ),
         );
-        return html(renderChangePage(change, view, links));
       },
     },
     {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTENT_SECURITY_POLICY } from "../../src/web/index.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
-import { HOSTILE, SECRET_CHANNEL, SECRET_USER, type Seeded, seedStore } from "./seed.js";
+import { HOSTILE, recordNextChange, SECRET_CHANNEL, SECRET_USER, type Seeded, seedStore } from "./seed.js";
 
 /** The web surface over the bot's real HTTP server (Bolt custom routes), with a seeded store. */
 
@@ -88,6 +88,16 @@ describe("change page", () => {
     const again = await get(`/changes/${seeded.firstChangeId}`, { "if-none-match": `W/${etag}` });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");
+  });
+});
+
+describe("change page cache", () => {
+  it("re-renders a cached page when a later change gives it a next link", async () => {
+    const before = await (await get(`/changes/${seeded.secondChangeId}`)).text();
+    expect(before).toContain("No later change");
+    const thirdId = await recordNextChange(bot.deps.store);
+    const after = await (await get(`/changes/${seeded.secondChangeId}`)).text();
+    expect(after).toContain(`href="${PUBLIC_URL}/changes/${thirdId}" rel="next"`);
   });
 });
 

@@ -72,3 +72,21 @@ export async function seedStore(store: Store): Promise<Seeded> {
   });
   return { baselineId, firstChangeId, secondChangeId };
 }
+
+/** A fourth version, two weeks after the third: a later change for the neighbour links. */
+export async function recordNextChange(store: Store): Promise<number> {
+  const text = `${V3}\nOne more closing paragraph about sharing with third parties.`;
+  const { version } = await store.documents.recordVersion(
+    {
+      documentId: DOCUMENT_ID,
+      providerId: "claude",
+      hash: textHash(text),
+      rawHash: textHash(`<main>${text}</main>`),
+      text,
+      effectiveDate: null,
+      baseline: false,
+    },
+    new Date("2026-03-16T18:17:00Z"),
+  );
+  return version.id;
+}
