@@ -82,21 +82,24 @@ export async function runWebBench({ rounds = 6, perRound = 25 } = {}) {
   const before = documentText(TARGET_BYTES).join("\n");
   const after = nextVersion(before.split("\n")).join("\n");
   const store = openSqliteStore(":memory:");
-  const record = (text, at, baseline) =>
-    store.documents.recordVersion(
-      {
-        documentId: "anthropic-consumer-terms",
-        providerId: "claude",
-        hash: textHash(text),
-        rawHash: textHash(text),
-        text,
-        effectiveDate: null,
-        baseline,
-      },
-      new Date(at),
+  // Awaited: the store may answer synchronously (SQLite) or with a promise.
+  const record = async (text, at, baseline) =>
+    (
+      await store.documents.recordVersion(
+        {
+          documentId: "anthropic-consumer-terms",
+          providerId: "claude",
+          hash: textHash(text),
+          rawHash: textHash(text),
+          text,
+          effectiveDate: null,
+          baseline,
+        },
+        new Date(at),
+      )
     ).version.id;
-  record(before, "2026-01-01T00:00:00Z", true);
-  const id = record(after, "2026-02-01T00:00:00Z", false);
+  await record(before, "2026-01-01T00:00:00Z", true);
+  const id = await record(after, "2026-02-01T00:00:00Z", false);
   const deps = {
     publicUrl: "https://privacy-bot.example.com",
     store,
@@ -133,7 +136,7 @@ export async function runWebBench({ rounds = 6, perRound = 25 } = {}) {
     pooled.warm.push(...(await timeGets(`${warm.url}/changes/${id}`, perRound)).samples);
   }
   for (const a of [cold, warm, baseline]) await a.app.stop();
-  store.close();
+  await store.close();
 
   const s = Object.fromEntries(Object.entries(pooled).map(([k, v]) => [k, summarise(v)]));
   const fmt = (ms) => ms.toFixed(1);
