@@ -1,7 +1,12 @@
 import { announcementJobs, createDeliverer, createDeliveryClient, type Deliverer } from "./announce/index.js";
 import type { AppDeps } from "./deps.js";
 import { jitterMs, runPolicyCheck } from "./monitor/index.js";
-import { recheckForCatalogChanges, recheckForPolicyChanges, reminderJob } from "./reminders/index.js";
+import {
+  recheckForCatalogChanges,
+  recheckForPolicyChanges,
+  recipientGoneHook,
+  reminderJob,
+} from "./reminders/index.js";
 import type { Job } from "./scheduler/index.js";
 import { linksFor } from "./web/index.js";
 
@@ -38,6 +43,8 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     logger,
     now: deps.now,
     ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
+    // A person deactivated mid-campaign: stop their reminders at the first "no such user".
+    onRecipientGone: recipientGoneHook(deps),
   });
   let stopping = false;
   const policyCheck: Job = {

@@ -1,6 +1,6 @@
 import type { Logger } from "@slack/logger";
 import { WebClient } from "@slack/web-api";
-import type { Store } from "../store/index.js";
+import type { OutboxRow, Store } from "../store/index.js";
 import type { Rate } from "./pacing.js";
 
 /** The deliverer's options, results and Slack client (see deliver.ts). */
@@ -25,6 +25,11 @@ export interface DelivererOptions {
   /** A drain waits for rows it deferred when they come due within this many ms. */
   lingerMs?: number;
   random?: () => number;
+  /**
+   * Called once a DM fails because its addressee is gone (`RECIPIENT_GONE_ERRORS`), after the row is
+   * failed: reminders use it to stop planning messages for that person. Errors in it are logged only.
+   */
+  onRecipientGone?: (row: OutboxRow, error: string, now: Date) => void;
 }
 
 export interface DrainStats {

@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import type { ChatPostMessageArguments } from "@slack/web-api";
 import type { OutboxRow } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
-import { classify, type Failure, isAmbiguous } from "./errors.js";
+import { classify, type Failure, isAmbiguous, isRecipientGone } from "./errors.js";
 import { findPosted } from "./history.js";
 import { handlePermanentFailure } from "./notices.js";
 import { withMetadata } from "./outbox.js";
@@ -147,11 +147,21 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         case "channel":
           deadChannels.set(lane, failure.error);
           stats.failed += 1;
-          return handlePermanentFailure(store, row, failure.error, {
+          handlePermanentFailure(store, row, failure.error, {
             pause: true,
             now: clock(),
             opsChannelId: options.opsChannelId,
           });
+          if (options.onRecipientGone && isRecipientGone(row.channelId, failure.error)) {
+            try {
+              options.onRecipientGone(row, failure.error, clock());
+            } catch (err) {
+              logger.error(
+                `outbox: recipient-gone hook failed for ${row.channelId}: ${(err as Error).message}`,
+              );
+            }
+          }
+          return;
         case "message":
           stats.failed += 1;
           return handlePermanentFailure(store, row, failure.error, {
@@ -168,6 +178,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         return;
       }
       const dead = deadChannels.get(`${row.teamId}/${row.channelId}`);
+      // The recipient-gone hook may have cancelled this row after it was queued.
+      if (dead && store.outbox.get(row.key)?.status === "cancelled") return;
       if (dead) {
         stats.failed += 1;
         return handlePermanentFailure(store, row, dead, {

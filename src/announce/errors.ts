@@ -33,6 +33,17 @@ export const CHANNEL_ERRORS = new Set([
   "team_access_not_granted",
 ]);
 
+/**
+ * Codes meaning the person a DM is addressed to cannot receive it any more: deactivated or deleted after
+ * a campaign started (https://docs.slack.dev/reference/methods/chat.postMessage#errors). Retrying never
+ * helps, so whoever planned messages to them is told through the deliverer's `onRecipientGone` hook.
+ */
+export const RECIPIENT_GONE_ERRORS = new Set(["user_not_found", "user_disabled", "cannot_dm_bot"]);
+
+/** A DM row (addressed to a user ID) that failed because that person is gone. */
+export const isRecipientGone = (channelId: string, error: string): boolean =>
+  /^[UW][A-Z0-9]+$/.test(channelId) && RECIPIENT_GONE_ERRORS.has(error);
+
 /** Codes about the token, not the channel (account_inactive: "token is for a deleted user or workspace"). */
 export const AUTH_ERRORS = new Set([
   "invalid_auth",

@@ -56,3 +56,4 @@ export {
 } from "./recheck.js";
 export { type ReminderDeps, sendDueReminders } from "./send.js";
 export { closeCampaign, closesAt, reminderJob, runReminderTick, type TickReport } from "./tick.js";
+export { markUnreachable, recipientGoneHook } from "./unreachable.js";

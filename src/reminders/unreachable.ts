@@ -1,0 +1,41 @@
+import type { ReminderDeps } from "./send.js";
+
+/**
+ * A person deactivated (or deleted) after a campaign started: at the first permanent "no such user" from
+ * Slack, stop planning reminders for them in every open campaign and drop DMs still waiting for them, so
+ * they do not fail again every week (and the lead is not told again every week). Their answer stays
+ * "no answer"; the audit log records why the reminders stopped. Idempotent: a second call changes nothing.
+ */
+export function markUnreachable(
+  deps: Pick<ReminderDeps, "store">,
+  input: { teamId: string; userId: string; error: string; now: Date },
+): number {
+  const { store } = deps;
+  return store.transaction(() => {
+    const waiting = store.reminders
+      .statesForUser(input.userId)
+      .filter((s) => s.teamId === input.teamId && s.nextAt !== null)
+      .filter((s) => store.reminders.getCampaign(s.campaignId)?.status === "open");
+    let stopped = 0;
+    for (const s of waiting)
+      if (store.reminders.transition(s.id, s.state, { nextAt: null }, input.now)) stopped += 1;
+    const cancelled = store.outbox.cancelForRecipient(input.userId, input.now);
+    if (stopped || cancelled) {
+      store.audit.record({
+        at: input.now,
+        teamId: input.teamId,
+        actorId: input.userId,
+        action: "reminders.unreachable",
+        detail: { error: input.error, stoppedReminders: stopped, cancelledMessages: cancelled },
+      });
+    }
+    return stopped;
+  });
+}
+
+/** The deliverer's `onRecipientGone` hook for reminders. */
+export const recipientGoneHook =
+  (deps: Pick<ReminderDeps, "store">) =>
+  (row: { teamId: string; channelId: string }, error: string, now: Date): void => {
+    markUnreachable(deps, { teamId: row.teamId, userId: row.channelId, error, now });
+  };

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createDeliverer, createDeliveryClient } from "../../src/announce/index.js";
+import { recipientGoneHook, runReminderTick } from "../../src/reminders/index.js";
+import { BERLIN, clock, LEAD, START, startReminderBot, TOKYO } from "../reminders/helpers.js";
+import type { TestBot } from "../support/bot.js";
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+async function deliverWithHook(b: TestBot): Promise<void> {
+  const deliverer = createDeliverer({
+    store: b.deps.store,
+    now: b.deps.now,
+    client: createDeliveryClient("xoxb-test-token", b.fake.apiUrl),
+    logger: b.deps.logger,
+    pacing: { channel: { perSecond: 1000, burst: 1000 }, workspace: { perSecond: 1000, burst: 1000 } },
+    lingerMs: 0,
+    onRecipientGone: recipientGoneHook(b.deps),
+  });
+  await deliverer.drain();
+  await deliverer.stop();
+}
+
+describe("a person deactivated after a campaign started (issue 8, item 21)", () => {
+  it("is marked unreachable at the first user_disabled: no weekly reminders, no weekly notices", async () => {
+    const time = clock(START);
+    const b = await startReminderBot(time.now);
+    bot = b;
+    await b.command(`remind <@${BERLIN}|berlin> <@${TOKYO}|tokyo> claude chatgpt`, { user_id: LEAD });
+    const berlinRows = () => b.deps.store.outbox.list({ limit: 500 }).filter((r) => r.channelId === BERLIN);
+    expect(berlinRows().map((r) => r.status)).toEqual(["pending", "pending"]);
+
+    // Berlin's account is deactivated before the first DM goes out.
+    b.fake.inject(
+      "chat.postMessage",
+      { kind: "error", error: "user_disabled" },
+      { channel: BERLIN, times: 10 },
+    );
+    await deliverWithHook(b);
+    expect(
+      berlinRows()
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(["cancelled", "failed"]);
+    const states = b.deps.store.reminders.statesForUser(BERLIN);
+    expect(states.map((s) => s.nextAt)).toEqual([null, null]);
+    expect(b.deps.store.reminders.statesForUser(TOKYO).every((s) => s.nextAt !== null)).toBe(true);
+    const audit = b.deps.store.audit.list("T0FAKE", 50).filter((a) => a.action === "reminders.unreachable");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.detail).toMatchObject({ error: "user_disabled", stoppedReminders: 2 });
+    const notices = () =>
+      b.deps.store.outbox.list({ limit: 500 }).filter((r) => r.kind === "notice" && r.channelId === LEAD);
+    const noticesBefore = notices().length;
+
+    // A week later (10:00 in Tokyo) the others are reminded; Berlin is not, and nobody hears about it again.
+    time.set("2026-12-08T01:00:00Z");
+    runReminderTick(b.deps, time.now());
+    await deliverWithHook(b);
+    expect(berlinRows()).toHaveLength(2);
+    expect(notices()).toHaveLength(noticesBefore);
+    expect(b.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === TOKYO)).toHaveLength(2);
+  });
+});
