@@ -46,8 +46,13 @@ export function catalogFacts(p: Provider): CatalogFacts {
     "Who is affected": (p.tiers?.covered ?? []).join(", "),
   };
   for (const platform of p.optOut?.platforms ?? []) {
-    facts[`Opt-out steps (${platform.id})`] = platform.steps.map((s, i) => `${i + 1}. ${s.text}`).join(" ");
+    const which = platform.variant ? `${platform.id}, ${platform.variant}` : platform.id;
+    facts[`Opt-out steps (${which})`] = platform.steps.map((s, i) => `${i + 1}. ${s.text}`).join(" ");
   }
+  for (const r of p.relatedSettings)
+    facts[`Related setting (not training): ${r.label}`.slice(0, 120)] = [r.path, r.controls, r.default]
+      .filter(Boolean)
+      .join(" — ");
   for (const d of p.deadlines) facts[`Date: ${d.title}`.slice(0, 120)] = d.date;
   return facts;
 }

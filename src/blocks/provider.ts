@@ -1,7 +1,8 @@
 import type { KnownBlock } from "@slack/types";
-import type { Provider, Source } from "../catalog/index.js";
+import { isSiteRoot, type Provider, type Source } from "../catalog/index.js";
 import { actions, button, context, divider, fitBlocks, header, section } from "./kit.js";
-import { escapeMrkdwn, formatDate, link, relativeDays } from "./mrkdwn.js";
+import { checkMessage, LIMITS } from "./limits.js";
+import { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
 
 export interface RenderedMessage {
   text: string;
@@ -56,14 +57,75 @@ export function confidenceLabel(p: Provider): string {
   return CONFIDENCE[p.confidence];
 }
 
-function sourceLine(s: Source): string {
-  const dates = [
-    `checked ${formatDate(s.checked)}`,
-    s.published ? `published ${formatDate(s.published)}` : "",
-  ]
+/**
+ * One source with honest provenance: "checked" only when someone read the page; otherwise the date the
+ * fact sheet recorded it. A site root stands for an article whose address is unknown.
+ */
+export function sourceLine(s: Source, maxTitle = Number.POSITIVE_INFINITY): string {
+  const provenance = s.checked
+    ? `checked ${formatDate(s.checked)}`
+    : s.cited
+      ? `cited ${formatDate(s.cited)}`
+      : "";
+  const dates = [provenance, s.published ? `published ${formatDate(s.published)}` : ""]
     .filter(Boolean)
     .join(", ");
-  return `• ${link(s.url, s.title)} (${s.grade}; ${dates})`;
+  const unknown = isSiteRoot(s.url) ? " (article address unknown)" : "";
+  return `• ${link(s.url, truncate(s.title, maxTitle))}${unknown} (${s.grade}${dates ? `; ${dates}` : ""})`;
+}
+
+/** Sources someone read, then those only recorded by a fact sheet, said once per group rather than per line. */
+export function sourceSections(sources: readonly Source[], maxTitle?: number): string[] {
+  const read = sources.filter((s) => s.checked);
+  const cited = sources.filter((s) => !s.checked);
+  return [
+    ...(read.length
+      ? chunked(
+          "*Sources*",
+          read.map((s) => sourceLine(s, maxTitle)),
+        )
+      : []),
+    ...(cited.length
+      ? chunked(
+          read.length
+            ? "*More sources, from the fact sheet, not re-read*"
+            : "*Sources, from the fact sheet, not re-read*",
+          cited.map((s) => sourceLine(s, maxTitle)),
+        )
+      : []),
+  ];
+}
+
+/**
+ * A titled list split over as many sections as it needs, whole lines only: one 3,000-character section
+ * would otherwise be cut inside a link (https://api.slack.com/reference/block-kit/blocks#section).
+ */
+function chunked(title: string, lines: string[], max = LIMITS.sectionText - 100): string[] {
+  const out: string[] = [];
+  let current = title;
+  for (const line of lines) {
+    if (current.length + line.length + 1 > max && current !== title) {
+      out.push(current);
+      current = `${title} (continued)`;
+    }
+    current += `\n${line}`;
+  }
+  out.push(current);
+  return out;
+}
+
+/** Settings next to the training control (ads, marketing cookies, memory): listed, and said not to be training. */
+function relatedSettingsSection(p: Provider): string | undefined {
+  if (!p.relatedSettings.length) return undefined;
+  const lines = p.relatedSettings.map((r) => {
+    const also = r.alternateLabels.length
+      ? ` (also shown as ${r.alternateLabels.map((l) => `“${esc(l)}”`).join(", ")})`
+      : "";
+    const where = r.path ? ` — ${esc(r.path)}` : "";
+    const def = r.default ? ` Default: ${esc(r.default)}.` : "";
+    return `• “${esc(r.label)}”${also}${where}: ${esc(r.controls)}.${def}`;
+  });
+  return `*Related settings (not training)*\n${lines.join("\n")}`;
 }
 
 function settingLine(p: Provider): string | undefined {
@@ -75,14 +137,26 @@ function settingLine(p: Provider): string | undefined {
   return `*The setting:* “${esc(o.label)}”${alternates}`;
 }
 
+export interface StepsOptions {
+  today: string;
+  review?: ReviewFlag | undefined;
+  shared?: boolean;
+}
+
+/** Source titles are shortened to this only when the full answer would not fit Slack's limits. */
+const COMPACT_SOURCE_TITLE = 60;
+
 /**
- * The full answer for one provider: whether it trains by default, exact steps per platform, what the
- * setting does not cover, retention, dated events, uncertainties and sources with the date they were checked.
+ * The full answer for one provider: whether it trains by default, exact steps per platform (and app
+ * variant), related settings that are not training, what the setting does not cover, retention, dated
+ * events, uncertainties and sources with honest provenance. Source titles shrink only if it would not fit.
  */
-export function renderSteps(
-  p: Provider,
-  options: { today: string; review?: ReviewFlag | undefined; shared?: boolean },
-): RenderedMessage {
+export function renderSteps(p: Provider, options: StepsOptions): RenderedMessage {
+  const full = buildSteps(p, options);
+  return checkMessage(full).length === 0 ? full : buildSteps(p, options, COMPACT_SOURCE_TITLE);
+}
+
+function buildSteps(p: Provider, options: StepsOptions, maxSourceTitle?: number): RenderedMessage {
   const blocks: KnownBlock[] = [];
   const optional: number[] = [];
   const add = (block: KnownBlock, expendable = false) => {
@@ -111,9 +185,12 @@ export function renderSteps(
   if (setting) add(section(setting));
   for (const platform of p.optOut?.platforms ?? []) {
     const steps = platform.steps.map((s, i) => `${i + 1}. ${esc(s.text)}`).join("\n");
-    add(section(`*${PLATFORM_TITLES[platform.id]}*\n${steps}`));
+    const variant = platform.variant ? ` — ${esc(platform.variant)}` : "";
+    add(section(`*${PLATFORM_TITLES[platform.id]}${variant}*\n${steps}`));
   }
   if (p.optOut?.notes.length) add(section(bullets(p.optOut.notes)), true);
+  const related = relatedSettingsSection(p);
+  if (related) add(section(related));
   if (p.notCovered.length)
     add(section(`*What the setting does not cover*\n${bullets(p.notCovered.map((c) => c.text))}`));
   if (p.retention && (p.retention.withTraining || p.retention.withoutTraining || p.retention.notes.length)) {
@@ -140,8 +217,13 @@ export function renderSteps(
     ].filter(Boolean);
     add(section(tiers.join("\n")), true);
   }
-  if (p.uncertainties.length) add(section(`:grey_question: *Not certain*\n${bullets(p.uncertainties)}`));
-  if (p.sources.length) add(section(`*Sources*\n${p.sources.map(sourceLine).join("\n")}`));
+  if (p.uncertainties.length)
+    for (const text of chunked(
+      ":grey_question: *Not certain*",
+      p.uncertainties.map((u) => `• ${esc(u)}`),
+    ))
+      add(section(text));
+  for (const text of sourceSections(p.sources, maxSourceTitle)) add(section(text));
   add(
     context(
       `Confidence: ${confidenceLabel(p)} · As of ${p.lastReviewed ? formatDate(p.lastReviewed) : "unreviewed"}${p.vendor ? ` · ${esc(p.vendor)}` : ""}`,

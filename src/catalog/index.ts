@@ -1,3 +1,4 @@
+export { isSiteRoot, ownHostsOf, qualityProblems } from "./gates.js";
 export { type Catalog, CatalogError, loadCatalog, makeCatalog } from "./load.js";
 export { type Lookup, lookupProvider, normalise } from "./lookup.js";
 export { type Resolution, type ResolveProblem, resolveProviders } from "./resolve.js";
@@ -8,9 +9,9 @@ export type {
   PlatformSteps,
   PolicyDocument,
   Provider,
+  RelatedSetting,
   Retention,
   Source,
   Step,
 } from "./schema.js";
 export { type SearchHit, searchCatalog } from "./search.js";
-export { strictProblems } from "./strict.js";

@@ -187,9 +187,15 @@ export function readOverlayDocument(file: string): { providers: unknown[] } & Re
   return doc as { providers: unknown[] } & Record<string, unknown>;
 }
 
-/** Reads an overlay file: `{ providers: [...] }`. Returns the raw entries. */
+/** Reads an overlay file: `{ providers: [...] }`. Returns the raw entries; any other top-level key is a typo. */
 export function readOverlayRaw(file: string): unknown[] {
-  return readOverlayDocument(file).providers;
+  const doc = readOverlayDocument(file);
+  const unknown = Object.keys(doc).filter((k) => k !== "providers");
+  if (unknown.length)
+    throw new CatalogError(
+      unknown.map((k) => `${file}: ${k}: unknown key "${k}" (only "providers:" is read)`),
+    );
+  return doc.providers;
 }
 
 /**

@@ -45,33 +45,53 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 
-/** Where a fact comes from. `grade` mirrors the fact sheet: official page, press, third-party audit, aggregator. */
-export const SourceSchema = z.object({
-  id: slug,
-  url: httpUrl,
-  title: z.string().min(1),
-  /** When this source was last read for the catalog. */
-  checked: isoDate,
-  /** The source's own publication or "last updated" date, when it shows one. */
-  published: isoDate.optional(),
-  grade: z.enum(["official", "press", "audit", "aggregator"]).default("official"),
-});
+/**
+ * Where a fact comes from. `grade` mirrors the fact sheets: official page, press, third-party audit,
+ * aggregator, plus `mirror` (a verbatim copy of a provider page on another host, the sheets' [O-mirror]) and
+ * `regulator` (a regulator's own publication, [O-reg]: primary, but not the provider).
+ *
+ * Provenance is split honestly: `checked` is when someone actually read the page for the catalog;
+ * `cited` is when a fact sheet recorded it without reading it again. The fact sheets say "No page was
+ * fetched live", so built-in sources carry `cited` only and are shown "from the fact sheet, not re-read".
+ */
+export const SourceSchema = z
+  .strictObject({
+    id: slug,
+    url: httpUrl,
+    title: z.string().min(1),
+    /** When someone read this page for the catalog. */
+    checked: isoDate.optional(),
+    /** When a fact sheet recorded this source (not a reading of the page itself). */
+    cited: isoDate.optional(),
+    /** The source's own publication or "last updated" date, when it shows one. */
+    published: isoDate.optional(),
+    grade: z.enum(["official", "mirror", "regulator", "press", "audit", "aggregator"]).default("official"),
+  })
+  .refine((s) => s.checked !== undefined || s.cited !== undefined, {
+    message: "give checked (when the page was read) or cited (when a fact sheet recorded it)",
+    path: ["checked"],
+  });
 
 /** Facts reference sources by id so that one page backing several facts is listed once. */
 const sourceRefs = z.array(slug).default([]);
 
-export const StepSchema = z.object({
+export const StepSchema = z.strictObject({
   id: slug,
   text: z.string().min(1),
 });
 
-export const PlatformStepsSchema = z.object({
+export const PlatformStepsSchema = z.strictObject({
   id: z.enum(["web", "ios", "android"]),
+  /**
+   * Which app version these steps are for, when a provider ships two at once (Microsoft Copilot's newer
+   * and older consumer apps since 2026-08-18). A platform may then appear once per variant.
+   */
+  variant: z.string().min(1).max(60).optional(),
   steps: z.array(StepSchema).min(1),
   sources: sourceRefs,
 });
 
-export const OptOutSchema = z.object({
+export const OptOutSchema = z.strictObject({
   /** yes: anyone can switch it off; regional: only some regions; admin: only an admin can; none: no opt-out. */
   available: z.enum(["yes", "regional", "admin", "none", "unknown"]).default("unknown"),
   /** The exact label of the control as the provider names it. */
@@ -84,36 +104,54 @@ export const OptOutSchema = z.object({
   sources: sourceRefs,
 });
 
-export const TrainsByDefaultSchema = z.object({
+/**
+ * A setting next to the training control that people confuse with it (ads personalization, marketing
+ * cookies, memory): shown separately and always marked as *not* a training opt-out.
+ */
+export const RelatedSettingSchema = z.strictObject({
+  id: slug,
+  label: z.string().min(1),
+  alternateLabels: z.array(z.string()).default([]),
+  /** Where it is, in the provider's own menu words. */
+  path: z.string().optional(),
+  /** What it controls (never model training: that is `optOut`). */
+  controls: z.string().min(1),
+  /** Its default, as the sources state it ("on for Free accounts (WIRED test)", "not confirmed"). */
+  default: z.string().optional(),
+  sources: sourceRefs,
+});
+
+export const TrainsByDefaultSchema = z.strictObject({
   value: z.enum(["yes", "no", "partial", "unknown"]),
   detail: z.string().optional(),
   sources: sourceRefs,
 });
 
-export const CaveatSchema = z.object({
+export const CaveatSchema = z.strictObject({
   id: slug,
   text: z.string().min(1),
   sources: sourceRefs,
 });
 
-export const RetentionSchema = z.object({
+export const RetentionSchema = z.strictObject({
   withTraining: z.string().optional(),
   withoutTraining: z.string().optional(),
   notes: z.array(z.string()).default([]),
   sources: sourceRefs,
 });
 
-export const DeadlineSchema = z.object({
+export const DeadlineSchema = z.strictObject({
   /** Defaults to `<date>-<slug of title>` so overlay entries need only date and title. */
   id: slug.optional(),
   date: isoDate,
   title: plainName(200),
-  kind: z.enum(["deadline", "effective", "change"]).default("deadline"),
+  /** `regulation`: a law's date (EU AI Act, a US state), announced only to channels subscribed to `regulation`. */
+  kind: z.enum(["deadline", "effective", "change", "regulation"]).default("deadline"),
   detail: z.string().optional(),
   sources: sourceRefs,
 });
 
-export const DocumentSchema = z.object({
+export const DocumentSchema = z.strictObject({
   id: slug,
   title: z.string().min(1),
   url: httpUrl,
@@ -125,7 +163,7 @@ export const DocumentSchema = z.object({
   needsBrowser: z.boolean().default(false),
 });
 
-export const ProviderSchema = z.object({
+export const ProviderSchema = z.strictObject({
   id: slug,
   name: plainName(80),
   vendor: plainName(80).optional(),
@@ -140,6 +178,7 @@ export const ProviderSchema = z.object({
     .optional(),
   trainsByDefault: TrainsByDefaultSchema.optional(),
   optOut: OptOutSchema.optional(),
+  relatedSettings: z.array(RelatedSettingSchema).default([]),
   notCovered: z.array(CaveatSchema).default([]),
   retention: RetentionSchema.optional(),
   deadlines: z.array(DeadlineSchema).default([]),
@@ -148,10 +187,16 @@ export const ProviderSchema = z.object({
   sources: z.array(SourceSchema).default([]),
   lastReviewed: isoDate.optional(),
   documents: z.array(DocumentSchema).default([]),
+  /**
+   * Hosts the provider owns (a suffix matches subdomains): an `official` source or a `settingsUrl`
+   * elsewhere fails the quality gates. When empty (an overlay entry), the hosts of its documents count.
+   */
+  ownHosts: z.array(z.string().regex(/^[a-z0-9.-]+$/, "a host name such as openai.com")).default([]),
 });
 
-export const CatalogFileSchema = z.object({ providers: z.array(z.unknown()) });
+export const CatalogFileSchema = z.strictObject({ providers: z.array(z.unknown()) });
 
+export type RelatedSetting = z.infer<typeof RelatedSettingSchema>;
 export type Source = z.infer<typeof SourceSchema>;
 export type Step = z.infer<typeof StepSchema>;
 export type PlatformSteps = z.infer<typeof PlatformStepsSchema>;

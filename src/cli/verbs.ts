@@ -1,7 +1,8 @@
 import type { ParseArgsConfig } from "node:util";
 import { blocksToText } from "../blocks/index.js";
-import { CatalogError, loadCatalog, lookupProvider, strictProblems } from "../catalog/index.js";
+import { loadCatalog, lookupProvider } from "../catalog/index.js";
 import { handleCommand, parseCommand } from "../commands/index.js";
+import { catalogCommand } from "./catalog.js";
 import { checkCommand, diffCommand, historyCommand, reviewedCommand } from "./monitor.js";
 import { cliConfig, NeedsSlackError, offlineDeps } from "./offline.js";
 import { styleFor } from "./output.js";
@@ -46,24 +47,6 @@ function providers({ values }: Parsed, { out }: Io): number {
   return 0;
 }
 
-function catalogValidate({ positionals, values }: Parsed, { out }: Io): number {
-  const [sub, file] = positionals;
-  if (sub !== "validate")
-    throw new CliUsageError(
-      `Unknown catalog command "${sub ?? ""}". Try: ai-privacy catalog validate [file]`,
-    );
-  const overlayPath = file ?? cliConfig().CATALOG_PATH;
-  const catalog = loadCatalog({ overlayPath });
-  if (values.strict) {
-    const problems = strictProblems(overlayPath);
-    if (problems.length) throw new CatalogError(problems);
-  }
-  out.write(
-    `OK: ${catalog.providers.length} providers${overlayPath ? ` (built-in + ${overlayPath})` : " (built-in)"}${values.strict ? ", no unknown keys" : ""}\n`,
-  );
-  return 0;
-}
-
 /** Every `ai-privacy` verb: its usage line, what it does, its options, and how many arguments it takes. */
 export const VERBS: Record<string, Verb> = {
   ask: {
@@ -81,11 +64,13 @@ export const VERBS: Record<string, Verb> = {
     run: providers,
   },
   catalog: {
-    usage: "ai-privacy catalog validate [--strict] [file]",
-    about: "check the built-in catalog, plus an overlay file if given; --strict also refuses unknown keys",
+    usage: "ai-privacy catalog validate [file] | catalog diff <old> <new>",
+    about:
+      "validate: schema and quality gates of the built-in catalog plus an overlay file; diff: what would change for users between two catalogs (provider folders or overlay files)",
+    // --strict is accepted from older scripts: unknown keys are always refused now (the schema is strict).
     options: { strict: { type: "boolean" } },
-    args: [1, 2],
-    run: catalogValidate,
+    args: [1, 3],
+    run: (parsed, io) => catalogCommand(parsed, io),
   },
   check: {
     usage: "ai-privacy check [--provider X] [--document D] [--json]",

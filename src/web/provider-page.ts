@@ -1,5 +1,5 @@
 import { formatDate, nameWithVendor, optOutLabel, relativeDays, trainsLabel } from "../blocks/index.js";
-import type { Provider, Source } from "../catalog/index.js";
+import { isSiteRoot, type Provider, type Source } from "../catalog/index.js";
 import { externalLink, type Html, html } from "./html.js";
 import { type Links, page } from "./layout.js";
 
@@ -13,6 +13,8 @@ const PLATFORM_TITLES = {
 const CONFIDENCE = { strong: "Strong", medium: "Medium", weak: "Weak" } as const;
 const GRADES = {
   official: "official page",
+  mirror: "copy of an official page",
+  regulator: "regulator",
   press: "press",
   audit: "third-party audit",
   aggregator: "aggregator",
@@ -31,7 +33,12 @@ const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 function sourceItem(s: Source): Html {
-  return html`<li>${externalLink(s.url, s.title)} <span class="muted">(${GRADES[s.grade]}; checked ${formatDate(s.checked)}${s.published ? `, published ${formatDate(s.published)}` : ""})</span></li>`;
+  // Honest provenance, as in Slack answers: "checked" only when someone read the page.
+  const provenance = s.checked
+    ? `checked ${formatDate(s.checked)}`
+    : `from the fact sheet${s.cited ? ` of ${formatDate(s.cited)}` : ""}, not re-read`;
+  const unknown = isSiteRoot(s.url) ? " (article address unknown)" : "";
+  return html`<li>${externalLink(s.url, s.title)}${unknown} <span class="muted">(${GRADES[s.grade]}; ${provenance}${s.published ? `, published ${formatDate(s.published)}` : ""})</span></li>`;
 }
 
 const list = (items: readonly string[]) => html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`;

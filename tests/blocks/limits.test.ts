@@ -97,11 +97,13 @@ describe("renderSteps", () => {
     }
   });
 
-  it("shows sources with their checked date, the as-of date, and uncertainties", () => {
+  it("shows sources with honest provenance, the as-of date, and uncertainties", () => {
     const p = catalog.byId("claude")!;
-    const json = JSON.stringify(renderSteps(p, { today: "2026-11-29" }).blocks);
-    expect(json).toContain("checked 29 Nov 2026");
-    expect(json).toContain("As of 29 Nov 2026");
+    const json = JSON.stringify(renderSteps(p, { today: "2026-12-01" }).blocks);
+    expect(json).toContain("Sources, from the fact sheet, not re-read");
+    expect(json).toContain("cited 29 Nov 2026");
+    expect(json).not.toContain("checked 29 Nov 2026");
+    expect(json).toContain("As of 1 Dec 2026");
     expect(json).toContain("Not certain");
     expect(json).toContain(p.sources[0]!.url);
   });

@@ -26,6 +26,12 @@ const REQUIRED = [
   "notion-ai",
   "cursor",
   "otter-ai",
+  "figma-ai",
+  "pinterest",
+  "tumblr",
+  "wordpress-com",
+  "snapchat-my-ai",
+  "character-ai",
 ];
 
 function overlay(yaml: string): string {
@@ -47,8 +53,9 @@ function problems(fn: () => unknown): string[] {
 describe("built-in catalog", () => {
   const catalog = loadCatalog();
 
-  it("has at least the 20 required providers", () => {
+  it("has the 26 required providers", () => {
     for (const id of REQUIRED) expect(catalog.byId(id), id).toBeDefined();
+    expect(catalog.providers.length).toBe(26);
   });
 
   it("backs every fact with a dated source and shows when it was reviewed", () => {
@@ -63,7 +70,12 @@ describe("built-in catalog", () => {
         ).toEqual([]);
         expect(p.uncertainties.length, p.id).toBeGreaterThan(0);
       }
-      for (const s of p.sources) expect(s.checked, `${p.id}/${s.id}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      for (const s of p.sources) {
+        // No page was fetched live for the fact sheets: built-ins say when the sheet cited a source, never
+        // that someone checked it.
+        expect(s.checked, `${p.id}/${s.id}`).toBeUndefined();
+        expect(s.cited, `${p.id}/${s.id}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      }
       const facts = [
         p.trainsByDefault,
         p.optOut,
@@ -79,7 +91,7 @@ describe("built-in catalog", () => {
   });
 
   it("uses only URLs that appear in the sourced fact sheets", () => {
-    const sheets = ["providers.md", "policy-documents.md"].map((f) => {
+    const sheets = ["providers.md", "providers-2026.md", "policy-documents.md"].map((f) => {
       try {
         return readFileSync(join(__dirname, "../../../shared/reference", f), "utf8");
       } catch {
@@ -114,6 +126,9 @@ describe("built-in catalog", () => {
     expect(claude.trainsByDefault?.value).toBe("yes");
     expect(claude.optOut?.label).toBe("Help improve Claude");
     expect(claude.optOut?.alternateLabels).toContain("Help improve our AI models");
+    expect(claude.optOut?.alternateLabels).toContain("You can help improve Claude");
+    expect(claude.tiers?.excluded).toContain("Claude for Work (Team, Enterprise)");
+    expect(claude.deadlines.map((d) => d.date)).toContain("2026-07-08");
     expect(claude.retention?.withTraining).toMatch(/5 years/);
     expect(claude.retention?.withoutTraining).toMatch(/30 days/);
     expect(claude.deadlines.map((d) => d.date)).toContain("2025-10-08");

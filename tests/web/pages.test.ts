@@ -115,9 +115,13 @@ describe("provider page", () => {
     if (claude.retention?.withTraining) expect(body).toContain(asHtml(claude.retention.withTraining));
     for (const d of claude.deadlines) expect(body).toContain(`<time datetime="${d.date}">`);
     for (const s of claude.sources) expect(body).toContain(`href="${asHtml(s.url)}"`);
-    expect(body).toMatch(/\((official page|press|third-party audit|aggregator); checked /);
+    // Nobody re-read the fact sheets' pages: the page must not claim they were checked.
+    expect(body).toMatch(
+      /\((official page|press|third-party audit|aggregator); from the fact sheet of 29 Nov 2026, not re-read/,
+    );
+    expect(body).not.toMatch(/; checked /);
     expect(body).toContain("<dt>Confidence</dt>");
-    expect(body).toMatch(/reviewed .*ago|Not reviewed yet/);
+    expect(body).toMatch(/reviewed .*ago|reviewed today|Not reviewed yet/);
     expect(body).toContain(`href="${PUBLIC_URL}/calendar/claude.ics"`);
   });
 
