@@ -190,6 +190,7 @@ describe("announcementJobs", () => {
       id: "acme",
       name: "Acme",
       aliases: [],
+      relatedSettings: [],
       deadlines: [{ id: "d", date: today, title: "Today", kind: "deadline", sources: [] }],
     };
     const catalog = { providers: [provider], byId: () => undefined } as never;
