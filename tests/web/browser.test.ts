@@ -35,7 +35,10 @@ suite("web pages in headless Chromium", () => {
   beforeAll(async () => {
     if (!available)
       throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
-    bot = await startTestBot({ env: { PUBLIC_URL }, now: () => new Date("2026-12-01T10:00:00Z") });
+    bot = await startTestBot({
+      env: { PUBLIC_URL, CATALOG_PATH: new URL("./hostile-overlay.yaml", import.meta.url).pathname },
+      now: () => new Date("2026-12-01T10:00:00Z"),
+    });
     local = bot.url.replace(/\/slack\/events$/, "");
     seeded = await seedStore(bot.deps.store);
     profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
@@ -174,6 +177,19 @@ suite("web pages in headless Chromium", () => {
     await page.emulateMedia({ media: "screen" });
     await page.screenshot({ path: file, fullPage: false });
     expect(statSync(file).size).toBeGreaterThan(10_000);
+    await page.close();
+  });
+
+  it("provider page with hostile catalog text: shown as text, nothing runs, no CSP violation", async () => {
+    const page = await open("/providers/hostile-ai");
+    await checkCommon(page);
+    expect(await page.locator("article > p").first().textContent()).toContain(
+      "<script>window.__pwned = 3</script>",
+    );
+    expect(await page.locator("ol.steps li").first().textContent()).toContain("<a href='javascript:");
+    expect(await page.locator("article script, article img, article svg, article iframe").count()).toBe(0);
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.title()).toBe("Hostile AI: keep your chats out of training · AI privacy");
     await page.close();
   });
 

@@ -66,4 +66,22 @@ describe("calendar", () => {
     expect(again.status).toBe(304);
     expect((await fetch(`${base}/calendar/nope.ics`)).status).toBe(404);
   });
+
+  it("carries catalog text with commas, semicolons, quotes and markup through RFC 5545 escaping intact", async () => {
+    const hostile = await startTestBot({
+      env: { PUBLIC_URL, CATALOG_PATH: new URL("./hostile-overlay.yaml", import.meta.url).pathname },
+    });
+    try {
+      const res = await fetch(hostile.url.replace(/\/slack\/events$/, "/calendar/hostile-ai.ics"));
+      const calendar = new ICAL.Component(ICAL.parse(await res.text()));
+      const [event] = calendar.getAllSubcomponents("vevent").map((c) => new ICAL.Event(c));
+      expect(event?.summary).toBe(`Hostile AI: Deadline & "quoted"; O'Brien, again`);
+      expect(event?.description).toContain("Details <iframe src=//evil.example></iframe>");
+      expect(event?.description).toContain(
+        'Source <script>window.__pwned=8</script>: https://example.com/policy?a=1&b="2"',
+      );
+    } finally {
+      await hostile.stop();
+    }
+  });
 });
