@@ -1,24 +1,32 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { App, LogLevel } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { AppDeps } from "./deps.js";
+import { createHealth, type Health } from "./health/index.js";
+import { type RunningServer, startHttpServer } from "./http/index.js";
 import { register as registerActions } from "./listeners/actions/index.js";
 import { register as registerCommands } from "./listeners/commands/index.js";
 import { register as registerEvents } from "./listeners/events/index.js";
+import { makeProbe, READ_CLIENT_DEFAULTS } from "./slack/index.js";
 import { VERSION } from "./version.js";
 import { createWebSurface, type WebSurface } from "./web/index.js";
 
 export interface BotOptions {
   /** Tests set this so side effects finish before the HTTP response (shared/slack-reference.md → Timing). */
   processBeforeResponse?: boolean;
-  /** Skip the start-up auth.test round trip (bench/tests that know the bot's IDs). */
+  /** The bot's IDs from the start-up auth.test (src/slack/startup.ts): Bolt then makes no auth.test of its own. */
   botIds?: { botId: string; botUserId: string };
+  /** How long a health result is reused (tests use 0). */
+  healthCacheMs?: number;
 }
 
 export interface Bot {
   app: App;
-  /** Starts HTTP (on PORT, or the given port/host) or Socket Mode. Returns the bound port in HTTP mode. */
-  start(listen?: { port?: number; host?: string }): Promise<{ port?: number; webPort?: number }>;
+  health: Health;
+  /**
+   * Starts the HTTP server on PORT (or the given port/host) — `/healthz` in both modes, `/slack/events` in
+   * HTTP mode, the web pages when PUBLIC_URL is set — and in Socket Mode the WebSocket connection.
+   * Returns the bound port (`webPort` too when the web pages are on).
+   */
+  start(listen?: { port?: number; host?: string }): Promise<{ port: number; webPort?: number }>;
   stop(): Promise<void>;
 }
 
@@ -29,10 +37,12 @@ const LOG_LEVELS: Record<AppDeps["config"]["LOG_LEVEL"], LogLevel> = {
   error: LogLevel.ERROR,
 };
 
+const EVENTS_PATH = "/slack/events";
+
 export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
-  const { config } = deps;
-  const startedAt = deps.now();
+  const { config, logger } = deps;
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const logLevel = LOG_LEVELS[config.LOG_LEVEL];
   const web: WebSurface | undefined = config.PUBLIC_URL
     ? createWebSurface({
         publicUrl: config.PUBLIC_URL,
@@ -40,70 +50,101 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
         catalog: deps.catalog,
         now: deps.now,
         timeZone: config.DEFAULT_TIMEZONE,
-        logger: deps.logger,
+        logger,
       })
     : undefined;
-  let webServer: { close(): Promise<void> } | undefined;
+  // Receivers are built here rather than by App so that each gets the client options it needs: Socket
+  // Mode keeps its own reconnect policy for apps.connections.open, and HTTP requests reach Bolt only
+  // through our server's guard (src/http/).
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN ?? "",
+        logger,
+        logLevel,
+        installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+        endpoints: EVENTS_PATH,
+        processBeforeResponse: options.processBeforeResponse ?? false,
+        logger,
+        logLevel,
+      });
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
-    logger: deps.logger,
-    logLevel: LOG_LEVELS[config.LOG_LEVEL],
-    clientOptions: { slackApiUrl: config.SLACK_API_URL },
+    receiver,
+    logger,
+    logLevel,
+    // Bolt's own client (views.open from a click): the same bounded policy as the bot's reads (slack/clients.ts).
+    clientOptions: {
+      slackApiUrl: config.SLACK_API_URL,
+      timeout: READ_CLIENT_DEFAULTS.timeoutMs,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: READ_CLIENT_DEFAULTS.retries, factor: 1, minTimeout: 300, maxTimeout: 300 },
+    },
     // Bolt's conversation store keeps per-conversation state in memory; the bot keeps its state in the store.
     convoStore: false,
     ...(options.botIds ?? {}),
-    ...(socketMode
-      ? { socketMode: true, appToken: config.SLACK_APP_TOKEN }
-      : {
-          signingSecret: config.SLACK_SIGNING_SECRET ?? "",
-          endpoints: "/slack/events",
-          processBeforeResponse: options.processBeforeResponse ?? false,
-          customRoutes: [
-            {
-              path: "/healthz",
-              method: ["GET"],
-              handler: (_req, res) => {
-                res.writeHead(200, { "content-type": "application/json" });
-                res.end(
-                  JSON.stringify({
-                    ok: true,
-                    version: VERSION,
-                    uptimeSeconds: Math.round((deps.now().getTime() - startedAt.getTime()) / 1000),
-                    mode: "http",
-                  }),
-                );
-              },
-            },
-            ...(web?.customRoutes ?? []),
-          ],
-        }),
   });
 
   app.error(async (error) => {
-    deps.logger.error(`unhandled listener error: ${error.message}`);
+    logger.error(`unhandled listener error: ${error.message}`);
   });
 
   registerCommands(app, deps);
   registerActions(app, deps);
   registerEvents(app, deps);
 
+  const probe = makeProbe(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
+  const health = createHealth({
+    version: VERSION,
+    mode: socketMode ? "socket" : "http",
+    // Wall-clock time, not deps.now (tests and the CLI may pin the business clock).
+    startedAt: new Date(),
+    now: () => new Date(),
+    logger,
+    cacheMs: options.healthCacheMs ?? 5000,
+    checks: { slack: probe, database: () => deps.store.ping() },
+  });
+
+  let server: RunningServer | undefined;
   return {
     app,
+    health,
     async start(listen = {}) {
+      server = await startHttpServer({
+        port: listen.port ?? config.PORT,
+        host: listen.host,
+        logger,
+        health: health.report,
+        ...(web ? { other: web.handle } : {}),
+        ...(receiver instanceof HTTPReceiver
+          ? {
+              slack: {
+                listener: receiver.requestListener,
+                signingSecret: config.SLACK_SIGNING_SECRET ?? "",
+                // Slack stamps requests with real time; the business clock may be pinned.
+                now: () => new Date(),
+                path: EVENTS_PATH,
+              },
+            }
+          : {}),
+      });
       if (socketMode) {
-        await app.start();
-        // Socket Mode receives Slack's requests over a WebSocket; the web pages need a server of their own.
-        if (!web) return {};
-        const listening = await web.listen(listen.port ?? config.PORT, listen.host);
-        webServer = listening;
-        return { webPort: listening.port };
+        try {
+          await app.start();
+        } catch (err) {
+          await server.close();
+          server = undefined;
+          throw err;
+        }
       }
-      const server = (await app.start({ port: listen.port ?? config.PORT, host: listen.host })) as Server;
-      return { port: (server.address() as AddressInfo).port };
+      return { port: server.port, ...(web ? { webPort: server.port } : {}) };
     },
     async stop() {
-      await webServer?.close();
-      await app.stop();
+      if (socketMode) await app.stop().catch(() => undefined);
+      await server?.close();
+      server = undefined;
     },
   };
 }

@@ -2,11 +2,29 @@
 import { createBot } from "./app.js";
 import { CatalogError } from "./catalog/index.js";
 import { ConfigError, loadConfig } from "./config.js";
+import type { AppDeps } from "./deps.js";
 import { backgroundJobs } from "./jobs.js";
+import { installProcessGuards } from "./process-guards.js";
 import { startScheduler } from "./scheduler/index.js";
+import {
+  appTokenRefusedLine,
+  checkSlack,
+  slackFailure,
+  unreachableLine,
+  unreachableReason,
+} from "./slack/index.js";
 import { StoreOpenError } from "./store/index.js";
 import { VERSION } from "./version.js";
 import { buildDeps } from "./wiring.js";
+
+/** How often the health watchdog runs when nothing polls /healthz (a deleted database is logged within this). */
+const WATCHDOG_MS = 30_000;
+
+/** One line for the operator, then exit: 2 for a mistake they must fix, 1 for trouble that may pass. */
+function exitWith(code: 1 | 2, line: string): never {
+  process.stderr.write(`ai-privacy-bot cannot start: ${line}\n`);
+  process.exit(code);
+}
 
 /** Operator mistakes end the process with exit code 2 and the fix, never a stack trace. */
 function failFast(err: unknown): never {
@@ -22,53 +40,77 @@ function failFast(err: unknown): never {
 }
 
 async function main(): Promise<void> {
-  let deps: ReturnType<typeof buildDeps>;
+  // Until the bot runs, a signal stops start-up at the next step; afterwards it drains work first.
+  const starting = new AbortController();
+  let shutdown: ((signal: string) => Promise<void>) | undefined;
+  let deps: AppDeps | undefined;
+  const onSignal = (signal: string) => {
+    if (shutdown) return void shutdown(signal);
+    if (starting.signal.aborted) return;
+    process.stderr.write(`ai-privacy-bot: ${signal} received during start-up: stopping\n`);
+    starting.abort();
+    try {
+      deps?.store.close();
+    } catch {
+      // Closing is best effort while exiting.
+    }
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+
   try {
     deps = buildDeps(loadConfig());
   } catch (err) {
     failFast(err);
   }
   const { logger, config } = deps;
-  const bot = createBot(deps);
-  try {
-    const { port, webPort } = await bot.start();
-    const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
-    logger.info(
-      `ai-privacy-bot ${VERSION} running ${port === undefined ? `in Socket Mode${webPort === undefined ? "" : ` (web pages on port ${webPort})`}` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}`,
-    );
-  } catch (err) {
-    const code =
-      (err as { data?: { error?: string }; code?: string }).data?.error ?? (err as { code?: string }).code;
-    if (code === "invalid_auth" || code === "not_authed" || code === "account_inactive") {
-      process.stderr.write(
-        `ai-privacy-bot cannot start.\nSLACK_BOT_TOKEN was refused by Slack (${code}). Copy the Bot User OAuth Token again from OAuth & Permissions, or reinstall the app.\n`,
-      );
-      process.exit(2);
-    }
-    if (code === "EADDRINUSE") {
-      process.stderr.write(
-        `ai-privacy-bot cannot start.\nPORT ${config.PORT} is already in use. Set PORT to a free port in .env.\n`,
-      );
-      process.exit(2);
-    }
-    throw err;
+  installProcessGuards(logger);
+
+  const check = await checkSlack({
+    token: config.SLACK_BOT_TOKEN,
+    slackApiUrl: config.SLACK_API_URL,
+    logger,
+    signal: starting.signal,
+  });
+  if (!check.ok) {
+    if (check.kind === "aborted") return;
+    exitWith(check.kind === "refused" ? 2 : 1, check.line);
   }
 
-  const scheduler = startScheduler(deps, backgroundJobs(deps).jobs);
+  const bot = createBot(deps, { botIds: { botId: check.botId, botUserId: check.botUserId } });
+  try {
+    const { port } = await bot.start();
+    const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
+    logger.info(
+      `ai-privacy-bot ${VERSION} running ${config.SLACK_APP_TOKEN ? `in Socket Mode (GET /healthz on port ${port})` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}`,
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === "EADDRINUSE")
+      exitWith(2, `PORT ${config.PORT} is already in use: set PORT to a free port in .env`);
+    // The bot token passed auth.test, so a refusal now is Socket Mode's apps.connections.open.
+    const f = slackFailure(err);
+    if (config.SLACK_APP_TOKEN && f.kind === "refused") exitWith(2, appTokenRefusedLine(f.code));
+    if (config.SLACK_APP_TOKEN) exitWith(1, unreachableLine(config.SLACK_API_URL, unreachableReason(f)));
+    throw err;
+  }
+  if (starting.signal.aborted) return;
 
+  const stopWatchdog = bot.health.watch(WATCHDOG_MS);
+  const scheduler = startScheduler(deps, backgroundJobs(deps).jobs);
+  const running = deps;
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: finishing in-flight work and stopping`);
+    stopWatchdog();
     // Jobs first: a post in flight is recorded as sent before the database closes.
     await scheduler.stop().catch((err: Error) => logger.warn(`stopping jobs: ${err.message}`));
     await bot.stop().catch((err: Error) => logger.warn(`stopping Slack listener: ${err.message}`));
-    deps.store.close();
+    running.store.close();
     process.exit(0);
   };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
 main().catch((err: Error) => {

@@ -1,11 +1,11 @@
 import { ConsoleLogger, type Logger, LogLevel } from "@slack/logger";
-import { WebClient } from "@slack/web-api";
+import type { WebClient } from "@slack/web-api";
 import { leadPolicy } from "./access/index.js";
 import { type Catalog, loadCatalog } from "./catalog/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type Config, sqlitePath } from "./config.js";
 import type { AppDeps } from "./deps.js";
-import { webApi } from "./slack/api.js";
+import { makeReadClient, type ReadClientOptions, webApi } from "./slack/index.js";
 import { openSqliteStore, type Store } from "./store/index.js";
 
 export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
@@ -17,9 +17,13 @@ export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
   return logger;
 }
 
-/** A Web API client for the bot's own reads (users, channels); Bolt keeps its own for acks and responses. */
-export function makeWebClient(config: Config, logger: Logger): WebClient {
-  return new WebClient(config.SLACK_BOT_TOKEN, { slackApiUrl: config.SLACK_API_URL, logger });
+/** A Web API client for the bot's own reads (users, channels): bounded timeout and retries (slack/clients.ts). */
+export function makeWebClient(
+  config: Config,
+  logger: Logger,
+  options: Partial<ReadClientOptions> = {},
+): WebClient {
+  return makeReadClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger, options);
 }
 
 export interface BuildOptions {
@@ -27,6 +31,8 @@ export interface BuildOptions {
   logger?: Logger;
   store?: Store;
   catalog?: Catalog;
+  /** The read client's timeout and retries (tests shorten them). */
+  readClient?: Partial<ReadClientOptions>;
 }
 
 /** Config → everything the app needs. Throws ConfigError/CatalogError/StoreOpenError with operator-facing text. */
@@ -35,6 +41,6 @@ export function buildDeps(config: Config, options: BuildOptions = {}): AppDeps {
   const now = options.now ?? systemClock;
   const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
   const store = options.store ?? openSqliteStore(sqlitePath(config.DATABASE_URL));
-  const slack = webApi(makeWebClient(config, logger));
+  const slack = webApi(makeWebClient(config, logger, options.readClient));
   return { config, store, catalog, now, logger, slack, leads: leadPolicy(config.ADMIN_USER_IDS, slack, now) };
 }

@@ -1,5 +1,6 @@
 import type { Audience } from "../commands/types.js";
 import type { SlackApi, SlackUser } from "../slack/api.js";
+import { apologyFor, refusedCode, SERVER_TROUBLE_CODES } from "../slack/index.js";
 
 /** At most this many people per `/ai-privacy remind`; the rest are reported as skipped. */
 export const MAX_AUDIENCE = 5000;
@@ -33,8 +34,12 @@ export interface ResolvedAudience {
   problems: string[];
 }
 
-const errorCode = (err: unknown): string =>
-  (err as { data?: { error?: string } }).data?.error ?? (err as Error).message ?? "unknown_error";
+/** Why a member list could not be read, for the lead: Slack's code with the fix, or Slack's trouble as such. */
+function unreadable(what: string, err: unknown, fix: string): string {
+  const code = refusedCode(err);
+  if (code && !SERVER_TROUBLE_CODES.has(code)) return `I can't read the members of ${what} (${code})${fix}`;
+  return `I can't read the members of ${what} right now: ${apologyFor(err)}`;
+}
 
 async function mapPool<T, R>(
   items: readonly T[],
@@ -68,16 +73,14 @@ export async function resolveAudience(
     try {
       ids.push(...(await slack.channelMembers(channel)));
     } catch (err) {
-      problems.push(
-        `I can't read the members of <#${channel}> (${errorCode(err)}): invite me to it, or mention people instead.`,
-      );
+      problems.push(unreadable(`<#${channel}>`, err, ": invite me to it, or mention people instead."));
     }
   }
   for (const group of audience.usergroups) {
     try {
       ids.push(...(await slack.usergroupMembers(group)));
     } catch (err) {
-      problems.push(`I can't read the members of <!subteam^${group}> (${errorCode(err)}).`);
+      problems.push(unreadable(`<!subteam^${group}>`, err, "."));
     }
   }
   const unique = [...new Set(ids)];

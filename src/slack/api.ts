@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
+import { refusedCode, type SlackFailure, slackFailure } from "./errors.js";
 
 /** The few Slack reads the bot relies on, validated, behind an interface so logic can be tested without HTTP. */
 export interface SlackUser {
@@ -17,8 +18,8 @@ export interface SlackApi {
   /** Every member of a channel, all pages. */
   channelMembers(channelId: string): Promise<string[]>;
   usergroupMembers(usergroupId: string): Promise<string[]>;
-  /** Whether the bot can see the channel (conversations.info): the error code when not. */
-  channelAccess(channelId: string): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Whether the bot can see the channel (conversations.info): when not, why (a Slack code, or no answer). */
+  channelAccess(channelId: string): Promise<{ ok: true } | { ok: false; failure: SlackFailure }>;
   publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void>;
   /** Every user in the workspace (users.list, tier 2): one paginated read instead of thousands of users.info. */
   listUsers(): Promise<SlackUser[]>;
@@ -35,9 +36,6 @@ const UserSchema = z.object({
   is_bot: z.boolean().default(false),
   deleted: z.boolean().default(false),
 });
-
-const errorCode = (err: unknown): string =>
-  (err as { data?: { error?: string } }).data?.error ?? (err as Error).message ?? "unknown_error";
 
 function toSlackUser(raw: unknown): SlackUser {
   const u = UserSchema.parse(raw);
@@ -59,7 +57,7 @@ export function webApi(client: WebClient): SlackApi {
         const res = await client.users.info({ user: userId });
         return toSlackUser(res.user);
       } catch (err) {
-        if (errorCode(err) === "user_not_found") return undefined;
+        if (refusedCode(err) === "user_not_found") return undefined;
         throw err;
       }
     },
@@ -82,10 +80,10 @@ export function webApi(client: WebClient): SlackApi {
         const res = await client.conversations.info({ channel: channelId });
         // Without chat:write.public the bot can post only where it is a member (DMs carry no is_member).
         if ((res.channel as { is_member?: boolean } | undefined)?.is_member === false)
-          return { ok: false, error: "not_in_channel" };
+          return { ok: false, failure: { kind: "refused", code: "not_in_channel" } };
         return { ok: true };
       } catch (err) {
-        return { ok: false, error: errorCode(err) };
+        return { ok: false, failure: slackFailure(err) };
       }
     },
     async publishHome(userId, view) {

@@ -2,4 +2,4 @@ export * from "./core.js";
 export type * from "./monitor.js";
 export * from "./reminders.js";
 export { openSqliteStore, StoreOpenError } from "./sqlite/index.js";
-export type { Store } from "./types.js";
+export type { Store, StoreHealth } from "./types.js";

@@ -19,5 +19,14 @@ export interface Store {
   readonly documents: DocumentRepository;
   readonly reminders: ReminderRepository;
   transaction<T>(fn: () => T): T;
+  /**
+   * Can the store still serve? Used by `/healthz` and its watchdog. Cheap (no table scans); an
+   * implementation checks what can silently go wrong for it: for SQLite, that the file it opened is still
+   * the file at its path (a deleted or replaced file keeps "working" through the open descriptor) and still
+   * a SQLite database; for a server database, a round trip.
+   */
+  ping(): Promise<StoreHealth>;
   close(): void;
 }
+
+export type StoreHealth = { ok: true } | { ok: false; error: string };

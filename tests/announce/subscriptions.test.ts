@@ -25,7 +25,7 @@ function makeDeps(access: Record<string, string> = {}): AppDeps {
     channelMembers: async () => [],
     usergroupMembers: async () => [],
     channelAccess: async (channel) =>
-      access[channel] ? { ok: false, error: access[channel]! } : { ok: true },
+      access[channel] ? { ok: false, failure: { kind: "refused", code: access[channel]! } } : { ok: true },
     publishHome: async () => {},
     listUsers: async () => [],
   };

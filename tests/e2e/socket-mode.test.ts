@@ -19,6 +19,7 @@ describe("Socket Mode", () => {
     const config = parseConfig({
       SLACK_BOT_TOKEN: "xoxb-socket-test",
       SLACK_APP_TOKEN: "xapp-1-A0APP-1-abcdef",
+      PORT: "0",
       SLACK_API_URL: fake.apiUrl,
       DATABASE_URL: "sqlite::memory:",
       LOG_LEVEL: "error",

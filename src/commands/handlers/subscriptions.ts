@@ -1,7 +1,9 @@
+import { CHANNEL_ERRORS } from "../../announce/errors.js";
 import { channelProblemAdvice } from "../../announce/messages.js";
 import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
 import type { Catalog, Provider } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
+import { failureAdvice } from "../../slack/index.js";
 import type { Subscription, SubscriptionKind } from "../../store/index.js";
 import type { Handler } from "../handle.js";
 import { resolveForReply } from "../providers.js";
@@ -31,8 +33,12 @@ async function channelProblem(request: RequestContext, deps: AppDeps): Promise<R
   }
   const access = await deps.slack.channelAccess(request.channelId);
   if (access.ok) return undefined;
+  const { failure } = access;
+  // Only a channel refusal is about this channel; Slack's own trouble gets advice that fits it.
+  if (failure.kind !== "refused" || !CHANNEL_ERRORS.has(failure.code))
+    return errorReply(`I couldn't check this channel with Slack. ${failureAdvice(failure)}`);
   return errorReply(
-    `I can't post in this channel yet (\`${escapeMrkdwn(access.error)}\`). ${channelProblemAdvice(access.error)}`,
+    `I can't post in this channel yet (\`${escapeMrkdwn(failure.code)}\`). ${channelProblemAdvice(failure.code)}`,
   );
 }
 

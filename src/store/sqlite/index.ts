@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { Store } from "../types.js";
@@ -6,6 +6,7 @@ import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
 import { sqliteDocuments } from "./monitor.js";
+import { sqlitePing } from "./ping.js";
 import { sqliteReminders } from "./reminders.js";
 
 export class StoreOpenError extends Error {
@@ -15,6 +16,7 @@ export class StoreOpenError extends Error {
 /** Opens (creating if needed) the SQLite database, applies migrations, and returns the repositories. */
 export function openSqliteStore(path: string): Store {
   let db: Database.Database;
+  let opened: { dev: number; ino: number } | undefined;
   try {
     if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
     db = new Database(path);
@@ -23,6 +25,7 @@ export function openSqliteStore(path: string): Store {
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     migrate(db, migrations);
+    if (path !== ":memory:") opened = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "";
     throw new StoreOpenError(
@@ -38,6 +41,7 @@ export function openSqliteStore(path: string): Store {
     documents: sqliteDocuments(db),
     reminders: sqliteReminders(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    ping: () => sqlitePing(db, path, opened),
     close: () => db.close(),
   };
 }
