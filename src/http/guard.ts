@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { parse as parseQuery } from "node:querystring";
+import { z } from "zod";
 
 /**
  * Checks a request to /slack/events before Bolt's HTTPReceiver reads it. Bolt verifies the signature but
@@ -21,11 +22,29 @@ const header = (headers: IncomingHttpHeaders, name: string): string | undefined 
   return typeof v === "string" ? v : undefined;
 };
 
-const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * The parts of a payload Bolt reads before any listener runs (its event-type detection and authorize
+ * source): a JSON object; an Events API envelope carries an `event` object; interactive payloads carry
+ * `user`/`team` objects when present, and block_actions an `actions` array (docs.slack.dev/reference/
+ * interaction-payloads). Anything else of an object shape is Bolt's to ignore.
+ */
+const Id = z.object({ id: z.string() }).loose();
+const Envelope = z.union([
+  z.object({ type: z.literal("event_callback"), event: z.object({ type: z.string() }).loose() }).loose(),
+  z.object({ type: z.literal("block_actions"), user: Id, actions: z.array(z.object({}).loose()) }).loose(),
+  z
+    .object({
+      type: z.string().refine((t) => t !== "event_callback" && t !== "block_actions"),
+      user: Id.optional(),
+      team: Id.nullable().optional(),
+    })
+    .loose(),
+  z.object({ type: z.undefined() }).loose(),
+]);
 
-function parsesToObject(text: string): boolean {
+function isEnvelope(text: string): boolean {
   try {
-    return isObject(JSON.parse(text));
+    return Envelope.safeParse(JSON.parse(text)).success;
   } catch {
     return false;
   }
@@ -61,11 +80,11 @@ export function guardSlackRequest(input: {
   if (form) {
     const payload = form.payload;
     if (payload === undefined) return { ok: true }; // slash commands: plain form fields
-    if (typeof payload !== "string" || !parsesToObject(payload))
-      return { ok: false, status: 400, reason: "payload is not a JSON object" };
+    if (typeof payload !== "string" || !isEnvelope(payload))
+      return { ok: false, status: 400, reason: "payload is not a JSON object Slack would send" };
     return { ok: true };
   }
-  return parsesToObject(text)
+  return isEnvelope(text)
     ? { ok: true }
-    : { ok: false, status: 400, reason: "body is not a JSON object" };
+    : { ok: false, status: 400, reason: "body is not a JSON object Slack would send" };
 }

@@ -1,8 +1,10 @@
+import type { Logger } from "@slack/logger";
 import { createBot } from "../../src/app.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import type { Clock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import type { AppDeps } from "../../src/deps.js";
+import type { ReadClientOptions } from "../../src/slack/index.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { FakeSlack, type RateLimits } from "./fake-slack.js";
@@ -24,6 +26,9 @@ export interface TestBotOptions {
   databasePath?: string;
   fake?: FakeSlack;
   rateLimits?: RateLimits;
+  logger?: Logger;
+  /** The bot's read client timeout/retries (default: production's). */
+  readClient?: Partial<ReadClientOptions>;
 }
 
 export interface SlackReply {
@@ -36,6 +41,8 @@ export interface TestBot {
   fake: FakeSlack;
   deps: AppDeps;
   url: string;
+  /** The server's base URL (http://127.0.0.1:<port>), for /healthz. */
+  base: string;
   /** Sends `/ai-privacy <text>` signed exactly as Slack does and returns the app's answer. */
   command(text: string, fields?: Partial<SlashCommandFields>): Promise<SlackReply>;
   /** Sends a signed block_actions click; the reply (if any) arrives at the fake's response URL. */
@@ -63,11 +70,18 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const store = options.store ?? openSqliteStore(options.databasePath ?? ":memory:");
   const deps = buildDeps(config, {
     store,
-    logger: makeLogger("error"),
+    logger: options.logger ?? makeLogger("error"),
+    ...(options.readClient ? { readClient: options.readClient } : {}),
     catalog: loadCatalog({ overlayPath: config.CATALOG_PATH }),
     ...(options.now ? { now: options.now } : {}),
   });
-  const bot = createBot(deps, { processBeforeResponse: true });
+  // Health results are not cached in tests: each poll sees the current state.
+  // The bot's IDs are the fake's auth.test answer, passed in as main.ts does after its start-up check.
+  const bot = createBot(deps, {
+    processBeforeResponse: true,
+    healthCacheMs: 0,
+    botIds: { botId: "BBOT", botUserId: "UBOT" },
+  });
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${port}/slack/events`;
 
@@ -86,6 +100,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     fake,
     deps,
     url,
+    base: `http://127.0.0.1:${port}`,
     async command(text, fields = {}) {
       const body = slashCommandBody({ text, response_url: fake.responseUrl(), ...fields });
       return readReply(await postSigned(url, body, { secret: TEST_SIGNING_SECRET }));

@@ -31,7 +31,9 @@ export type Injection =
   | { kind: "error"; error: string }
   | { kind: "http"; status: number; retryAfter?: number }
   | { kind: "reset" }
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /** A raw answer that is not Slack's JSON: a proxy's HTML page with 200, truncated JSON, `null`. */
+  | { kind: "body"; body: string; status?: number; contentType?: string };
 
 interface InjectionRule {
   method: string;
@@ -134,6 +136,11 @@ export class FakeSlack {
     });
   }
 
+  /** Drops pending injections (for one method, or all). */
+  clearInjections(method?: string): void {
+    this.rules = method ? this.rules.filter((r) => r.method !== method) : [];
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -183,6 +190,11 @@ export class FakeSlack {
       const inj = rule.injection;
       if (inj.kind === "reset") {
         req.socket.destroy();
+        return;
+      }
+      if (inj.kind === "body") {
+        res.writeHead(inj.status ?? 200, { "content-type": inj.contentType ?? "text/html; charset=utf-8" });
+        res.end(inj.body);
         return;
       }
       if (inj.kind === "delay") await new Promise((r) => setTimeout(r, inj.ms));
