@@ -24,6 +24,7 @@ export function link(url: string, label: string): string {
 /** "in 3 days", "tomorrow", "today", "2 days ago" — between two calendar dates (YYYY-MM-DD, UTC). */
 export function relativeDays(date: string, today: string): string {
   const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  if (!Number.isFinite(days)) return "date unknown";
   if (days === 0) return "today";
   if (days === 1) return "tomorrow";
   if (days === -1) return "yesterday";
@@ -33,8 +34,15 @@ export function relativeDays(date: string, today: string): string {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** "8 Oct 2025" — unambiguous for an international team. (toLocaleDateString costs ~0.5 ms a call.) */
+/**
+ * "8 Oct 2025" — unambiguous for an international team. (toLocaleDateString costs ~0.5 ms a call.)
+ * Dates are validated where they enter (catalog, `remind … by`); anything else is shown as given, never
+ * as "45 undefined 2026".
+ */
 export function formatDate(date: string): string {
-  const [year, month, day] = date.split("-").map(Number);
-  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const [year, month, day] = match ? match.slice(1).map(Number) : [];
+  const name = month ? MONTHS[month - 1] : undefined;
+  if (!name || !day || day > 31) return date;
+  return `${day} ${name} ${year}`;
 }

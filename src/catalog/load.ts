@@ -103,25 +103,27 @@ function withDeadlineIds(deadlines: z.infer<typeof ProviderSchema>["deadlines"])
 }
 
 /** Checks that every `sources: [...]` reference names a source the provider declares. */
-function danglingSourceRefs(provider: Provider): string[] {
+function danglingSourceRefs(provider: Provider): { path: PropertyKey[]; message: string }[] {
   const known = new Set(provider.sources.map((s) => s.id));
-  const problems: string[] = [];
-  const check = (refs: readonly string[] | undefined, where: string) => {
-    for (const ref of refs ?? [])
-      if (!known.has(ref)) problems.push(`${where}.sources: unknown source "${ref}"`);
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const check = (refs: readonly string[] | undefined, where: PropertyKey[]) => {
+    (refs ?? []).forEach((ref, i) => {
+      if (!known.has(ref))
+        problems.push({ path: [...where, "sources", i], message: `unknown source "${ref}"` });
+    });
   };
-  check(provider.tiers?.sources, "tiers");
-  check(provider.trainsByDefault?.sources, "trainsByDefault");
-  check(provider.optOut?.sources, "optOut");
+  check(provider.tiers?.sources, ["tiers"]);
+  check(provider.trainsByDefault?.sources, ["trainsByDefault"]);
+  check(provider.optOut?.sources, ["optOut"]);
   provider.optOut?.platforms.forEach((p, i) => {
-    check(p.sources, `optOut.platforms[${i}]`);
+    check(p.sources, ["optOut", "platforms", i]);
   });
   provider.notCovered.forEach((c, i) => {
-    check(c.sources, `notCovered[${i}]`);
+    check(c.sources, ["notCovered", i]);
   });
-  check(provider.retention?.sources, "retention");
+  check(provider.retention?.sources, ["retention"]);
   provider.deadlines.forEach((d, i) => {
-    check(d.sources, `deadlines[${i}]`);
+    check(d.sources, ["deadlines", i]);
   });
   return problems;
 }
@@ -161,12 +163,16 @@ export function validateProvider(raw: unknown, file: string, prefix: string, loc
   if (!parsed.success) throw new CatalogError(describeIssues(file, prefix, parsed.error, locate));
   const provider: Provider = { ...parsed.data, deadlines: withDeadlineIds(parsed.data.deadlines) };
   const problems = [
-    ...danglingSourceRefs(provider),
-    ...duplicateIds(provider.documents, "document"),
-    ...duplicateIds(provider.deadlines, "deadline"),
+    // Reported where the operator wrote it (an override's own indices), like schema problems.
+    ...danglingSourceRefs(provider).map(({ path, message }) => {
+      const at = locate ? locate(path) : { file, prefix, path };
+      return `${at.file}: ${formatPath(at.prefix, at.path)}: ${message}`;
+    }),
+    ...[...duplicateIds(provider.documents, "document"), ...duplicateIds(provider.deadlines, "deadline")].map(
+      (p) => `${file}: ${prefix}${prefix ? "." : ""}${p}`,
+    ),
   ];
-  if (problems.length)
-    throw new CatalogError(problems.map((p) => `${file}: ${prefix}${prefix ? "." : ""}${p}`));
+  if (problems.length) throw new CatalogError(problems);
   return provider;
 }
 

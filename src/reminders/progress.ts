@@ -90,7 +90,10 @@ export const MAX_STATUS_CAMPAIGNS = 8;
  * `/ai-privacy status`: counts per campaign, and names for the items that carry them (the campaign's own
  * lead, or an admin's audited override), always ephemeral.
  */
-export function renderStatus(items: CampaignProgress[], options: { override?: boolean } = {}): Rendered {
+export function renderStatus(
+  items: CampaignProgress[],
+  options: { override?: boolean; total?: number } = {},
+): Rendered {
   if (!items.length) {
     return {
       text: "No reminder campaigns",
@@ -107,8 +110,8 @@ export function renderStatus(items: CampaignProgress[], options: { override?: bo
       if (lines) namesBlocks.unshift(blocks.push(section(lines)) - 1);
     }
   }
-  if (items.length > MAX_STATUS_CAMPAIGNS)
-    blocks.push(context(`…and ${items.length - MAX_STATUS_CAMPAIGNS} more campaigns.`));
+  const total = Math.max(options.total ?? items.length, items.length);
+  if (total > shown.length) blocks.push(context(`…and ${total - shown.length} more campaigns.`));
   blocks.push(
     context(
       options.override

@@ -234,7 +234,7 @@ describe("operator overlay", () => {
       sources: [nowhere]
 `);
     expect(problems(() => loadCatalog({ overlayPath: file }))[0]).toMatch(
-      /trainsByDefault\.sources: unknown source "nowhere"/,
+      /providers\[0\]\.trainsByDefault\.sources\[0\]: unknown source "nowhere"/,
     );
   });
 });

@@ -78,3 +78,12 @@ describe("remind … by <date> (issue 8, item 17)", () => {
     });
   });
 });
+
+describe("rendering never shows an impossible date as words (issue 8, item 17)", () => {
+  it("formatDate and relativeDays fall back instead of '45 undefined 2026 (NaN months ago)'", async () => {
+    const { formatDate, relativeDays } = await import("../../src/blocks/mrkdwn.js");
+    expect(formatDate("2025-10-08")).toBe("8 Oct 2025");
+    expect(formatDate("2026-13-45")).toBe("2026-13-45");
+    expect(relativeDays("2026-13-45", "2026-12-01")).toBe("date unknown");
+  });
+});

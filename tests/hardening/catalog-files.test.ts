@@ -42,6 +42,22 @@ describe("overlay problems name the overlay file's own paths (issue 8, item 23)"
     ]);
   });
 
+  it("an unknown source in an event an override adds is named at the overlay's own index", () => {
+    const file = overlay(
+      [
+        "providers:",
+        "  - id: claude",
+        "    deadlines:",
+        "      - date: 2026-12-24",
+        "        title: A new date",
+        "        sources: [anthropic-news-2025, nowhere]",
+      ].join("\n"),
+    );
+    expect(loadCatalog().byId("claude")?.deadlines.length).toBeGreaterThan(0);
+    const found = problems(() => loadCatalog({ overlayPath: file }));
+    expect(found).toContainEqual(`${file}: providers[0].deadlines[0].sources[1]: unknown source "nowhere"`);
+  });
+
   it("a valid document added to a built-in loads", () => {
     const file = overlay(
       "providers:\n  - id: claude\n    documents:\n      - id: claude-extra\n        title: x\n        url: https://example.com/x\n",

@@ -71,10 +71,10 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
   const override = command.names === true && (await deps.leads.isLead(request.userId));
   if (command.names && !override)
     return leadOnlyReply("see the names in other leads' campaigns", deps.leads.whoCan());
-  const campaigns = deps.store.reminders
+  const all = deps.store.reminders
     .listCampaigns({ teamId: request.teamId, ...(providerId ? { providerId } : {}) })
-    .sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id)
-    .slice(0, MAX_STATUS_CAMPAIGNS);
+    .sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id);
+  const campaigns = all.slice(0, MAX_STATUS_CAMPAIGNS);
   const overridden = override ? campaigns.filter((c) => c.leadId !== request.userId) : [];
   if (overridden.length) {
     deps.store.audit.record({
@@ -90,7 +90,7 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
   );
   return {
     responseType: "ephemeral",
-    ...renderStatus(items, { override: overridden.length > 0 }),
+    ...renderStatus(items, { override: overridden.length > 0, total: all.length }),
   };
 };
 
