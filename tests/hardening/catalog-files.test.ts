@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -81,5 +81,23 @@ describe("overlay problems name the overlay file's own paths (issue 8, item 23)"
     expect(problems(() => loadCatalog({ overlayPath: fifo }))).toEqual([
       `${fifo}: not a regular file (a FIFO); point CATALOG_PATH at a YAML file`,
     ]);
+  });
+
+  const MAIN = join(import.meta.dirname, "../../dist/main.js");
+  it.skipIf(!existsSync(MAIN))("the bot itself stops at once with exit 2 for CATALOG_PATH=/dev/zero", () => {
+    const res = spawnSync(process.execPath, [MAIN], {
+      env: {
+        PATH: process.env.PATH,
+        SLACK_BOT_TOKEN: "xoxb-test-token",
+        SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99aaaaaa85a5",
+        SLACK_API_URL: "http://127.0.0.1:9/",
+        DATABASE_URL: "sqlite::memory:",
+        CATALOG_PATH: "/dev/zero",
+      },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain("/dev/zero: not a regular file");
   });
 });
