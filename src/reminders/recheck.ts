@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { nextWorkingTime } from "../time/index.js";
-import { enqueueReminder, type ReminderDeps, zoneOf } from "./send.js";
+import { enqueueReminder, type ReminderDeps, recordRenderFailure, zoneOf } from "./send.js";
 
 export interface RecheckRequest {
   providerId: string;
@@ -21,24 +21,25 @@ const shortHash = (text: string): string => createHash("sha256").update(text).di
 export function requestRecheck(deps: ReminderDeps, req: RecheckRequest): number {
   const { store } = deps;
   let asked = 0;
-  store.transaction(() => {
-    for (const campaign of store.reminders.listCampaigns({ status: "open", providerId: req.providerId })) {
-      if (!campaign.recheck) continue;
-      for (const state of store.reminders.statesForCampaign(campaign.id)) {
-        if (state.state !== "done") continue;
-        if (
-          !store.reminders.transition(
-            state.id,
-            "done",
-            { state: "pending", answeredAt: null, nextAt: null },
-            req.now,
+  for (const campaign of store.reminders.listCampaigns({ status: "open", providerId: req.providerId })) {
+    if (!campaign.recheck) continue;
+    for (const state of store.reminders.statesForCampaign(campaign.id)) {
+      if (state.state !== "done") continue;
+      // Each person is their own unit of work: one message that cannot be built holds up nobody else.
+      try {
+        const sent = store.transaction(() => {
+          if (
+            !store.reminders.transition(
+              state.id,
+              "done",
+              { state: "pending", answeredAt: null, nextAt: null },
+              req.now,
+            )
           )
-        )
-          continue;
-        const key = `reminder-recheck:${state.id}:${shortHash(req.changeId ?? req.reason)}`;
-        const notBefore = nextWorkingTime(req.now, zoneOf(deps, state));
-        if (
-          enqueueReminder(deps, {
+            return false;
+          const key = `reminder-recheck:${state.id}:${shortHash(req.changeId ?? req.reason)}`;
+          const notBefore = nextWorkingTime(req.now, zoneOf(deps, state));
+          return enqueueReminder(deps, {
             state,
             campaign,
             key,
@@ -46,12 +47,14 @@ export function requestRecheck(deps: ReminderDeps, req: RecheckRequest): number 
             reason: req.reason,
             now: req.now,
             notBefore,
-          })
-        )
-          asked += 1;
+          });
+        });
+        if (sent) asked += 1;
+      } catch (err) {
+        recordRenderFailure(deps, state, campaign, err, req.now);
       }
     }
-  });
+  }
   return asked;
 }
 

@@ -99,6 +99,32 @@ function reportRenderFailure(deps: ReminderDeps, campaign: Campaign, error: stri
 }
 
 /**
+ * A person whose reminder could not be built: nothing more is planned for them (so the next tick does not
+ * fail again), the audit log says why, and the lead hears once per campaign. Its own transaction.
+ */
+export function recordRenderFailure(
+  deps: ReminderDeps,
+  state: ReminderState,
+  campaign: Campaign | undefined,
+  err: unknown,
+  now: Date,
+): void {
+  const { store } = deps;
+  const error = err instanceof Error ? err.message : String(err);
+  store.transaction(() => {
+    store.reminders.transition(state.id, state.state, { nextAt: null }, now);
+    store.audit.record({
+      at: now,
+      teamId: state.teamId,
+      actorId: "ai-privacy-bot",
+      action: "reminder-failed",
+      detail: { stateId: state.id, campaignId: state.campaignId, error: truncate(error, 500) },
+    });
+    if (campaign) reportRenderFailure(deps, campaign, error, now);
+  });
+}
+
+/**
  * One person's due reminder, as its own unit of work (one transaction): a reminder that cannot be built
  * never holds up — or rolls back — anyone else's. Returns what happened to it.
  */
@@ -166,18 +192,7 @@ export function sendDueReminders(
         else if (outcome === "deferred") deferred += 1;
       } catch (err) {
         failed += 1;
-        const error = err instanceof Error ? err.message : String(err);
-        store.transaction(() => {
-          store.reminders.transition(state.id, state.state, { nextAt: null }, now);
-          store.audit.record({
-            at: now,
-            teamId: state.teamId,
-            actorId: "ai-privacy-bot",
-            action: "reminder-failed",
-            detail: { stateId: state.id, campaignId: state.campaignId, error: truncate(error, 500) },
-          });
-          if (campaign) reportRenderFailure(deps, campaign, error, now);
-        });
+        recordRenderFailure(deps, state, campaign, err, now);
       }
     }
     if (batch.length < BATCH) return { sent, deferred, failed };

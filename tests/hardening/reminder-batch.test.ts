@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CatalogError, loadCatalog, makeCatalog, type Provider } from "../../src/catalog/index.js";
 import { parseConfig } from "../../src/config.js";
-import { runReminderTick } from "../../src/reminders/index.js";
+import { requestRecheck, runReminderTick } from "../../src/reminders/index.js";
 import { renderReminder } from "../../src/reminders/messages.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 
@@ -74,6 +74,34 @@ describe("each person's reminder is its own unit of work (issue 8, item 18)", ()
     const second = runReminderTick({ store, catalog, config }, new Date(NOW.getTime() + 300_000));
     expect(second).toMatchObject({ sent: 0, failed: 0 });
     expect(store.outbox.list({ limit: 500 }).filter((r) => r.kind === "notice")).toHaveLength(1);
+  });
+});
+
+describe("re-checks are per person too (issue 8, item 18)", () => {
+  it("one re-check that cannot be built does not hold up the others", () => {
+    store = openSqliteStore(":memory:");
+    const claude = loadCatalog().byId("claude")!;
+    // Fails the first time its steps are read, then works: one person's message fails, not the batch.
+    let reads = 0;
+    const flaky = { ...claude } as Provider;
+    Object.defineProperty(flaky, "optOut", {
+      get() {
+        reads += 1;
+        if (reads === 1) throw new Error("steps unreadable");
+        return claude.optOut;
+      },
+    });
+    const catalog = makeCatalog([flaky]);
+    const c = campaignFor("claude", 3, "ULEAD");
+    for (const s of store.reminders.statesForCampaign(c.id))
+      store.reminders.transition(s.id, "pending", { state: "done", answeredAt: NOW, nextAt: null }, NOW);
+    const asked = requestRecheck(
+      { store, catalog, config },
+      { providerId: "claude", reason: "Anthropic changed its terms.", now: NOW },
+    );
+    expect(asked).toBe(2);
+    expect(store.outbox.list({ limit: 50 }).filter((r) => r.kind === "reminder-recheck")).toHaveLength(2);
+    expect(store.audit.list("T1", 50).filter((a) => a.action === "reminder-failed")).toHaveLength(1);
   });
 });
 
