@@ -8,3 +8,5 @@ const from = join(root, "src", "catalog", "providers");
 const to = join(root, "dist", "catalog", "providers");
 mkdirSync(to, { recursive: true });
 cpSync(from, to, { recursive: true });
+// Regulatory dates (EU AI Act, US states) live beside the providers.
+cpSync(join(root, "src", "catalog", "regulation.yaml"), join(root, "dist", "catalog", "regulation.yaml"));

@@ -71,10 +71,18 @@ export function currentLead(daysUntil: number, leadDays: readonly number[]): num
 export const eventKey = (event: Pick<CalendarEvent, "providerId" | "id">): string =>
   `${event.providerId}/${event.id}`;
 
-const covers = (s: Subscription, providerId: string) =>
+/** The provider id of regulatory dates (EU AI Act, US states), which belong to no provider. */
+export const REGULATION_PROVIDER_ID = "regulation";
+
+/**
+ * Provider events go to channels subscribed to that provider's (or every provider's) deadlines;
+ * `kind: regulation` events only to channels subscribed to `regulation`, whatever their provider filter.
+ */
+const covers = (s: Subscription, event: CalendarEvent) =>
   s.pausedAt === null &&
-  s.kinds.includes("deadlines") &&
-  (s.providerId === "*" || s.providerId === providerId);
+  (event.kind === "regulation"
+    ? s.kinds.includes("regulation")
+    : s.kinds.includes("deadlines") && (s.providerId === "*" || s.providerId === event.providerId));
 
 export function planDeadlineAnnouncements(input: DeadlinePlanInput): PlannedAnnouncement[] {
   const today = calendarDate(input.now, input.timeZone);
@@ -85,7 +93,7 @@ export function planDeadlineAnnouncements(input: DeadlinePlanInput): PlannedAnno
     if (lead === undefined) continue;
     const seen = new Set<string>();
     for (const s of input.subscriptions) {
-      if (!covers(s, event.providerId)) continue;
+      if (!covers(s, event)) continue;
       const channel = `${s.teamId}/${s.channelId}`;
       if (seen.has(channel)) continue;
       seen.add(channel);
@@ -121,7 +129,7 @@ export function upcomingAnnouncements(input: DeadlinePlanInput): UpcomingAnnounc
     const daysUntil = daysBetween(today, event.date);
     if (daysUntil < 0) continue;
     const channels = [
-      ...new Set(input.subscriptions.filter((s) => covers(s, event.providerId)).map((s) => s.channelId)),
+      ...new Set(input.subscriptions.filter((s) => covers(s, event)).map((s) => s.channelId)),
     ].sort();
     const current = currentLead(daysUntil, input.leadDays);
     for (const lead of input.leadDays) {

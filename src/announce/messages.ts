@@ -14,6 +14,7 @@ const KIND_EMOJI: Record<string, string> = {
   deadline: ":alarm_clock:",
   effective: ":date:",
   change: ":memo:",
+  regulation: ":classical_building:",
 };
 
 function buttons(providerId: string, withRemind: boolean): KnownBlock {
@@ -44,7 +45,28 @@ const plain = (text: string) => text.replace(/[<>]/g, "");
 
 const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
 
+/** A regulatory date: no provider steps to show, so no buttons; it says it is context, not an opt-out. */
+function regulationMessage(event: CalendarEvent, today: string): OutboxPayload {
+  const when = `${formatDate(event.date)} (${relativeDays(event.date, today)})`;
+  const lines = [`*When:* ${when}`, `*Where:* ${escapeMrkdwn(event.providerName)}`];
+  if (event.detail) lines.push(`*What:* ${escapeMrkdwn(truncate(event.detail, 1200))}`);
+  lines.push("This is a law's date, not an opt-out deadline: nothing to switch off.");
+  return {
+    text: truncate(plain(`${event.providerName}: ${event.title} — ${when}`), 300),
+    unfurl_links: false,
+    blocks: [
+      {
+        type: "header",
+        text: { type: "plain_text", text: truncate(plain(`${event.providerName}: ${event.title}`), 150) },
+      },
+      { type: "section", text: { type: "mrkdwn", text: `${KIND_EMOJI.regulation} ${lines.join("\n")}` } },
+      context("This channel is subscribed to regulatory dates · `/ai-privacy unsubscribe all` to stop"),
+    ],
+  };
+}
+
 export function deadlineMessage(event: CalendarEvent, today: string): OutboxPayload {
+  if (event.kind === "regulation") return regulationMessage(event, today);
   const when = `${formatDate(event.date)} (${relativeDays(event.date, today)})`;
   const lines = [`*When:* ${when}`];
   if (event.detail) lines.push(`*What:* ${escapeMrkdwn(truncate(event.detail, 1200))}`);

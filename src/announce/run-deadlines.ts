@@ -1,11 +1,29 @@
 import type { Catalog } from "../catalog/index.js";
 import type { Store } from "../store/index.js";
-import { type CalendarEvent, type PlannedAnnouncement, planDeadlineAnnouncements } from "./deadlines.js";
+import {
+  type CalendarEvent,
+  type PlannedAnnouncement,
+  planDeadlineAnnouncements,
+  REGULATION_PROVIDER_ID,
+} from "./deadlines.js";
 import { deadlineMessage } from "./messages.js";
 import { enqueueMessage } from "./outbox.js";
 
-/** Every dated event of the catalog (built-in and overlay), flattened for planning. */
+/** Every dated event of the catalog (built-in and overlay) and every regulatory date, flattened for planning. */
 export function catalogEvents(catalog: Catalog): CalendarEvent[] {
+  const regulation = (catalog.regulations ?? []).map((r) => ({
+    providerId: REGULATION_PROVIDER_ID,
+    providerName: r.jurisdiction,
+    id: r.id,
+    date: r.date,
+    title: r.title,
+    kind: "regulation",
+    detail: r.detail,
+  }));
+  return [...providerEvents(catalog), ...regulation];
+}
+
+function providerEvents(catalog: Catalog): CalendarEvent[] {
   return catalog.providers.flatMap((p) =>
     p.deadlines.map((d) => ({
       providerId: p.id,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import type { Deadline, Provider, SearchHit } from "../catalog/index.js";
+import type { Deadline, Provider, RegulationEvent, SearchHit } from "../catalog/index.js";
 import { USAGE } from "../commands/parse.js";
 import { actions, button, context, fitBlocks, header, section } from "./kit.js";
 import { LIMITS } from "./limits.js";
@@ -97,6 +97,8 @@ export function renderDeadlines(
   today: string,
   /** With PUBLIC_URL: the iCalendar file of every dated event, offered as "Add to calendar". */
   calendarUrl?: string,
+  /** Upcoming regulatory dates: listed apart, so provider deadlines stay uncluttered. */
+  regulation: readonly RegulationEvent[] = [],
 ): RenderedMessage {
   const line = ({ provider, deadline }: DatedEvent) =>
     `• *${formatDate(deadline.date)}* (${relativeDays(deadline.date, today)}) — *${esc(provider.name)}*: ${esc(deadline.title)}`;
@@ -109,12 +111,23 @@ export function renderDeadlines(
     ),
   );
   if (recent.length) blocks.push(section(`*Recently*\n${recent.map(line).join("\n")}`));
+  if (regulation.length) {
+    const lines = regulation.map(
+      (r) =>
+        `• *${formatDate(r.date)}* (${relativeDays(r.date, today)}) — *${esc(r.jurisdiction)}*: ${esc(r.title)}`,
+    );
+    blocks.push(section(`:classical_building: *Regulatory dates* (laws, not opt-outs)\n${lines.join("\n")}`));
+  }
   if (calendarUrl) {
     blocks.push(
       actions("deadlines:calendar", button("Add to calendar", ACTION_OPEN_CALENDAR, { url: calendarUrl })),
     );
   }
-  blocks.push(context("Leads can `/ai-privacy subscribe` a channel to get these announced ahead of time."));
+  blocks.push(
+    context(
+      "Leads can `/ai-privacy subscribe` a channel to get these announced ahead of time; `subscribe regulation` adds the regulatory dates.",
+    ),
+  );
   return {
     text: upcoming.length ? `${upcoming.length} upcoming AI-privacy dates` : "No upcoming AI-privacy dates",
     blocks,

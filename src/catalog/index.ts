@@ -1,5 +1,5 @@
 export { isSiteRoot, ownHostsOf, qualityProblems } from "./gates.js";
-export { type Catalog, CatalogError, loadCatalog, makeCatalog } from "./load.js";
+export { type Catalog, CatalogError, loadCatalog, loadRegulations, makeCatalog } from "./load.js";
 export { type Lookup, lookupProvider, normalise } from "./lookup.js";
 export { type Resolution, type ResolveProblem, resolveProviders } from "./resolve.js";
 export type {
@@ -9,6 +9,7 @@ export type {
   PlatformSteps,
   PolicyDocument,
   Provider,
+  RegulationEvent,
   RelatedSetting,
   Retention,
   Source,

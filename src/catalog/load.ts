@@ -4,7 +4,13 @@ import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { locateInSources, mergeById } from "./merge.js";
-import { type Deadline, type Provider, ProviderSchema } from "./schema.js";
+import {
+  type Deadline,
+  type Provider,
+  ProviderSchema,
+  type RegulationEvent,
+  RegulationFileSchema,
+} from "./schema.js";
 
 export const BUILTIN_PROVIDERS_DIR = join(dirname(fileURLToPath(import.meta.url)), "providers");
 
@@ -16,14 +22,34 @@ export class CatalogError extends Error {
   }
 }
 
+export const BUILTIN_REGULATION_FILE = join(dirname(fileURLToPath(import.meta.url)), "regulation.yaml");
+
 export interface Catalog {
   readonly providers: readonly Provider[];
+  /** Regulatory dates (kind `regulation`), in date order; absent in hand-made test catalogs. */
+  readonly regulations?: readonly RegulationEvent[];
   byId(id: string): Provider | undefined;
 }
 
-export function makeCatalog(providers: Provider[]): Catalog {
+export function makeCatalog(providers: Provider[], regulations: RegulationEvent[] = []): Catalog {
   const index = new Map(providers.map((p) => [p.id, p]));
-  return { providers, byId: (id) => index.get(id) };
+  return { providers, regulations, byId: (id) => index.get(id) };
+}
+
+/** The regulatory dates file: `{ events: [...] }`, each event with its own sources. */
+export function loadRegulations(file = BUILTIN_REGULATION_FILE): RegulationEvent[] {
+  const parsed = RegulationFileSchema.safeParse(readYaml(file));
+  if (!parsed.success) throw new CatalogError(describeIssues(file, "", parsed.error));
+  const problems: string[] = [];
+  parsed.data.events.forEach((e, i) => {
+    const prev = parsed.data.events[i - 1];
+    if (prev && e.date < prev.date)
+      problems.push(
+        `${file}: events[${i}]: ${e.date} comes before events[${i - 1}] (${prev.date}); list events in date order`,
+      );
+  });
+  if (problems.length) throw new CatalogError(problems);
+  return parsed.data.events;
 }
 
 function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
@@ -210,7 +236,12 @@ export function readOverlayRaw(file: string): unknown[] {
  * Every problem across all files is reported at once.
  */
 export function loadCatalog(
-  options: { overlayPath?: string | undefined; builtinDir?: string } = {},
+  options: {
+    overlayPath?: string | undefined;
+    builtinDir?: string;
+    /** Regulatory dates; null for none. Defaults to the built-in file unless `builtinDir` is given. */
+    regulationFile?: string | null;
+  } = {},
 ): Catalog {
   const problems: string[] = [];
   const rawById = new Map<string, { file: string; prefix: string; raw: unknown; locate?: Locate }>();
@@ -264,5 +295,11 @@ export function loadCatalog(
   problems.push(...crossProviderDuplicates(providers));
   if (problems.length) throw new CatalogError(problems);
   providers.sort((a, b) => a.name.localeCompare(b.name));
-  return makeCatalog(providers);
+  const regulationFile =
+    options.regulationFile === undefined
+      ? options.builtinDir
+        ? null
+        : BUILTIN_REGULATION_FILE
+      : options.regulationFile;
+  return makeCatalog(providers, regulationFile ? loadRegulations(regulationFile) : []);
 }

@@ -194,9 +194,26 @@ export const ProviderSchema = z.strictObject({
   ownHosts: z.array(z.string().regex(/^[a-z0-9.-]+$/, "a host name such as openai.com")).default([]),
 });
 
+/**
+ * A regulatory date (EU AI Act, a US state's law): context, not an opt-out. It has no provider, carries its
+ * own sources, and is announced only to channels subscribed to `regulation`.
+ */
+export const RegulationEventSchema = z.strictObject({
+  id: slug,
+  date: isoDate,
+  title: plainName(200),
+  /** The law or place it concerns, shown where a provider's name would be ("EU AI Act", "California"). */
+  jurisdiction: plainName(80),
+  detail: z.string().optional(),
+  sources: z.array(SourceSchema).min(1),
+});
+
+export const RegulationFileSchema = z.strictObject({ events: z.array(RegulationEventSchema) });
+
 export const CatalogFileSchema = z.strictObject({ providers: z.array(z.unknown()) });
 
 export type RelatedSetting = z.infer<typeof RelatedSettingSchema>;
+export type RegulationEvent = z.infer<typeof RegulationEventSchema>;
 export type Source = z.infer<typeof SourceSchema>;
 export type Step = z.infer<typeof StepSchema>;
 export type PlatformSteps = z.infer<typeof PlatformStepsSchema>;

@@ -1,4 +1,4 @@
-import { SUBSCRIPTION_KINDS, type SubscriptionKind } from "../store/index.js";
+import { DEFAULT_SUBSCRIPTION_KINDS, SUBSCRIPTION_KINDS, type SubscriptionKind } from "../store/index.js";
 import { calendarDateProblem } from "../time/index.js";
 import type { Audience, Command } from "./types.js";
 
@@ -88,7 +88,7 @@ function parseSubscribe(words: string[]): Command {
   return {
     type: "subscribe",
     providers: providerList(providerWords),
-    kinds: kinds.length ? [...new Set(kinds)] : [...SUBSCRIPTION_KINDS],
+    kinds: kinds.length ? [...new Set(kinds)] : [...DEFAULT_SUBSCRIPTION_KINDS],
   };
 }
 

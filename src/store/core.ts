@@ -1,7 +1,14 @@
 /** Repositories for the core tables. Plain data in and out; no SQL leaves store/. Times are Date objects. */
 
-export type SubscriptionKind = "deadlines" | "changes" | "catalog";
-export const SUBSCRIPTION_KINDS: readonly SubscriptionKind[] = ["deadlines", "changes", "catalog"];
+export type SubscriptionKind = "deadlines" | "changes" | "catalog" | "regulation";
+export const SUBSCRIPTION_KINDS: readonly SubscriptionKind[] = [
+  "deadlines",
+  "changes",
+  "catalog",
+  "regulation",
+];
+/** What a plain `subscribe` gets: regulatory dates are opt-in, so provider deadlines stay uncluttered. */
+export const DEFAULT_SUBSCRIPTION_KINDS: readonly SubscriptionKind[] = ["deadlines", "changes", "catalog"];
 
 export interface Subscription {
   id: number;

@@ -84,7 +84,10 @@ export const handleDeadlines: Handler<"deadlines"> = async (_command, request, d
   const today = workspaceToday(request.now, deps.config);
   const { upcoming, recent } = datedEvents(deps.catalog.providers, today);
   const calendarUrl = deps.config.PUBLIC_URL ? linksFor(deps.config.PUBLIC_URL).calendar() : undefined;
-  return ephemeral(renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today, calendarUrl));
+  const regulation = (deps.catalog.regulations ?? []).filter((r) => r.date >= today).slice(0, 10);
+  return ephemeral(
+    renderDeadlines(upcoming.slice(0, 25), recent.slice(0, 8), today, calendarUrl, regulation),
+  );
 };
 
 export const handleSearch: Handler<"search"> = async (command, _request, deps) =>

@@ -19,6 +19,7 @@ const KIND_LABEL: Record<SubscriptionKind, string> = {
   deadlines: "deadlines",
   changes: "policy changes",
   catalog: "catalog updates",
+  regulation: "regulatory dates",
 };
 
 const kindsText = (kinds: readonly SubscriptionKind[]) => kinds.map((k) => KIND_LABEL[k]).join(", ");

@@ -14,7 +14,7 @@ import type {
 } from "../core.js";
 import { iso, isoOrNull, json, toIso } from "./rows.js";
 
-const kindsSchema = z.array(z.enum(["deadlines", "changes", "catalog"]));
+const kindsSchema = z.array(z.enum(["deadlines", "changes", "catalog", "regulation"]));
 
 const SubscriptionRow = z
   .object({
