@@ -22,17 +22,20 @@ const suites = {
 
 const chosen = process.argv.slice(2).filter((a) => a in suites);
 const names = chosen.length ? chosen : Object.keys(suites);
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"} · load ${loadavg()
-  .map((l) => l.toFixed(2))
-  .join(" ")}`;
-console.log(`Node ${process.version} · ${machine}`);
+// The load average is read as each suite starts: other work on the machine skews that suite's numbers.
+const machine = () =>
+  `${cpus().length} × ${cpus()[0]?.model ?? "CPU"} · load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
+console.log(`Node ${process.version} · ${machine()}`);
 const runs = [];
 for (const name of names) {
   process.stderr.write(`bench: ${name} on Node ${process.version}…\n`);
   const at = new Date();
+  const started = { at, machine: machine() };
   const { text } = await suites[name]();
   const seconds = (Date.now() - at.getTime()) / 1000;
-  runs.push({ suite: name, nodeVersion: process.version, at, machine, seconds, text });
+  runs.push({ suite: name, nodeVersion: process.version, ...started, seconds, text });
   console.log(`\n${text}`);
 }
 const file = join(dirname(fileURLToPath(import.meta.url)), "results.md");
