@@ -1,6 +1,7 @@
-import { announcementJobs, createDeliverer, createDeliveryClient, type Deliverer } from "./announce/index.js";
+import { announcementJobs } from "./announce/index.js";
 import type { AppDeps } from "./deps.js";
 import { jitterMs, runPolicyCheck } from "./monitor/index.js";
+import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
 import {
   recheckForCatalogChanges,
   recheckForPolicyChanges,

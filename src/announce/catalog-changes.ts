@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Catalog, Provider } from "../catalog/index.js";
+import { enqueueMessage, keys } from "../outbox/index.js";
 import type { Store, Subscription } from "../store/index.js";
 import { catalogChangeMessage, type FieldChange } from "./messages.js";
-import { enqueueMessage, keys } from "./outbox.js";
 
 /**
  * Catalog-change announcements. The facts a channel relies on are snapshotted per provider in the

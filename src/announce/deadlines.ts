@@ -1,6 +1,6 @@
+import { keys } from "../outbox/index.js";
 import type { Subscription } from "../store/index.js";
 import { localDateOf } from "../time/index.js";
-import { keys } from "./outbox.js";
 
 /**
  * Pure planning of deadline announcements. A dated catalog event is announced to each subscribed channel

@@ -1,7 +1,7 @@
 import type { AppDeps } from "../deps.js";
+import type { Deliverer } from "../outbox/index.js";
 import type { Job } from "../scheduler/index.js";
 import { type CatalogChange, runCatalogCheck } from "./catalog-changes.js";
-import type { Deliverer } from "./deliver.js";
 import { runDeadlineCheck } from "./run-deadlines.js";
 
 export interface AnnouncementJobOptions {

@@ -1,7 +1,7 @@
+import { enqueueMessage, findMessage, keys } from "../outbox/index.js";
 import type { Store } from "../store/index.js";
 import { localDateOf, nextWorkingMorning } from "../time/index.js";
 import { personalReminderMessage } from "./messages.js";
-import { enqueueMessage, keys } from "./outbox.js";
 
 export interface RemindMeInput {
   teamId: string;
@@ -37,5 +37,5 @@ export function scheduleRemindMe(
       input.now,
     ),
   );
-  return { created, at: created ? at : (store.outbox.get(key)?.nextAttemptAt ?? at), key };
+  return { created, at: created ? at : (findMessage(store, key)?.nextAttemptAt ?? at), key };
 }

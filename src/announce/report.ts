@@ -1,9 +1,10 @@
 import type { Catalog } from "../catalog/index.js";
-import type { OutboxRow, OutboxStatus, Store, Subscription } from "../store/index.js";
-import { upcomingAnnouncements } from "./deadlines.js";
+import { keys } from "../outbox/index.js";
+import type { OutboxStatus, Subscription } from "../store/index.js";
+import { eventKey, upcomingAnnouncements } from "./deadlines.js";
 import { catalogEvents } from "./run-deadlines.js";
 
-/** Plain-text reports for the `ai-privacy deadlines` and `ai-privacy outbox` CLI commands (src/cli.ts). */
+/** The report for the `ai-privacy deadlines` CLI command (src/cli.ts). */
 
 export interface DeadlinesReportInput {
   catalog: Catalog;
@@ -39,9 +40,8 @@ export function deadlinesReportData(input: DeadlinesReportInput): DeadlineReport
     date: u.event.date,
     title: u.event.title,
     channels: u.channels,
-    queued: u.channels.filter((c) =>
-      input.outboxStatus?.(`deadline:${u.event.providerId}/${u.event.id}:${u.lead}:${c}`),
-    ).length,
+    queued: u.channels.filter((c) => input.outboxStatus?.(keys.deadline(eventKey(u.event), u.lead, c)))
+      .length,
   }));
 }
 
@@ -57,51 +57,11 @@ export function formatDeadlinesReport(input: DeadlinesReportInput): string {
     const sent =
       input.outboxStatus && u.channels.length
         ? u.channels
-            .map((c) => input.outboxStatus?.(`deadline:${u.event.providerId}/${u.event.id}:${u.lead}:${c}`))
+            .map((c) => input.outboxStatus?.(keys.deadline(eventKey(u.event), u.lead, c)))
             .filter(Boolean)
         : [];
     const state = sent.length ? `  [${sent.length} already queued/sent]` : "";
     return `${u.on}  ${pad(`${u.lead}d before`, 12)} ${u.event.providerName}: ${u.event.title} (${u.event.date}) → ${channels}${state}`;
   });
   return [head, ...lines].join("\n");
-}
-
-function describeRow(r: OutboxRow): string {
-  const tries = `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`;
-  const next = r.status === "pending" ? `, next ${r.nextAttemptAt.toISOString()}` : "";
-  const error = r.lastError ? `, last error: ${r.lastError}` : "";
-  return `  #${r.id} ${r.key} → ${r.channelId} (${r.kind}, ${tries}${next}${error})`;
-}
-
-/** The outbox report as data, for `ai-privacy outbox --json`: counts, then the rows not yet settled. */
-export function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
-  const counts = store.outbox.counts();
-  const rows = (["sending", "pending", "failed"] as const).flatMap((status) =>
-    store.outbox.list({ status, limit }).map((r) => ({
-      id: r.id,
-      key: r.key,
-      status: r.status,
-      kind: r.kind,
-      channelId: r.channelId,
-      attempts: r.attempts,
-      nextAttemptAt: r.nextAttemptAt.toISOString(),
-      lastError: r.lastError,
-    })),
-  );
-  return { counts, rows };
-}
-
-/** Counts by status, then the pending and failed rows (newest first). */
-export function formatOutboxReport(store: Pick<Store, "outbox">, limit = 50): string {
-  const counts = store.outbox.counts();
-  const summary = (Object.entries(counts) as [OutboxStatus, number][])
-    .map(([s, n]) => `${s} ${n}`)
-    .join(", ");
-  const sections = (["sending", "pending", "failed"] as const).flatMap((status) => {
-    const rows = store.outbox.list({ status, limit });
-    if (rows.length === 0) return [];
-    const more = counts[status] > rows.length ? [`  …and ${counts[status] - rows.length} more`] : [];
-    return [`${status[0]!.toUpperCase()}${status.slice(1)}:`, ...rows.map(describeRow), ...more];
-  });
-  return [`Outbox: ${summary}`, ...sections].join("\n");
 }

@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/index.js";
+import { enqueueMessage } from "../outbox/index.js";
 import type { Store } from "../store/index.js";
 import {
   type CalendarEvent,
@@ -7,7 +8,6 @@ import {
   REGULATION_PROVIDER_ID,
 } from "./deadlines.js";
 import { deadlineMessage } from "./messages.js";
-import { enqueueMessage } from "./outbox.js";
 
 /** Every dated event of the catalog (built-in and overlay) and every regulatory date, flattened for planning. */
 export function catalogEvents(catalog: Catalog): CalendarEvent[] {

@@ -1,11 +1,7 @@
 import { writeFileSync } from "node:fs";
-import {
-  deadlinesReportData,
-  formatDeadlinesReport,
-  formatOutboxReport,
-  outboxReportData,
-} from "../announce/index.js";
+import { deadlinesReportData, formatDeadlinesReport } from "../announce/index.js";
 import { loadCatalog } from "../catalog/index.js";
+import { formatOutboxReport, outboxReportData } from "../outbox/index.js";
 import { exportCampaignCsv } from "../reminders/index.js";
 import { cliConfig, openExistingStore } from "./offline.js";
 import { CliUsageError, type Io, type Parsed } from "./types.js";

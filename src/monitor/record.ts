@@ -1,6 +1,6 @@
 import type { ChangeObject } from "diff";
-import { enqueueMessage } from "../announce/outbox.js";
 import type { PolicyDocument, Provider } from "../catalog/index.js";
+import { enqueueMessage, keys } from "../outbox/index.js";
 import type { DocumentState, DocumentVersion } from "../store/index.js";
 import type { CheckResult, PolicyCheckOptions } from "./check.js";
 import { diffLinesWithContext } from "./diff.js";
@@ -28,15 +28,12 @@ export interface Notices {
   document: PolicyDocument;
 }
 
+/** The monitor's key formats, which live with every other in outbox/keys.ts. */
 export const messageKeys = {
-  change: (documentId: string, hash: string, channelId: string) =>
-    `change:${documentId}:${hash.slice(0, 16)}:${channelId}`,
-  changeDiff: (documentId: string, hash: string, channelId: string, n: number) =>
-    `change-diff:${documentId}:${hash.slice(0, 16)}:${channelId}:${n}`,
-  unreadable: (documentId: string, since: Date, recipient: string) =>
-    `doc-unreadable:${documentId}:${since.getTime()}:${recipient}`,
-  readable: (documentId: string, since: Date, recipient: string) =>
-    `doc-readable:${documentId}:${since.getTime()}:${recipient}`,
+  change: keys.policyChange,
+  changeDiff: keys.policyChangeDiff,
+  unreadable: keys.documentUnreadable,
+  readable: keys.documentReadable,
 } as const;
 
 function refOf({ provider, document }: Notices): DocumentRef {

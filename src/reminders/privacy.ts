@@ -3,6 +3,7 @@ import { actions, button, context, header, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { Catalog } from "../catalog/index.js";
+import { cancelMessagesTo, messagesForPerson } from "../outbox/index.js";
 import {
   type AuditEntry,
   type Campaign,
@@ -33,7 +34,7 @@ export function collectMyData(store: Store, teamId: string, userId: string): MyD
     campaignsLed: store.reminders.listCampaigns({ leadId: userId }),
     audit: store.audit.forActor(userId),
     subscriptionsCreated: store.subscriptions.listAll().filter((s) => s.createdBy === userId),
-    outbox: store.outbox.forPerson(userId),
+    outbox: messagesForPerson(store, userId),
   };
 }
 
@@ -121,7 +122,7 @@ export interface ForgetSummary extends ForgetResult {
 /** forget-me, in one transaction: nothing about the person is left but anonymous counts and markers. */
 export function forgetMe(store: Store, input: { teamId: string; userId: string; now: Date }): ForgetSummary {
   return store.transaction(() => {
-    const outboxCancelled = store.outbox.cancelForRecipient(input.userId, input.now);
+    const outboxCancelled = cancelMessagesTo(store, input.userId, input.now);
     const result = store.reminders.forgetPerson(input.userId, input.now);
     const auditAnonymised = store.audit.anonymiseActor(input.userId);
     const summary = { ...result, outboxCancelled, auditAnonymised };

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { keys } from "../outbox/index.js";
 import { nextWorkingTime } from "../time/index.js";
 import { enqueueReminder, type ReminderDeps, recordRenderFailure, zoneOf } from "./send.js";
 
@@ -37,7 +38,7 @@ export function requestRecheck(deps: ReminderDeps, req: RecheckRequest): number 
             )
           )
             return false;
-          const key = `reminder-recheck:${state.id}:${shortHash(req.changeId ?? req.reason)}`;
+          const key = keys.reminderRecheck(state.id, shortHash(req.changeId ?? req.reason));
           const notBefore = nextWorkingTime(req.now, zoneOf(deps, state));
           return enqueueReminder(deps, {
             state,

@@ -1,7 +1,7 @@
-import { enqueueMessage } from "../announce/index.js";
 import { section } from "../blocks/kit.js";
 import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { AppDeps } from "../deps.js";
+import { enqueueMessage, keys } from "../outbox/index.js";
 import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
 import {
   inWorkingHours,
@@ -50,7 +50,8 @@ export function enqueueReminder(
     ...(input.reason ? { reason: input.reason } : {}),
     validate: input.validate !== false,
   });
-  return deps.store.outbox.enqueue(
+  return enqueueMessage(
+    deps.store,
     {
       key: input.key,
       kind: input.variant === "recheck" ? "reminder-recheck" : "reminder",
@@ -67,6 +68,8 @@ export function enqueueReminder(
       ...(input.notBefore ? { notBefore: input.notBefore } : {}),
     },
     now,
+    // renderReminder checked the limits (or skipped them for a shape that passed already).
+    { validate: false },
   );
 }
 
@@ -79,7 +82,7 @@ function reportRenderFailure(deps: ReminderDeps, campaign: Campaign, error: stri
   enqueueMessage(
     deps.store,
     {
-      key: `notice:reminder-render:${campaign.id}`,
+      key: keys.reminderRenderNotice(campaign.id),
       kind: "notice",
       teamId: campaign.teamId,
       channelId: recipient,
@@ -148,7 +151,7 @@ function sendOne(
     }
     if (!store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now))
       return "none";
-    const key = `reminder:${state.id}:${state.sends + 1}`;
+    const key = keys.reminder(state.id, state.sends + 1);
     const shape = `${campaign.id}:${localDateOf(now, tz)}`;
     const sent = enqueueReminder(deps, {
       state,

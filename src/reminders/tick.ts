@@ -1,5 +1,5 @@
-import { enqueueMessage } from "../announce/index.js";
 import type { AppDeps } from "../deps.js";
+import { enqueueMessage, keys } from "../outbox/index.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { endOfDay } from "../time/index.js";
 import { campaignProgress, renderDigest } from "./progress.js";
@@ -54,7 +54,7 @@ export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date)
   return deps.store.transaction(() => {
     if (!deps.store.reminders.closeCampaign(campaignId, now)) return false;
     const campaign = deps.store.reminders.getCampaign(campaignId);
-    if (campaign) enqueueDigest(deps, campaign, "closing", `reminder-closing:${campaign.id}`, now);
+    if (campaign) enqueueDigest(deps, campaign, "closing", keys.reminderClosing(campaign.id), now);
     return true;
   });
 }
@@ -77,7 +77,7 @@ export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
     if (now.getTime() - since.getTime() >= DIGEST_EVERY_DAYS * DAY_MS) {
       const week = Math.floor((now.getTime() - campaign.createdAt.getTime()) / (DIGEST_EVERY_DAYS * DAY_MS));
       store.transaction(() => {
-        if (enqueueDigest(deps, campaign, "weekly", `reminder-digest:${campaign.id}:${week}`, now))
+        if (enqueueDigest(deps, campaign, "weekly", keys.reminderDigest(campaign.id, week), now))
           digests += 1;
         store.reminders.markDigest(campaign.id, now);
       });

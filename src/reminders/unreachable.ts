@@ -1,3 +1,4 @@
+import { cancelMessagesTo } from "../outbox/index.js";
 import type { ReminderDeps } from "./send.js";
 
 /**
@@ -19,7 +20,7 @@ export function markUnreachable(
     let stopped = 0;
     for (const s of waiting)
       if (store.reminders.transition(s.id, s.state, { nextAt: null }, input.now)) stopped += 1;
-    const cancelled = store.outbox.cancelForRecipient(input.userId, input.now);
+    const cancelled = cancelMessagesTo(store, input.userId, input.now);
     if (stopped || cancelled) {
       store.audit.record({
         at: input.now,

@@ -2,12 +2,8 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { addDays, calendarDate } from "../../src/announce/deadlines.js";
-import {
-  announcementJobs,
-  createDeliverer,
-  createDeliveryClient,
-  formatOutboxReport,
-} from "../../src/announce/index.js";
+import { announcementJobs } from "../../src/announce/index.js";
+import { createDeliverer, createDeliveryClient, formatOutboxReport } from "../../src/outbox/index.js";
 import { startScheduler } from "../../src/scheduler/index.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";

@@ -2,8 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "@slack/logger";
-import { createDeliverer, createDeliveryClient, type DelivererOptions } from "../../src/announce/deliver.js";
-import { enqueueMessage } from "../../src/announce/outbox.js";
+import {
+  createDeliverer,
+  createDeliveryClient,
+  type DelivererOptions,
+  enqueueMessage,
+} from "../../src/outbox/index.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import type { FakeSlack } from "../support/fake-slack.js";
 

@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { classify } from "../../src/announce/errors.js";
 import {
   catalogChangeMessage,
   deadlineMessage,
-  failedNoticeMessage,
-  pausedNoticeMessage,
   personalReminderMessage,
 } from "../../src/announce/messages.js";
 import { catalogEvents } from "../../src/announce/run-deadlines.js";
 import { checkMessage } from "../../src/blocks/limits.js";
 import { loadCatalog } from "../../src/catalog/index.js";
+import { classify, failedNoticeMessage, pausedNoticeMessage } from "../../src/outbox/index.js";
 
 describe("announcement messages", () => {
   const events = catalogEvents(loadCatalog());

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { enqueueMessage } from "../../src/announce/outbox.js";
-import { formatDeadlinesReport, formatOutboxReport } from "../../src/announce/report.js";
+import { formatDeadlinesReport } from "../../src/announce/report.js";
 import { runDeadlineCheck } from "../../src/announce/run-deadlines.js";
 import { makeCatalog, type Provider } from "../../src/catalog/index.js";
+import { enqueueMessage, formatOutboxReport } from "../../src/outbox/index.js";
 import { openStore, subscribe, TEAM } from "./helpers.js";
 
 const acme = {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { failedNoticeMessage, pausedNoticeMessage } from "../../src/announce/messages.js";
+import { failedNoticeMessage, pausedNoticeMessage } from "../../src/outbox/index.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import type { Injection } from "../support/fake-slack.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createDeliverer, createDeliveryClient } from "../../src/announce/index.js";
+import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { recipientGoneHook, runReminderTick } from "../../src/reminders/index.js";
 import { BERLIN, clock, LEAD, START, startReminderBot, TOKYO } from "../reminders/helpers.js";
 import type { TestBot } from "../support/bot.js";

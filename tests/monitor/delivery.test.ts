@@ -1,7 +1,7 @@
 import type { Logger } from "@slack/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDeliverer, createDeliveryClient } from "../../src/announce/index.js";
 import { createFetcher, type HttpFetcher, runPolicyCheck } from "../../src/monitor/index.js";
+import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { testCatalog, testProvider } from "./support/catalog.js";

@@ -1,4 +1,4 @@
-import { createDeliverer, createDeliveryClient } from "../../src/announce/index.js";
+import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import type { AnswerState, ReminderState } from "../../src/store/index.js";
 import { startTestBot, TEST_SIGNING_SECRET, type TestBot } from "../support/bot.js";
 import { postSigned } from "../support/signing.js";

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { announcementJobs, createDeliverer, createDeliveryClient } from "../../src/announce/index.js";
+import { announcementJobs } from "../../src/announce/index.js";
+import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { type Job, type Scheduler, startScheduler } from "../../src/scheduler/index.js";
 import { fanOut, openStore, quietLogger, subscribe } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";

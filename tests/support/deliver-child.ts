@@ -3,7 +3,7 @@
  * can SIGKILL it mid-fan-out and start it again. Compiled to JS by tests/announce/kill.test.ts (Node 20
  * cannot run TypeScript). Env: DB_PATH, SLACK_API_URL. Prints one JSON line with the drain's stats.
  */
-import { createDeliverer, createDeliveryClient } from "../../src/announce/deliver.js";
+import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 
 const dbPath = process.env.DB_PATH ?? "";

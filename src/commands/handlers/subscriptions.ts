@@ -1,8 +1,7 @@
-import { CHANNEL_ERRORS } from "../../announce/errors.js";
-import { channelProblemAdvice } from "../../announce/messages.js";
 import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
 import type { Catalog, Provider } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
+import { CHANNEL_ERRORS, channelProblemAdvice } from "../../outbox/index.js";
 import { failureAdvice } from "../../slack/index.js";
 import type { Subscription, SubscriptionKind } from "../../store/index.js";
 import type { Handler } from "../handle.js";

@@ -2,10 +2,10 @@ import { setMaxListeners } from "node:events";
 import type { ChatPostMessageArguments } from "@slack/web-api";
 import type { OutboxRow } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
+import { withMetadata } from "./enqueue.js";
 import { classify, type Failure, isAmbiguous, isRecipientGone } from "./errors.js";
 import { findPosted } from "./history.js";
 import { handlePermanentFailure } from "./notices.js";
-import { withMetadata } from "./outbox.js";
 import { backoffMs, Limiter, type Rate, TokenBucket } from "./pacing.js";
 
 export {

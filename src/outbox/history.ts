@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { OutboxRow } from "../store/index.js";
-import { keyFromMetadata } from "./outbox.js";
+import { keyFromMetadata } from "./enqueue.js";
 
 const Page = z.object({
   messages: z.array(z.object({ ts: z.string(), metadata: z.unknown().optional() }).passthrough()).default([]),

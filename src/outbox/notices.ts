@@ -1,6 +1,7 @@
 import type { OutboxRow, Store } from "../store/index.js";
-import { failedNoticeMessage, pausedNoticeMessage } from "./messages.js";
-import { enqueueMessage, keys } from "./outbox.js";
+import { enqueueMessage } from "./enqueue.js";
+import { keys } from "./keys.js";
+import { failedNoticeMessage, pausedNoticeMessage } from "./notice-messages.js";
 
 /**
  * A message that can never be delivered: the row is marked failed, the channel's subscription is paused

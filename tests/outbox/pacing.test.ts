@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, Limiter, TokenBucket } from "../../src/announce/pacing.js";
+import { backoffMs, Limiter, TokenBucket } from "../../src/outbox/pacing.js";
 
 describe("TokenBucket", () => {
   it("allows a burst, then spaces reservations at the rate", () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { enqueueMessage, METADATA_EVENT_TYPE } from "../../src/announce/outbox.js";
 import { BlockLimitError } from "../../src/blocks/limits.js";
+import { enqueueMessage, METADATA_EVENT_TYPE } from "../../src/outbox/index.js";
 import type { Store } from "../../src/store/index.js";
+import { deliverer, fanOut, keyCounts, openStore, subscribe, TEAM } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { deliverer, fanOut, keyCounts, openStore, subscribe, TEAM } from "./helpers.js";
 
 let fake: FakeSlack;
 let store: Store;
@@ -167,10 +167,7 @@ describe("deliverer", () => {
     const c2 = store.outbox.get("test:a1:C2")!;
     store.outbox.markSending(c1.id, new Date());
     store.outbox.markSending(c2.id, new Date());
-    const client = (await import("../../src/announce/deliver.js")).createDeliveryClient(
-      "xoxb-test",
-      fake.apiUrl,
-    );
+    const client = (await import("../../src/outbox/index.js")).createDeliveryClient("xoxb-test", fake.apiUrl);
     await client.chat.postMessage({
       channel: "C1",
       text: c1.payload.text,

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fanOut, keyCounts, openStore, subscribe, tempDbPath } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { fanOut, keyCounts, openStore, subscribe, tempDbPath } from "./helpers.js";
 
 /**
  * kill -9 in the middle of a fan-out, then a restart: everything is delivered, nothing twice — including the

@@ -1,0 +1,18 @@
+import type { OutboxRow, Store } from "../store/index.js";
+
+/**
+ * The outbox as the features above it may read or change it: through these functions, never
+ * `store.outbox` directly, so the row's shape and states stay this folder's business.
+ */
+
+/** The row a key names, if that decision was taken. */
+export const findMessage = (store: Pick<Store, "outbox">, key: string): OutboxRow | undefined =>
+  store.outbox.get(key);
+
+/** Every message addressed to this person (my-data). */
+export const messagesForPerson = (store: Pick<Store, "outbox">, userId: string): OutboxRow[] =>
+  store.outbox.forPerson(userId);
+
+/** Cancels whatever is still waiting to go to this person (forget-me); how many rows. */
+export const cancelMessagesTo = (store: Pick<Store, "outbox">, userId: string, now: Date): number =>
+  store.outbox.cancelForRecipient(userId, now);

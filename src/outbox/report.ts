@@ -1,0 +1,43 @@
+import type { OutboxRow, OutboxStatus, Store } from "../store/index.js";
+
+/** The report for the `ai-privacy outbox` CLI command (src/cli.ts), as text and as data. */
+
+function describeRow(r: OutboxRow): string {
+  const tries = `${r.attempts} attempt${r.attempts === 1 ? "" : "s"}`;
+  const next = r.status === "pending" ? `, next ${r.nextAttemptAt.toISOString()}` : "";
+  const error = r.lastError ? `, last error: ${r.lastError}` : "";
+  return `  #${r.id} ${r.key} → ${r.channelId} (${r.kind}, ${tries}${next}${error})`;
+}
+
+/** The outbox report as data, for `ai-privacy outbox --json`: counts, then the rows not yet settled. */
+export function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
+  const counts = store.outbox.counts();
+  const rows = (["sending", "pending", "failed"] as const).flatMap((status) =>
+    store.outbox.list({ status, limit }).map((r) => ({
+      id: r.id,
+      key: r.key,
+      status: r.status,
+      kind: r.kind,
+      channelId: r.channelId,
+      attempts: r.attempts,
+      nextAttemptAt: r.nextAttemptAt.toISOString(),
+      lastError: r.lastError,
+    })),
+  );
+  return { counts, rows };
+}
+
+/** Counts by status, then the pending and failed rows (newest first). */
+export function formatOutboxReport(store: Pick<Store, "outbox">, limit = 50): string {
+  const counts = store.outbox.counts();
+  const summary = (Object.entries(counts) as [OutboxStatus, number][])
+    .map(([s, n]) => `${s} ${n}`)
+    .join(", ");
+  const sections = (["sending", "pending", "failed"] as const).flatMap((status) => {
+    const rows = store.outbox.list({ status, limit });
+    if (rows.length === 0) return [];
+    const more = counts[status] > rows.length ? [`  …and ${counts[status] - rows.length} more`] : [];
+    return [`${status[0]!.toUpperCase()}${status.slice(1)}:`, ...rows.map(describeRow), ...more];
+  });
+  return [`Outbox: ${summary}`, ...sections].join("\n");
+}
