@@ -1,6 +1,6 @@
 import { announcementJobs } from "./announce/index.js";
 import type { AppDeps } from "./deps.js";
-import { jitterMs, runPolicyCheck } from "./monitor/index.js";
+import { checkJitterBoundMs, jitterMs, runPolicyCheck } from "./monitor/index.js";
 import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
 import {
   recheckForCatalogChanges,
@@ -8,7 +8,7 @@ import {
   recipientGoneHook,
   reminderJob,
 } from "./reminders/index.js";
-import type { Job } from "./scheduler/index.js";
+import { type Job, shortestCronIntervalMs } from "./scheduler/index.js";
 import { linksFor } from "./web/index.js";
 
 const DAY_MS = 86_400_000;
@@ -30,6 +30,8 @@ export function outboxPurgeHorizon(
 export interface BackgroundWork {
   jobs: Job[];
   deliverer: Deliverer;
+  /** Upper bound of the policy check's random start delay for this POLICY_CHECK_CRON. */
+  policyJitterBoundMs: number;
 }
 
 /**
@@ -48,12 +50,17 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     onRecipientGone: recipientGoneHook(deps),
   });
   let stopping = false;
+  // The start delay stays inside the schedule's own period (README, "Policy monitor"): 10 % of the
+  // shortest gap between two runs, at most 5 minutes.
+  const policyJitterBoundMs = checkJitterBoundMs(
+    shortestCronIntervalMs(config.POLICY_CHECK_CRON, config.DEFAULT_TIMEZONE),
+  );
   const policyCheck: Job = {
     name: "policy-check",
     cron: config.POLICY_CHECK_CRON,
     // Jitter spreads the load on providers' sites when many installations share the default schedule.
     run: async () => {
-      const delay = options.policyJitterMs ?? jitterMs();
+      const delay = options.policyJitterMs ?? jitterMs(policyJitterBoundMs);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (stopping) return;
       const results = await runPolicyCheck({
@@ -92,5 +99,5 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     reminderJob(deps),
     housekeeping,
   ];
-  return { jobs, deliverer };
+  return { jobs, deliverer, policyJitterBoundMs };
 }

@@ -15,4 +15,4 @@ export type {
   Source,
   Step,
 } from "./schema.js";
-export { type SearchHit, searchCatalog } from "./search.js";
+export { MAX_SEARCH_WORDS, type SearchHit, type SearchTerms, searchCatalog, searchTerms } from "./search.js";

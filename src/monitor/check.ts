@@ -1,11 +1,11 @@
 import type { Catalog, PolicyDocument, Provider } from "../catalog/index.js";
 import type { Clock } from "../clock.js";
 import type { DocumentState, Store } from "../store/index.js";
-import { lineChanges } from "./diff.js";
-import { detectEffectiveDate } from "./effective-date.js";
-import { type Extraction, type ExtractionRules, extractText, rulesKey } from "./extract.js";
+import type { Analyzer } from "./analyze.js";
+import { type ExtractionRules, rulesKey } from "./extract.js";
+import { sharedExtractionPool } from "./extract-pool.js";
 import { createFetcher, type Fetcher } from "./fetch.js";
-import { computeHighlights, type Highlight } from "./highlights.js";
+import type { Highlight } from "./highlights.js";
 import { type Notices, recordChange, recordFailure, recordRecovery } from "./record.js";
 
 /**
@@ -51,6 +51,8 @@ export interface PolicyCheckOptions {
   changeUrl?: (versionId: number) => string;
   /** Documents checked in parallel (the fetcher also limits requests per host). */
   concurrency?: number;
+  /** Where pages are parsed and compared; defaults to the shared worker-thread pool (extract-pool.ts). */
+  analyze?: Analyzer;
 }
 
 export const DEFAULT_FAILURE_THRESHOLD = 3;
@@ -59,6 +61,7 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
   const clock: Clock = typeof options.now === "function" ? options.now : () => options.now as Date;
   const ownFetcher = options.fetcher ? undefined : createFetcher();
   const fetcher = options.fetcher ?? ownFetcher!;
+  const analyze = options.analyze ?? sharedExtractionPool().analyze;
   const work = options.catalog.providers
     .filter((p) => !options.providerId || p.id === options.providerId)
     .flatMap((provider) => provider.documents.map((document) => ({ provider, document })))
@@ -80,9 +83,10 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
       const owner = duplicateOf.get(i);
       results[i] =
         owner === undefined
-          ? await checkDocument({ ...options, clock, fetcher }, provider, document).catch((err: unknown) =>
-              // A bug or a store error for one document must not stop the others; nothing was committed.
-              internalError(provider.id, document.id, err),
+          ? await checkDocument({ ...options, clock, fetcher, analyze }, provider, document).catch(
+              (err: unknown) =>
+                // A bug or a store error for one document must not stop the others; nothing was committed.
+                internalError(provider.id, document.id, err),
             )
           : duplicate(provider.id, document.id, owner);
     }
@@ -107,7 +111,7 @@ function internalError(providerId: string, documentId: string, err: unknown): Ch
   return { providerId, documentId, status: "failed", highlights: [], error };
 }
 
-type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher };
+type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher; analyze: Analyzer };
 
 function rulesOf(document: PolicyDocument): ExtractionRules {
   return { select: document.select, remove: document.remove, needsBrowser: document.needsBrowser };
@@ -147,7 +151,7 @@ async function checkDocument(
   if (state.url !== document.url) {
     state = { ...state, url: document.url, etag: null, lastModified: null, rawHash: null, textHash: null };
   }
-  if (state.rulesKey !== null && state.rulesKey !== key) state = rebaseline(ctx, state, rules, key);
+  if (state.rulesKey !== null && state.rulesKey !== key) state = await rebaseline(ctx, state, rules, key);
 
   const base = { providerId: provider.id, documentId: document.id };
   const notices: Notices = { ctx, provider, document };
@@ -182,9 +186,16 @@ async function checkDocument(
     page = { html: outcome.html, rawHash: outcome.rawHash, fresh: true };
   }
 
-  const extraction: Extraction = extractText(page.html, rules);
+  // The last readable version, which the new text is compared with (none for a first baseline).
+  const previous = state.versionId !== null ? store.documents.version(state.versionId) : undefined;
+  const comparedWith = state.textHash !== null ? previous : undefined;
+  const analysis = await ctx.analyze({
+    html: page.html,
+    rules,
+    ...(comparedWith ? { previous: { text: comparedWith.text, hash: state.textHash! } } : {}),
+  });
   const rawToStore = page.fresh ? { html: page.html, rawHash: page.rawHash } : undefined;
-  if (!extraction.ok) return recordFailure(notices, state, extraction.reason, key, now, rawToStore);
+  if (!analysis.ok) return recordFailure(notices, state, analysis.reason, key, now, rawToStore);
 
   const recovered = state.failures > 0 ? state : undefined;
   state = {
@@ -195,28 +206,29 @@ async function checkDocument(
     notifiedFailure: false,
     rulesKey: key,
   };
-  if (state.textHash === extraction.hash) {
+  // The same visible words, or words that moved without a sentence added or removed (layout, order):
+  // nothing reads differently, so nothing is announced. The new hash is kept so the next identical page
+  // is recognised at once; the stored version (and what a later change is diffed against) stays.
+  const sameWords = state.textHash === analysis.hash;
+  if (sameWords || (comparedWith && analysis.comparison && !analysis.comparison.readable)) {
     return store.transaction(() => {
       if (recovered) recordRecovery(notices, recovered, now);
-      return recordUnchanged(ctx, { ...state, rawHash: page.rawHash }, now, base, false, rawToStore);
+      const next = { ...state, rawHash: page.rawHash, textHash: analysis.hash };
+      return recordUnchanged(ctx, next, now, base, false, rawToStore);
     });
   }
-  const previous = state.versionId !== null ? store.documents.version(state.versionId) : undefined;
-  const effectiveDate = detectEffectiveDate(extraction.text);
-  const comparedWith = state.textHash !== null ? previous : undefined;
-  const changes = comparedWith ? lineChanges(comparedWith.text, extraction.text) : [];
-  const highlights = comparedWith ? computeHighlights(comparedWith.text, extraction.text, changes) : [];
+  const comparison = comparedWith ? analysis.comparison : undefined;
   return store.transaction(() => {
     if (recovered) recordRecovery(notices, recovered, now);
     return recordChange(notices, state, {
-      text: extraction.text,
-      hash: extraction.hash,
+      text: analysis.text,
+      hash: analysis.hash,
       rawHash: page.rawHash,
       raw: rawToStore,
       previous: comparedWith,
-      changes,
-      effectiveDate,
-      highlights,
+      changes: comparison?.changes ?? [],
+      effectiveDate: analysis.effectiveDate,
+      highlights: comparison?.highlights ?? [],
       now,
     });
   });
@@ -248,10 +260,15 @@ function recordUnchanged(
  * record the result silently, so the next fetch is compared like with like. Without a usable stored page
  * the baseline is cleared and the next readable fetch becomes the new one, also silently.
  */
-function rebaseline(ctx: Context, state: DocumentState, rules: ExtractionRules, key: string): DocumentState {
+async function rebaseline(
+  ctx: Context,
+  state: DocumentState,
+  rules: ExtractionRules,
+  key: string,
+): Promise<DocumentState> {
   const { store } = ctx;
   const raw = store.documents.rawPage(state.documentId);
-  const extraction = raw ? extractText(raw.html, rules) : undefined;
+  const extraction = raw ? await ctx.analyze({ html: raw.html, rules }) : undefined;
   const now = ctx.clock();
   return store.transaction(() => {
     if (raw && extraction?.ok) {
@@ -262,7 +279,7 @@ function rebaseline(ctx: Context, state: DocumentState, rules: ExtractionRules, 
           hash: extraction.hash,
           rawHash: raw.rawHash,
           text: extraction.text,
-          effectiveDate: detectEffectiveDate(extraction.text) ?? null,
+          effectiveDate: extraction.effectiveDate ?? null,
           baseline: true,
         },
         now,

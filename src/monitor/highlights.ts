@@ -79,12 +79,14 @@ export function sentences(line: string): string[] {
     .filter((s) => /\p{L}/u.test(s));
 }
 
-/** `changes` may be passed when the caller already diffed the two texts (the diff is the costly part). */
-export function computeHighlights(
-  before: string,
-  after: string,
-  changes: readonly ChangeObject<string>[] = lineChanges(before, after),
-): Highlight[] {
+/**
+ * The sentences added or removed between two texts, in document order: a sentence on both sides only moved
+ * or sat next to an edit, and is not news. Compared without case and punctuation: "Last updated: May 2." →
+ * "Last updated: May 2" is not news either. Empty when only layout or order changed.
+ */
+export function changedSentences(
+  changes: readonly ChangeObject<string>[],
+): Array<{ change: "added" | "removed"; text: string }> {
   // Document order, each hunk's removed sentences before its added ones, so "30 days" sits next to "5 years".
   const changed: Array<{ change: "added" | "removed"; text: string }> = [];
   for (const part of changes) {
@@ -92,13 +94,55 @@ export function computeHighlights(
     const change = part.added ? "added" : "removed";
     for (const text of part.value.split("\n").flatMap(sentences)) changed.push({ change, text });
   }
-  // A sentence on both sides only moved or sat next to an edit: it is not news.
-  // Compared without case and punctuation: "Last updated: May 2." → "Last updated: May 2" is not news either.
   const removedSet = new Set(changed.filter((c) => c.change === "removed").map((c) => wordsOnly(c.text)));
   const addedSet = new Set(changed.filter((c) => c.change === "added").map((c) => wordsOnly(c.text)));
-  const candidates = changed
-    .filter((c) => !(c.change === "removed" ? addedSet : removedSet).has(wordsOnly(c.text)))
-    .map((c, order) => ({ ...c, topics: topicsOf(c.text), order }));
+  return changed.filter((c) => !(c.change === "removed" ? addedSet : removedSet).has(wordsOnly(c.text)));
+}
+
+/**
+ * The sentences a reader sees differently: like `changedSentences`, but compared exactly as shown (case,
+ * punctuation, an ordered list's visible number), with only the renderer's own marks — heading "#"s, "-"
+ * bullets, indentation, white space — set aside. Empty means only layout changed (a paragraph moved into a
+ * list item, a heading restyled as bold text, blank lines): that is not a change (issue 8, item 13).
+ */
+export function visiblyChangedSentences(
+  changes: readonly ChangeObject<string>[],
+): Array<{ change: "added" | "removed"; text: string }> {
+  const changed: Array<{ change: "added" | "removed"; text: string; key: string }> = [];
+  for (const part of changes) {
+    if (!part.added && !part.removed) continue;
+    const change = part.added ? "added" : "removed";
+    for (const line of part.value.split("\n")) {
+      const visible = line
+        .replace(/^\s*(?:#{1,6}|-)\s+/, "")
+        .replace(/\s+/g, " ")
+        .trim();
+      if (!/[\p{L}\p{N}]/u.test(visible)) continue;
+      // Split at sentences and table cells only: " ¶ " and " / " inside a cell are its visible paragraph
+      // and line breaks, and the reference archive counts a cell reflowed from one to the other.
+      for (const text of visible.split(/(?<=[.!?;])\s+(?=["“‘([]?[\p{Lu}\d])|\s\|\s/u)) {
+        changed.push({ change, text: text.trim(), key: text.trim() });
+      }
+    }
+  }
+  const removed = new Set(changed.filter((c) => c.change === "removed").map((c) => c.key));
+  const added = new Set(changed.filter((c) => c.change === "added").map((c) => c.key));
+  return changed
+    .filter((c) => !(c.change === "removed" ? added : removed).has(c.key))
+    .map(({ change, text }) => ({ change, text }));
+}
+
+/** `changes` may be passed when the caller already diffed the two texts (the diff is the costly part). */
+export function computeHighlights(
+  before: string,
+  after: string,
+  changes: readonly ChangeObject<string>[] = lineChanges(before, after),
+): Highlight[] {
+  // Sentences that differ only in case or punctuation are not news, unless nothing else differs: a
+  // `changed` result always shows at least one sentence that reads differently.
+  const lenient = changedSentences(changes);
+  const chosen = lenient.length > 0 ? lenient : visiblyChangedSentences(changes);
+  const candidates = chosen.map((c, order) => ({ ...c, topics: topicsOf(c.text), order }));
   const rank = (h: Highlight) =>
     h.topics.length === 0
       ? TOPICS.length

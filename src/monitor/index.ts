@@ -2,6 +2,8 @@
  * The policy-change monitor's public surface: the scheduler calls `runPolicyCheck`, the CLI prints with
  * the report helpers, `list` and answers read `needsReview`.
  */
+
+export { type Analysis, type AnalysisRequest, type Analyzer, analyzePage } from "./analyze.js";
 export {
   type CheckResult,
   DEFAULT_FAILURE_THRESHOLD,
@@ -10,7 +12,23 @@ export {
 } from "./check.js";
 export { lineChanges } from "./diff.js";
 export { detectEffectiveDate } from "./effective-date.js";
-export { type Extraction, type ExtractionRules, extractText, textHash } from "./extract.js";
+export {
+  type Extraction,
+  type ExtractionRules,
+  extractText,
+  MAX_DEPTH,
+  MAX_ELEMENTS,
+  PAGE_TOO_COMPLEX,
+  textHash,
+} from "./extract.js";
+export {
+  createExtractionPool,
+  EXTRACTION_DEFAULTS,
+  type ExtractionPool,
+  type ExtractionPoolOptions,
+  extractionWorkerUrl,
+  sharedExtractionPool,
+} from "./extract-pool.js";
 export {
   createFetcher,
   DEFAULT_USER_AGENT,
@@ -22,7 +40,7 @@ export {
   type HttpFetcher,
 } from "./fetch.js";
 export { computeHighlights, type Highlight, type HighlightTopic } from "./highlights.js";
-export { DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
+export { CHECK_JITTER_SHARE, checkJitterBoundMs, DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
 export { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
 export { messageKeys } from "./record.js";
 export {

@@ -1,9 +1,14 @@
 import type { AnyNode, Element } from "domhandler";
+import { stripControls } from "./sanitize.js";
 
 /**
  * Renders parsed HTML as readable plain text: headings and paragraphs on their own lines, list items with
  * "-" or "1." markers (indented when nested), table rows as "cell | cell". Only what a reader sees counts:
  * link targets, images, scripts, styles, form controls and hidden elements produce nothing.
+ *
+ * Every walk here is iterative, with an explicit stack: a hostile page nests hundreds of thousands of
+ * elements, and a recursive walk overflows the call stack long before any element cap is reached.
+ * Text nodes lose control characters and terminal escapes on the way in (see sanitize.ts).
  */
 
 const SKIPPED = new Set([
@@ -129,20 +134,31 @@ class LineWriter {
 
 export function renderReadableText(roots: readonly AnyNode[]): string {
   const writer = new LineWriter();
-  for (const root of roots) {
-    renderNode(root, writer, 0);
-    writer.paragraph();
+  const stack: Frame[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) {
+    stack.push(() => writer.paragraph());
+    stack.push({ node: roots[i]!, depth: 0 });
+  }
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if (typeof frame === "function") frame();
+    else renderNode(frame.node, writer, frame.depth, stack);
   }
   return writer.result();
 }
 
-function renderChildren(element: Element, writer: LineWriter, listDepth: number): void {
-  for (const child of element.children) renderNode(child, writer, listDepth);
+/** A node still to render at a list depth, or an action that closes an element once its children are done. */
+type Frame = { readonly node: AnyNode; readonly depth: number } | (() => void);
+
+/** Pushes `after`, then the children in reverse, so that they pop in document order before `after` runs. */
+function pushChildren(stack: Frame[], children: readonly AnyNode[], depth: number, after?: () => void): void {
+  if (after) stack.push(after);
+  for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, depth });
 }
 
-function renderNode(node: AnyNode, writer: LineWriter, listDepth: number): void {
+function renderNode(node: AnyNode, writer: LineWriter, listDepth: number, stack: Frame[]): void {
   if (node.type === "text") {
-    writer.text(node.data);
+    writer.text(stripControls(node.data));
     return;
   }
   if (node.type !== "tag") return; // comments, scripts, styles, CDATA, directives
@@ -159,13 +175,11 @@ function renderNode(node: AnyNode, writer: LineWriter, listDepth: number): void 
   } else if (name === "ul" || name === "ol") {
     if (listDepth === 0) writer.paragraph();
     else writer.breakLine();
-    renderList(node, writer, listDepth);
-    if (listDepth === 0) writer.paragraph();
+    pushList(node, writer, listDepth, stack);
   } else if (name === "li") {
     // A stray <li> outside a list still reads as an item.
     writer.startItem("-", listDepth);
-    renderChildren(node, writer, listDepth + 1);
-    writer.endItem(listDepth);
+    pushChildren(stack, node.children, listDepth + 1, () => writer.endItem(listDepth));
   } else if (name === "table") {
     writer.paragraph();
     for (const row of tableRows(node)) writer.raw(row);
@@ -174,50 +188,56 @@ function renderNode(node: AnyNode, writer: LineWriter, listDepth: number): void 
     writer.paragraph();
   } else if (PARAGRAPH_LIKE.has(name)) {
     writer.paragraph();
-    renderChildren(node, writer, listDepth);
-    writer.paragraph();
+    pushChildren(stack, node.children, listDepth, () => writer.paragraph());
   } else if (name === "td" || name === "th" || name === "tr") {
     // Table parts outside a table: keep the words, one row per line.
-    renderChildren(node, writer, listDepth);
-    writer.text(name === "tr" ? "\n" : " ");
-    if (name === "tr") writer.breakLine();
+    pushChildren(stack, node.children, listDepth, () => {
+      writer.text(name === "tr" ? "\n" : " ");
+      if (name === "tr") writer.breakLine();
+    });
   } else {
-    renderChildren(node, writer, listDepth);
+    pushChildren(stack, node.children, listDepth);
   }
 }
 
-function renderList(list: Element, writer: LineWriter, depth: number): void {
+/** Items get their markers in document order; each item's children render one level deeper. */
+function pushList(list: Element, writer: LineWriter, depth: number, stack: Frame[]): void {
   const ordered = list.name === "ol";
   let number = Number.parseInt(list.attribs.start ?? "1", 10);
   if (!Number.isFinite(number)) number = 1;
+  const frames: Frame[] = [];
   for (const child of list.children) {
     if (child.type === "tag" && child.name === "li" && !isHidden(child)) {
-      writer.startItem(ordered ? `${number}.` : "-", depth);
+      const marker = ordered ? `${number}.` : "-";
       number += 1;
-      renderChildren(child, writer, depth + 1);
-      writer.endItem(depth);
+      frames.push(() => writer.startItem(marker, depth));
+      for (const grandchild of child.children) frames.push({ node: grandchild, depth: depth + 1 });
+      frames.push(() => writer.endItem(depth));
     } else {
-      renderNode(child, writer, depth);
+      frames.push({ node: child, depth });
     }
   }
+  if (depth === 0) stack.push(() => writer.paragraph());
+  for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]!);
 }
 
 /** Each row as "cell | cell"; cells flatten their block content to one line. */
 function tableRows(table: Element): string[] {
   const rows: string[] = [];
-  const visit = (node: AnyNode): void => {
-    if (node.type !== "tag" || SKIPPED.has(node.name) || isHidden(node)) return;
+  const stack: AnyNode[] = [...table.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type !== "tag" || SKIPPED.has(node.name) || isHidden(node)) continue;
     if (node.name === "tr") {
       const cells = node.children
         .filter((c): c is Element => c.type === "tag" && (c.name === "td" || c.name === "th") && !isHidden(c))
         .map((cell) => inlineText(cell))
         .filter((cell) => cell.length > 0);
       if (cells.length > 0) rows.push(cells.join(" | "));
-      return;
+      continue;
     }
-    for (const child of node.children) visit(child);
-  };
-  for (const child of table.children) visit(child);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
   return rows;
 }
 
@@ -227,23 +247,28 @@ const BREAK_MARK = "\u0002";
 /**
  * A cell or heading on one line. Inside cells, paragraphs are joined with " ¶ " and line breaks with " / ",
  * so the reader still sees where the cell's lines were (and a paragraph reflowed into line breaks counts).
+ * The marks are control characters, which stripControls has already removed from the page's own text.
  */
 function inlineText(element: Element): string {
   const parts: string[] = [];
-  const visit = (node: AnyNode): void => {
-    if (node.type === "text") parts.push(node.data);
-    else if (node.type === "tag" && !SKIPPED.has(node.name) && !isHidden(node)) {
-      if (node.name === "br") {
+  const stack: Array<AnyNode | string> = [...element.children].reverse();
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item === "string") parts.push(item);
+    else if (item.type === "text") parts.push(stripControls(item.data));
+    else if (item.type === "tag" && !SKIPPED.has(item.name) && !isHidden(item)) {
+      if (item.name === "br") {
         parts.push(BREAK_MARK);
-        return;
+        continue;
       }
-      const block = node.name in HEADINGS || PARAGRAPH_LIKE.has(node.name) || node.name === "li";
-      if (block) parts.push(BLOCK_MARK);
-      for (const child of node.children) visit(child);
-      if (block) parts.push(BLOCK_MARK);
+      const block = item.name in HEADINGS || PARAGRAPH_LIKE.has(item.name) || item.name === "li";
+      if (block) {
+        parts.push(BLOCK_MARK);
+        stack.push(BLOCK_MARK);
+      }
+      for (let i = item.children.length - 1; i >= 0; i--) stack.push(item.children[i]!);
     }
-  };
-  for (const child of element.children) visit(child);
+  }
   return parts
     .join("")
     .replace(/\s+/g, " ")

@@ -106,3 +106,28 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     nextRuns: () => Object.fromEntries(jobs.map((j, i) => [j.name, tasks[i]?.getNextRun() ?? null])),
   };
 }
+
+/**
+ * The shortest gap between two consecutive firings of a cron expression over its next `sample` runs (in
+ * `timezone`), or undefined when it fires fewer than twice. A schedule like "0 9,10 * * *" has gaps of 1 h
+ * and 23 h: the shortest one is what a per-run delay must stay well inside so no tick is swallowed.
+ */
+export function shortestCronIntervalMs(
+  expression: string,
+  timezone: string,
+  sample = 12,
+): number | undefined {
+  // createTask does not start the task; destroy() removes it from node-cron's registry again.
+  const task = cron.createTask(expression, () => {}, { timezone });
+  try {
+    const runs = task.getNextRuns(sample).map((d) => d.getTime());
+    let shortest: number | undefined;
+    for (let i = 1; i < runs.length; i++) {
+      const gap = runs[i]! - runs[i - 1]!;
+      if (gap > 0 && (shortest === undefined || gap < shortest)) shortest = gap;
+    }
+    return shortest;
+  } finally {
+    task.destroy();
+  }
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalog, lookupProvider, searchCatalog } from "../../src/catalog/index.js";
+import {
+  loadCatalog,
+  lookupProvider,
+  MAX_SEARCH_WORDS,
+  searchCatalog,
+  searchTerms,
+} from "../../src/catalog/index.js";
 
 const catalog = loadCatalog();
 const found = (q: string) => {
@@ -55,5 +61,25 @@ describe("catalog search", () => {
 
   it("finds nothing for nonsense", () => {
     expect(searchCatalog(catalog, "qwxzv")).toEqual([]);
+  });
+});
+
+describe("catalog search cost is bounded (issue 8, item 10)", () => {
+  it("matches on distinct, meaningful words, at most MAX_SEARCH_WORDS of them", () => {
+    const flood = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(" ");
+    expect(searchTerms(flood)).toEqual({ words: [], ignored: 1000 });
+    expect(searchCatalog(catalog, flood)).toEqual([]);
+    const repeated = searchTerms(`${"training ".repeat(500)} data`);
+    expect(repeated.words).toEqual(["training", "data"]);
+    const many = searchTerms("aa bb cc dd ee ff gg hh ii jj kk");
+    expect(many.words).toHaveLength(MAX_SEARCH_WORDS);
+    expect(many.ignored).toBe(11 - MAX_SEARCH_WORDS);
+    // Digits stay meaningful on their own.
+    expect(searchTerms("5 years").words).toEqual(["5", "years"]);
+  });
+
+  it("still finds what a capped query's words name", () => {
+    const hits = searchCatalog(catalog, `feedback ${"x ".repeat(900)}`).map((h) => h.provider.id);
+    expect(hits).toEqual(searchCatalog(catalog, "feedback").map((h) => h.provider.id));
   });
 });

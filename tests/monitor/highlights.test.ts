@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { lineChanges } from "../../src/monitor/diff.js";
 import { detectEffectiveDate } from "../../src/monitor/effective-date.js";
-import { computeHighlights, sentences, topicsOf } from "../../src/monitor/highlights.js";
+import {
+  computeHighlights,
+  sentences,
+  topicsOf,
+  visiblyChangedSentences,
+} from "../../src/monitor/highlights.js";
 
 describe("computeHighlights", () => {
   it("quotes the removed and added sentences, pairing a retention change", () => {
@@ -30,10 +36,33 @@ describe("computeHighlights", () => {
     );
   });
 
-  it("ignores sentences that only changed punctuation, case or cell layout", () => {
+  it("ranks real edits over sentences that only changed punctuation, case or cell layout", () => {
+    const before = "Last updated: May 2, 2025.\nData | Chats ¶ Files\nWe keep chats for 30 days.";
+    const after = "Last Updated: May 2, 2025\nData | Chats / Files\nWe keep chats for 5 years.";
+    expect(computeHighlights(before, after).map((h) => h.text)).toEqual([
+      "We keep chats for 30 days.",
+      "We keep chats for 5 years.",
+    ]);
+  });
+
+  it("shows what reads differently when only punctuation, case or cell breaks changed (never a bare 'changed')", () => {
     const before = "Last updated: May 2, 2025.\nData | Chats ¶ Files";
     const after = "Last Updated: May 2, 2025\nData | Chats / Files";
-    expect(computeHighlights(before, after)).toEqual([]);
+    expect(computeHighlights(before, after).map((h) => `${h.change} ${h.text}`)).toEqual([
+      "removed Last updated: May 2, 2025.",
+      "added Last Updated: May 2, 2025",
+      "removed Chats ¶ Files",
+      "added Chats / Files",
+    ]);
+  });
+
+  it("finds no visible sentence change when only the renderer's layout marks moved", () => {
+    const before = "## Your choices\nOpt out in Settings.\n\nDelete chats.";
+    const after = "Your choices\n- Opt out in Settings.\n- Delete chats.";
+    expect(visiblyChangedSentences(lineChanges(before, after))).toEqual([]);
+    expect(visiblyChangedSentences(lineChanges("1. Opt out.", "- Opt out."))).toEqual([
+      { change: "removed", text: "1." },
+    ]);
   });
 
   it("splits lines into sentences without list or table markers", () => {
