@@ -1,6 +1,6 @@
 import type { LeadPolicy } from "../access/index.js";
 import type { AnswerState, ReminderState } from "../store/index.js";
-import { localDateOf } from "../time/index.js";
+import { workspaceToday } from "../time/index.js";
 import { type Click, type Decision, decideClick } from "./machine.js";
 import {
   type Rendered,
@@ -66,7 +66,13 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): ClickResult 
     const state = store.reminders.getState(before.id) ?? before;
     const message =
       state.state === "pending"
-        ? renderReminder({ provider, state, campaign, today: localDateOf(input.now, tz), variant: "ask" })
+        ? renderReminder({
+            provider,
+            state,
+            campaign,
+            today: workspaceToday(input.now, deps.config),
+            variant: "ask",
+          })
         : renderSettled({ provider, state });
     return { outcome, state, message, replace: true };
   });

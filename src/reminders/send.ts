@@ -5,9 +5,9 @@ import { enqueueMessage, keys } from "../outbox/index.js";
 import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
 import {
   inWorkingHours,
-  localDateOf,
   nextWorkingMorning,
   nextWorkingTime,
+  workspaceToday,
   zoneOrFallback,
 } from "../time/index.js";
 import { afterSend } from "./machine.js";
@@ -40,7 +40,9 @@ export function enqueueReminder(
   const { state, campaign, now } = input;
   const provider = deps.catalog.byId(campaign.providerId);
   if (!provider) return false;
-  const today = localDateOf(now, zoneOf(deps, state));
+  // Deadlines are days in DEFAULT_TIMEZONE (the campaign closes at the end of that day there), so "in 3
+  // days" is counted there too, the same for everyone and every verb.
+  const today = workspaceToday(now, deps.config);
   const message = renderReminder({
     provider,
     state,
@@ -152,7 +154,7 @@ function sendOne(
     if (!store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now))
       return "none";
     const key = keys.reminder(state.id, state.sends + 1);
-    const shape = `${campaign.id}:${localDateOf(now, tz)}`;
+    const shape = `${campaign.id}:${workspaceToday(now, deps.config)}`;
     const sent = enqueueReminder(deps, {
       state,
       campaign,

@@ -157,3 +157,23 @@ describe("provider names with Slack markup (issue 8, item 18)", () => {
     expect(message.text).toBe("Please switch off training on your &lt;!channel&gt; Evil chats");
   });
 });
+
+describe("one 'today' for reminder DMs (issue 8, item 16)", () => {
+  it("counts 'in N days' to the deadline in DEFAULT_TIMEZONE, not in the person's zone", () => {
+    store = openSqliteStore(":memory:");
+    // 20:00 UTC on Tue 1 Dec is 10:00 on Wed 2 Dec in Kiritimati (UTC+14): working hours there.
+    const now = new Date("2026-12-01T20:00:00Z");
+    const c = store.reminders.createCampaign({
+      teamId: "T1",
+      leadId: "ULEAD",
+      channelId: "C1",
+      providerId: "claude",
+      deadline: "2026-12-04",
+      now,
+    });
+    store.reminders.addPeople(c.id, [{ userId: "UKIRI", tz: "Pacific/Kiritimati", nextAt: now }], now);
+    expect(runReminderTick({ store, catalog: loadCatalog(), config }, now)).toMatchObject({ sent: 1 });
+    const [row] = store.outbox.list({ limit: 5 }).filter((r) => r.kind === "reminder");
+    expect(JSON.stringify(row?.payload.blocks)).toContain("4 Dec 2026 (in 3 days)");
+  });
+});
