@@ -153,6 +153,9 @@ suite("web pages in headless Chromium", () => {
     await page.waitForURL(`**/changes/${seeded.secondChangeId}`);
     expect(await page.locator('a[rel="prev"]').count()).toBeGreaterThan(0);
     await page.goto(`${base}/changes/${seeded.firstChangeId}`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    await page.setViewportSize({ width: 1024, height: 900 });
     const file = join(shots, "change-page.png");
     await page.screenshot({ path: file, fullPage: false });
     expect(statSync(file).size).toBeGreaterThan(10_000);
