@@ -5,7 +5,7 @@ import { type Catalog, loadCatalog } from "./catalog/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type Config, sqlitePath } from "./config.js";
 import type { AppDeps } from "./deps.js";
-import { makeReadClient, type ReadClientOptions, webApi } from "./slack/index.js";
+import { makeReadClient, READ_CLIENT_DEFAULTS, type ReadClientOptions, webApi } from "./slack/index.js";
 import { openSqliteStore, type Store } from "./store/index.js";
 
 export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
@@ -41,6 +41,8 @@ export function buildDeps(config: Config, options: BuildOptions = {}): AppDeps {
   const now = options.now ?? systemClock;
   const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
   const store = options.store ?? openSqliteStore(sqlitePath(config.DATABASE_URL));
-  const slack = webApi(makeWebClient(config, logger, options.readClient));
+  const slack = webApi(makeWebClient(config, logger, options.readClient), {
+    breakerMs: options.readClient?.breakerMs ?? READ_CLIENT_DEFAULTS.breakerMs,
+  });
   return { config, store, catalog, now, logger, slack, leads: leadPolicy(config.ADMIN_USER_IDS, slack, now) };
 }

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { refusedCode, type SlackFailure, slackFailure } from "./errors.js";
+import { isSlackClientError, isTransient, refusedCode, type SlackFailure, slackFailure } from "./errors.js";
 
 /** The few Slack reads the bot relies on, validated, behind an interface so logic can be tested without HTTP. */
 export interface SlackUser {
@@ -50,34 +50,59 @@ function toSlackUser(raw: unknown): SlackUser {
   };
 }
 
-export function webApi(client: WebClient): SlackApi {
+/**
+ * When Slack did not answer (timeout, connection failure, 5xx, a non-JSON page) or asked us to slow down,
+ * calls made in the next `openMs` fail at once with that same error instead of each waiting out its own
+ * timeout and retry: resolving 120 people while Slack is down then costs one call's worst case (about 8 s),
+ * not 120 of them. Refusals (user_not_found, not_in_channel) are answers and do not trip it.
+ */
+export function breaker(now: () => number = Date.now, openMs = 5000) {
+  let openUntil = 0;
+  let lastError: unknown;
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (now() < openUntil) throw lastError;
+    try {
+      return await fn();
+    } catch (err) {
+      if (isSlackClientError(err) && isTransient(slackFailure(err))) {
+        openUntil = now() + openMs;
+        lastError = err;
+      }
+      throw err;
+    }
+  };
+}
+
+export function webApi(client: WebClient, options: { breakerMs?: number } = {}): SlackApi {
+  const call = breaker(Date.now, options.breakerMs);
   return {
     async userInfo(userId) {
       try {
-        const res = await client.users.info({ user: userId });
+        const res = await call(() => client.users.info({ user: userId }));
         return toSlackUser(res.user);
       } catch (err) {
         if (refusedCode(err) === "user_not_found") return undefined;
         throw err;
       }
     },
-    async channelMembers(channelId) {
-      const members: string[] = [];
-      for await (const page of client.paginate("conversations.members", {
-        channel: channelId,
-        limit: 1000,
-      })) {
-        members.push(...z.array(z.string()).parse((page as { members?: unknown }).members ?? []));
-      }
-      return members;
-    },
+    channelMembers: (channelId) =>
+      call(async () => {
+        const members: string[] = [];
+        for await (const page of client.paginate("conversations.members", {
+          channel: channelId,
+          limit: 1000,
+        })) {
+          members.push(...z.array(z.string()).parse((page as { members?: unknown }).members ?? []));
+        }
+        return members;
+      }),
     async usergroupMembers(usergroupId) {
-      const res = await client.usergroups.users.list({ usergroup: usergroupId });
+      const res = await call(() => client.usergroups.users.list({ usergroup: usergroupId }));
       return z.array(z.string()).parse(res.users ?? []);
     },
     async channelAccess(channelId) {
       try {
-        const res = await client.conversations.info({ channel: channelId });
+        const res = await call(() => client.conversations.info({ channel: channelId }));
         // Without chat:write.public the bot can post only where it is a member (DMs carry no is_member).
         if ((res.channel as { is_member?: boolean } | undefined)?.is_member === false)
           return { ok: false, failure: { kind: "refused", code: "not_in_channel" } };
@@ -87,14 +112,15 @@ export function webApi(client: WebClient): SlackApi {
       }
     },
     async publishHome(userId, view) {
-      await client.views.publish({ user_id: userId, view: view as never });
+      await call(() => client.views.publish({ user_id: userId, view: view as never }));
     },
-    async listUsers() {
-      const users: SlackUser[] = [];
-      for await (const page of client.paginate("users.list", { limit: 1000 })) {
-        for (const raw of (page as { members?: unknown[] }).members ?? []) users.push(toSlackUser(raw));
-      }
-      return users;
-    },
+    listUsers: () =>
+      call(async () => {
+        const users: SlackUser[] = [];
+        for await (const page of client.paginate("users.list", { limit: 1000 })) {
+          for (const raw of (page as { members?: unknown[] }).members ?? []) users.push(toSlackUser(raw));
+        }
+        return users;
+      }),
   };
 }

@@ -14,9 +14,16 @@ export interface ReadClientOptions {
   timeoutMs: number;
   retries: number;
   retryDelayMs: number;
+  /** After Slack failed to answer, further reads fail at once for this long (see `breaker` in api.ts). */
+  breakerMs: number;
 }
 
-export const READ_CLIENT_DEFAULTS: ReadClientOptions = { timeoutMs: 4000, retries: 1, retryDelayMs: 300 };
+export const READ_CLIENT_DEFAULTS: ReadClientOptions = {
+  timeoutMs: 4000,
+  retries: 1,
+  retryDelayMs: 300,
+  breakerMs: 5000,
+};
 
 export function makeReadClient(
   token: string,

@@ -19,7 +19,8 @@ describe("reads while answering a person", () => {
     bot = await startTestBot({
       env: { ADMIN_USER_IDS: LEAD },
       // Production: 4 s per attempt, 1 retry. Shortened so the timeout case runs quickly.
-      readClient: { timeoutMs: 300, retries: 1, retryDelayMs: 10 },
+      // Without the breaker here, each case sees its own calls; the breaker has its own case below.
+      readClient: { timeoutMs: 300, retries: 1, retryDelayMs: 10, breakerMs: 0 },
     });
     bot.fake.channelMembers.set("C0TEAM", ["U0ANA"]);
     bot.fake.addUser({ id: "U0ANA" });
@@ -94,6 +95,30 @@ describe("reads while answering a person", () => {
     bot.fake.channelErrors.set("C0PRIVATE", "channel_not_found");
     const reply = await answer("subscribe claude", "C0PRIVATE");
     expect(reply).toContain("/invite @ai-privacy");
+  });
+});
+
+describe("many reads while Slack is down", () => {
+  it("stop trying after the first failures instead of each waiting out its own timeout", async () => {
+    const bot = await startTestBot({
+      env: { ADMIN_USER_IDS: LEAD },
+      readClient: { timeoutMs: 200, retries: 1, retryDelayMs: 10 },
+    });
+    try {
+      const people = Array.from({ length: 120 }, (_, i) => `U0P${String(i).padStart(3, "0")}`);
+      for (const id of people) bot.fake.addUser({ id });
+      bot.fake.inject("users.info", { kind: "delay", ms: 3000 }, { times: 1000 });
+      const responseUrl = bot.fake.responseUrl();
+      await bot.command(`remind ${people.map((p) => `<@${p}>`).join(" ")} claude`, {
+        user_id: LEAD,
+        response_url: responseUrl,
+      });
+      // The first round (50 at once, each tried twice) fails; the other 70 are not even tried.
+      expect(bot.fake.callsTo("users.info").length).toBeLessThanOrEqual(100);
+      expect(textOf(bot.responsesTo(responseUrl).at(-1) ?? {})).not.toMatch(/https?:\/\//);
+    } finally {
+      await bot.stop();
+    }
   });
 });
 

@@ -32,8 +32,11 @@ export type Injection =
   | { kind: "http"; status: number; retryAfter?: number }
   | { kind: "reset" }
   | { kind: "delay"; ms: number }
-  /** A raw answer that is not Slack's JSON: a proxy's HTML page with 200, truncated JSON, `null`. */
-  | { kind: "body"; body: string; status?: number; contentType?: string };
+  /**
+   * A raw answer that is not Slack's JSON: a proxy's HTML page with 200, truncated JSON, `null`. With
+   * `processed`, the call takes effect first (the message is posted) and only the answer is replaced.
+   */
+  | { kind: "body"; body: string; status?: number; contentType?: string; processed?: boolean };
 
 interface InjectionRule {
   method: string;
@@ -193,6 +196,8 @@ export class FakeSlack {
         return;
       }
       if (inj.kind === "body") {
+        if (inj.processed) this.answer(method, args, res);
+        if (res.headersSent) return; // the call was rate-limited instead
         res.writeHead(inj.status ?? 200, { "content-type": inj.contentType ?? "text/html; charset=utf-8" });
         res.end(inj.body);
         return;
