@@ -1,4 +1,4 @@
-import { ErrorCode } from "@slack/web-api";
+import { slackFailure } from "../slack/index.js";
 
 /**
  * What a failed Slack call means for an outbox row. `@slack/web-api` v8 throws one of four error classes
@@ -70,40 +70,35 @@ const TRANSIENT_CODES = new Set([
 export const isAmbiguous = (lastError: string | null): boolean =>
   lastError === null || lastError.startsWith("maybe-posted:");
 
+/**
+ * One reading of Slack's errors for the whole bot (src/slack/errors.ts), mapped to what the row needs. An
+ * answer that is not Slack's JSON (a proxy's HTML page with HTTP 200, truncated JSON) is *ambiguous*: the
+ * message may have been posted, so it is retried after a history check, never failed for good. Error text
+ * stored on the row is a code or a category, never a URL or a page.
+ */
 export function classify(err: unknown): Failure {
-  const e = err as {
-    code?: string;
-    retryAfter?: number;
-    statusCode?: number;
-    data?: { error?: string };
-    original?: Error;
-    message?: string;
-  };
-  switch (e.code) {
-    case ErrorCode.RateLimitedError:
-      return {
-        type: "rate-limited",
-        retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000,
-        error: `rate_limited (Retry-After ${e.retryAfter ?? "?"}s)`,
-      };
-    case ErrorCode.HTTPError:
-      if (e.statusCode === 429)
-        return { type: "rate-limited", retryAfterMs: 1000, error: "rate_limited (no Retry-After)" };
-      return { type: "transient", error: `maybe-posted: http_${e.statusCode}` };
-    case ErrorCode.RequestError:
-      return {
-        type: "transient",
-        error: `maybe-posted: network: ${e.original?.message ?? e.message ?? "request failed"}`.slice(0, 300),
-      };
-    case ErrorCode.PlatformError: {
-      const code = e.data?.error ?? "unknown_error";
+  const f = slackFailure(err);
+  switch (f.kind) {
+    case "rate-limited":
+      return f.retryAfterSec === undefined
+        ? { type: "rate-limited", retryAfterMs: 1000, error: "rate_limited (no Retry-After)" }
+        : {
+            type: "rate-limited",
+            retryAfterMs: Math.max(1, f.retryAfterSec) * 1000,
+            error: `rate_limited (Retry-After ${f.retryAfterSec}s)`,
+          };
+    case "http":
+      return { type: "transient", error: `maybe-posted: http_${f.status}` };
+    case "network":
+      return { type: "transient", error: `maybe-posted: network: ${f.reason}` };
+    case "unreadable":
+      return { type: "transient", error: "maybe-posted: unreadable answer (not JSON)" };
+    case "refused": {
+      const { code } = f;
       if (CHANNEL_ERRORS.has(code)) return { type: "channel", error: code };
       if (AUTH_ERRORS.has(code)) return { type: "auth", error: code };
       if (TRANSIENT_CODES.has(code)) return { type: "transient", error: `maybe-posted: ${code}` };
       return { type: "message", error: code };
     }
-    default:
-      // A bare Error from the client (e.g. a 429 without a usable Retry-After header) or a timeout.
-      return { type: "transient", error: `maybe-posted: ${(e.message ?? String(err)).slice(0, 200)}` };
   }
 }
