@@ -121,6 +121,11 @@ export const EnvSchema = z.object({
       "must be a channel ID such as C0123ABCD (channel details → About → Channel ID)",
     )
     .optional(),
+  CATALOG_STALE_DAYS: z.coerce
+    .number({ error: "must be a number of days, e.g. 120" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1")
+    .default(120),
   RETENTION_DAYS: z.coerce
     .number({ error: "must be a number of days, e.g. 180" })
     .int("must be a whole number of days")

@@ -26,6 +26,7 @@ describe("configuration", () => {
     expect(c.DEADLINE_LEAD_DAYS).toEqual([14, 7, 3, 1, 0]);
     expect(c.DEFAULT_TIMEZONE).toBe("UTC");
     expect(c.RETENTION_DAYS).toBe(180);
+    expect(c.CATALOG_STALE_DAYS).toBe(120);
     expect(c.ADMIN_USER_IDS).toEqual([]);
   });
 

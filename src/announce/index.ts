@@ -33,3 +33,4 @@ export {
   formatDeadlinesReport,
 } from "./report.js";
 export { catalogEvents, type DeadlineCheckResult, runDeadlineCheck } from "./run-deadlines.js";
+export { runStaleNotice, staleNoticeMessage, weekOf } from "./stale-notice.js";

@@ -3,6 +3,7 @@ import type { Deliverer } from "../outbox/index.js";
 import type { Job } from "../scheduler/index.js";
 import { type CatalogChange, runCatalogCheck } from "./catalog-changes.js";
 import { runDeadlineCheck } from "./run-deadlines.js";
+import { runStaleNotice } from "./stale-notice.js";
 
 export interface AnnouncementJobOptions {
   deliverer: Deliverer;
@@ -37,6 +38,9 @@ export function announcementJobs(
             const deadlines = runDeadlineCheck(deps);
             if (deadlines.enqueued)
               deps.logger.info(`deadlines: ${deadlines.enqueued} announcement(s) queued`);
+          })(),
+          (async () => {
+            if (runStaleNotice(deps)) deps.logger.info("catalog: weekly notice of stale entries queued");
           })(),
         ]);
         const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));

@@ -9,6 +9,7 @@ import {
   nameWithVendor,
   optOutLabel,
   type RenderedMessage,
+  staleNote,
   trainsLabel,
 } from "./provider.js";
 
@@ -61,10 +62,14 @@ export function renderHelp(providerCount: number, topic?: string): RenderedMessa
 export function renderList(
   providers: readonly Provider[],
   reviews: ReadonlyMap<string, unknown> = new Map(),
+  /** Today and `CATALOG_STALE_DAYS`, to mark entries that may be out of date. */
+  freshness?: { today: string; staleDays: number },
 ): RenderedMessage {
   const lines = providers.map((p) => {
     const review = reviews.has(p.id) ? " · :warning: needs review" : "";
-    return `*${esc(nameWithVendor(p))}* — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}`;
+    const note = freshness ? staleNote(p, freshness.today, freshness.staleDays) : undefined;
+    const stale = note ? ` · :hourglass: ${note}` : "";
+    return `*${esc(nameWithVendor(p))}* — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}${stale}`;
   });
   const chunks: string[] = [];
   let current = "";

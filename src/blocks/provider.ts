@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { isSiteRoot, type Provider, type Source } from "../catalog/index.js";
+import { DEFAULT_STALE_DAYS, isSiteRoot, type Provider, type Source, staleSince } from "../catalog/index.js";
 import { actions, button, context, divider, fitBlocks, header, section } from "./kit.js";
 import { checkMessage, LIMITS } from "./limits.js";
 import { escapeMrkdwn, formatDate, link, relativeDays, truncate } from "./mrkdwn.js";
@@ -141,6 +141,14 @@ export interface StepsOptions {
   today: string;
   review?: ReviewFlag | undefined;
   shared?: boolean;
+  /** `CATALOG_STALE_DAYS`: an entry reviewed longer ago is marked "may be out of date". */
+  staleDays?: number;
+}
+
+/** "may be out of date (last reviewed 1 Aug 2026)", or undefined while the entry is fresh. */
+export function staleNote(p: Provider, today: string, staleDays = DEFAULT_STALE_DAYS): string | undefined {
+  const since = staleSince(p, today, staleDays);
+  return since ? `may be out of date (last reviewed ${formatDate(since)})` : undefined;
 }
 
 /** Source titles are shortened to this only when the full answer would not fit Slack's limits. */
@@ -181,6 +189,13 @@ function buildSteps(p: Provider, options: StepsOptions, maxSourceTitle?: number)
       ),
     );
   }
+  const stale = staleNote(p, options.today, options.staleDays);
+  if (stale)
+    add(
+      section(
+        `:hourglass: *This entry ${stale}.* Providers change their settings often; check the labels against the app.`,
+      ),
+    );
   const setting = settingLine(p);
   if (setting) add(section(setting));
   for (const platform of p.optOut?.platforms ?? []) {

@@ -16,3 +16,4 @@ export type {
   Step,
 } from "./schema.js";
 export { MAX_SEARCH_WORDS, type SearchHit, type SearchTerms, searchCatalog, searchTerms } from "./search.js";
+export { DEFAULT_STALE_DAYS, staleProviders, staleSince } from "./stale.js";

@@ -15,6 +15,8 @@ export const keys = {
   pausedNotice: (subscriptionId: number, pausedAt: Date) =>
     `notice:paused:${subscriptionId}:${pausedAt.getTime()}`,
   failedNotice: (rowKey: string) => `notice:failed:${rowKey}`,
+  /** The weekly operator notice of stale catalog entries: the ISO week's Monday, the ops channel. */
+  staleNotice: (weekMonday: string, channelId: string) => `notice:stale:${weekMonday}:${channelId}`,
   personalReminder: (userId: string, providerId: string, day: string) =>
     `remind-me:${userId}:${providerId}:${day}`,
   /** A policy document changed (first 16 hex of the new text's hash) — the announcement, then its diff replies. */

@@ -2,8 +2,10 @@ import type { KnownBlock, MultiExternalSelect, MultiStaticSelect, PlainTextOptio
 import { actions, button, context, divider, header, section } from "../blocks/kit.js";
 import { checkMessage } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
+import { staleNote } from "../blocks/provider.js";
 import type { Catalog, Provider } from "../catalog/index.js";
 import type { Campaign, ReminderState, Store } from "../store/index.js";
+import { localDateOf } from "../time/index.js";
 import { ACTION, slackDate } from "./messages.js";
 import {
   type CampaignProgress,
@@ -20,6 +22,8 @@ export interface ChecklistItem {
   state?: ReminderState;
   campaign?: Campaign;
   uses: boolean;
+  /** "may be out of date (last reviewed …)" when the catalog entry is older than CATALOG_STALE_DAYS. */
+  stale?: string;
 }
 
 export interface HomeView {
@@ -109,12 +113,14 @@ function toolsBlock(catalog: Catalog, items: ChecklistItem[]): KnownBlock {
 function stateLine(item: ChecklistItem): string {
   const name = `*${escapeMrkdwn(item.provider.name)}*`;
   const s = item.state;
-  if (!s) return `${name}: you use it · not asked by a lead`;
+  if (!s) return `${name}: you use it · not asked by a lead${staleSuffix(item)}`;
   const closed = item.campaign?.status === "closed" ? " (campaign closed)" : "";
   const deadline = item.campaign?.deadline ? ` · deadline ${formatDate(item.campaign.deadline)}` : "";
   const snooze = s.state === "snoozed" && s.snoozedUntil ? ` until ${slackDate(s.snoozedUntil)}` : "";
-  return `${name}: ${STATE_LABELS[s.state]}${snooze}${closed}${deadline}`;
+  return `${name}: ${STATE_LABELS[s.state]}${snooze}${closed}${deadline}${staleSuffix(item)}`;
 }
+
+const staleSuffix = (item: ChecklistItem) => (item.stale ? ` · :hourglass: ${item.stale}` : "");
 
 function itemBlocks(item: ChecklistItem): KnownBlock[] {
   const s = item.state;
@@ -204,10 +210,20 @@ export function renderHome(input: {
 
 /** Gathers and renders one person's App Home, with the open campaigns they lead. */
 export function buildHome(
-  deps: { store: Store; catalog: Catalog },
+  deps: {
+    store: Store;
+    catalog: Catalog;
+    /** With these, entries older than CATALOG_STALE_DAYS are marked "may be out of date". */
+    now?: () => Date;
+    config?: { CATALOG_STALE_DAYS?: number; DEFAULT_TIMEZONE?: string };
+  },
   input: { teamId: string; userId: string },
 ): HomeView {
-  const items = checklist(deps.store, deps.catalog, input.teamId, input.userId);
+  const today = deps.now ? localDateOf(deps.now(), deps.config?.DEFAULT_TIMEZONE ?? "UTC") : undefined;
+  const items = checklist(deps.store, deps.catalog, input.teamId, input.userId).map((item) => {
+    const stale = today ? staleNote(item.provider, today, deps.config?.CATALOG_STALE_DAYS) : undefined;
+    return stale ? { ...item, stale } : item;
+  });
   const campaigns = deps.store.reminders
     .listCampaigns({ teamId: input.teamId, status: "open", leadId: input.userId })
     .map((c) => campaignProgress(deps.store, deps.catalog, c, false));

@@ -23,8 +23,13 @@ const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", .
 export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
   ephemeral(renderHelp(deps.catalog.providers.length, command.topic));
 
-export const handleList: Handler<"list"> = async (_command, _request, deps) =>
-  ephemeral(renderList(deps.catalog.providers, reviewFlags(deps)));
+export const handleList: Handler<"list"> = async (_command, request, deps) =>
+  ephemeral(
+    renderList(deps.catalog.providers, reviewFlags(deps), {
+      today: workspaceToday(request.now, deps.config),
+      staleDays: deps.config.CATALOG_STALE_DAYS,
+    }),
+  );
 
 /** The steps answer for one provider, or a question back when the name is ambiguous or unknown. */
 export function stepsReply(query: string, today: string, deps: AppDeps, shared = false): Reply {
@@ -44,7 +49,8 @@ const MAX_CACHED_PER_PROVIDER = 8;
 
 export function providerReply(provider: Provider, today: string, deps: AppDeps, shared = false): Reply {
   const review = reviewFlags(deps).get(provider.id);
-  const key = `${today}|${shared}|${review ? `${review.documentTitle}@${review.since}` : ""}`;
+  const staleDays = deps.config.CATALOG_STALE_DAYS;
+  const key = `${today}|${shared}|${staleDays}|${review ? `${review.documentTitle}@${review.since}` : ""}`;
   let cache = renderedAnswers.get(provider);
   if (!cache) {
     cache = new Map();
@@ -53,7 +59,7 @@ export function providerReply(provider: Provider, today: string, deps: AppDeps, 
   let rendered = cache.get(key);
   if (!rendered) {
     if (cache.size >= MAX_CACHED_PER_PROVIDER) cache.clear();
-    rendered = renderSteps(provider, { today, review, shared });
+    rendered = renderSteps(provider, { today, review, shared, staleDays });
     cache.set(key, rendered);
   }
   return { responseType: shared ? "in_channel" : "ephemeral", ...rendered };
