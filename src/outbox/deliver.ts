@@ -3,10 +3,12 @@ import type { ChatPostMessageArguments } from "@slack/web-api";
 import type { OutboxRow } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
 import { withMetadata } from "./enqueue.js";
-import { classify, type Failure, isAmbiguous, isRecipientGone } from "./errors.js";
+import { classify } from "./errors.js";
 import { findPosted } from "./history.js";
+import { LaneRunner } from "./lanes.js";
 import { handlePermanentFailure } from "./notices.js";
-import { backoffMs, Limiter, type Rate, TokenBucket } from "./pacing.js";
+import { createPacer } from "./pacer.js";
+import { type Decision, decide } from "./policy.js";
 
 export {
   createDeliveryClient,
@@ -29,66 +31,25 @@ export {
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const { store, client, logger } = options;
   const clock = options.now ?? (() => new Date());
-  const channelRate = options.pacing?.channel ?? DEFAULT_PACING.channel;
-  const workspaceRate = options.pacing?.workspace ?? DEFAULT_PACING.workspace;
   const concurrency = options.concurrency ?? 16;
   const batchSize = options.batchSize ?? 500;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const backoff = options.backoff ?? { baseMs: 2_000, capMs: 15 * 60_000 };
   const lingerMs = options.lingerMs ?? 10_000;
-  const random = options.random ?? Math.random;
-  const channelBuckets = new Map<string, TokenBucket>();
-  const workspaceBuckets = new Map<string, TokenBucket>();
+  const settings = {
+    maxAttempts: options.maxAttempts ?? 10,
+    backoff: options.backoff ?? { baseMs: 2_000, capMs: 15 * 60_000 },
+    random: options.random ?? Math.random,
+  };
   const stopper = new AbortController();
   setMaxListeners(0, stopper.signal); // one listener per paced wait
+  const pacer = createPacer(
+    {
+      channel: options.pacing?.channel ?? DEFAULT_PACING.channel,
+      workspace: options.pacing?.workspace ?? DEFAULT_PACING.workspace,
+    },
+    stopper.signal,
+  );
   let recovered = false;
   let running: Promise<DrainStats> | undefined;
-
-  const bucket = (map: Map<string, TokenBucket>, key: string, rate: Rate) => {
-    const existing = map.get(key);
-    if (existing) return existing;
-    const created = new TokenBucket(rate, Date.now());
-    map.set(key, created);
-    return created;
-  };
-  const workspaces = new Map<string, Limiter>();
-  const workspace = (teamId: string) => {
-    const existing = workspaces.get(teamId);
-    if (existing) return existing;
-    const created = new Limiter(bucket(workspaceBuckets, teamId, workspaceRate));
-    workspaces.set(teamId, created);
-    return created;
-  };
-  stopper.signal.addEventListener("abort", () => {
-    for (const l of workspaces.values()) l.releaseAll();
-  });
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0 || stopper.signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        stopper.signal.removeEventListener("abort", done);
-        resolve();
-      }
-      stopper.signal.addEventListener("abort", done, { once: true });
-    });
-
-  /** Waits for this channel's and this workspace's turn; false when stopping. */
-  async function pace(row: OutboxRow): Promise<boolean> {
-    const ch = bucket(channelBuckets, `${row.teamId}/${row.channelId}`, channelRate);
-    await sleep(ch.reserve(Date.now()));
-    // A 429 during our wait paused the channel: wait that out too.
-    for (
-      let wait = ch.blockedFor(Date.now());
-      wait > 0 && !stopper.signal.aborted;
-      wait = ch.blockedFor(Date.now())
-    )
-      await sleep(wait);
-    if (stopper.signal.aborted) return false;
-    await workspace(row.teamId).acquire();
-    return !stopper.signal.aborted;
-  }
 
   async function runDrain(): Promise<DrainStats> {
     const stats: DrainStats = { sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 };
@@ -100,113 +61,92 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         );
       recovered = true;
     }
-    const queues = new Map<string, OutboxRow[]>();
-    const taken = new Set<number>();
     const deadChannels = new Map<string, string>();
     let halted: string | undefined;
     const retryTimes: number[] = [];
-    let active = 0;
-    let queued = 0;
     let lastFetch = 0;
-    let wake: () => void = () => {};
 
-    function defer(row: OutboxRow, error: string, delayMs: number) {
-      const at = clock().getTime() + delayMs;
-      store.outbox.markRetry(row.id, error, new Date(at), clock());
-      retryTimes.push(at);
+    function defer(row: OutboxRow, error: string, delayMs: number, maybePosted = false): Date {
+      const at = new Date(clock().getTime() + delayMs);
+      store.outbox.markRetry(row.id, error, at, clock(), maybePosted);
+      retryTimes.push(at.getTime());
       stats.deferred += 1;
+      return at;
     }
 
-    function onFailure(row: OutboxRow, failure: Failure, attempts: number) {
-      const lane = `${row.teamId}/${row.channelId}`;
-      switch (failure.type) {
-        case "rate-limited": {
+    function fail(row: OutboxRow, error: string, pause: boolean): void {
+      stats.failed += 1;
+      handlePermanentFailure(store, row, error, { pause, now: clock(), opsChannelId: options.opsChannelId });
+    }
+
+    /**
+     * Carries out the policy's decision; a date when the rest of the row's lane must wait until then.
+     * `stillMaybePosted`: an earlier attempt may have reached Slack and nothing since has shown otherwise.
+     */
+    function apply(row: OutboxRow, decision: Decision, stillMaybePosted = false): Date | undefined {
+      switch (decision.action) {
+        case "rate-limited":
           stats.rateLimited += 1;
-          const until = Date.now() + failure.retryAfterMs;
-          bucket(channelBuckets, lane, channelRate).pause(until);
-          bucket(workspaceBuckets, row.teamId, workspaceRate).pause(until);
-          return defer(row, failure.error, failure.retryAfterMs);
-        }
-        case "transient":
-          if (attempts >= maxAttempts) {
-            stats.failed += 1;
-            return handlePermanentFailure(
-              store,
-              row,
-              `${failure.error} (gave up after ${attempts} attempts)`,
-              { pause: false, now: clock(), opsChannelId: options.opsChannelId },
-            );
-          }
-          return defer(row, failure.error, backoffMs(attempts, backoff.baseMs, backoff.capMs, random));
-        case "auth":
-          halted = failure.error;
+          pacer.pause(row.teamId, row.channelId, decision.delayMs);
+          return defer(row, decision.error, decision.delayMs, stillMaybePosted);
+        case "retry":
+          defer(row, decision.error, decision.delayMs, decision.maybePosted);
+          return undefined;
+        case "halt":
+          halted = decision.error;
           logger.error(
-            `outbox: Slack rejected the bot token (${failure.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
+            `outbox: Slack rejected the bot token (${decision.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
           );
-          return defer(row, failure.error, Math.max(backoff.capMs, 60_000));
-        case "channel":
-          deadChannels.set(lane, failure.error);
-          stats.failed += 1;
-          handlePermanentFailure(store, row, failure.error, {
-            pause: true,
-            now: clock(),
-            opsChannelId: options.opsChannelId,
-          });
-          if (options.onRecipientGone && isRecipientGone(row.channelId, failure.error)) {
+          defer(row, decision.error, decision.delayMs);
+          return undefined;
+        case "fail":
+          if (decision.pause) deadChannels.set(`${row.teamId}/${row.channelId}`, decision.error);
+          fail(row, decision.error, decision.pause);
+          if (decision.recipientGone && options.onRecipientGone) {
             try {
-              options.onRecipientGone(row, failure.error, clock());
+              options.onRecipientGone(row, decision.error, clock());
             } catch (err) {
               logger.error(
                 `outbox: recipient-gone hook failed for ${row.channelId}: ${(err as Error).message}`,
               );
             }
           }
-          return;
-        case "message":
-          stats.failed += 1;
-          return handlePermanentFailure(store, row, failure.error, {
-            pause: false,
-            now: clock(),
-            opsChannelId: options.opsChannelId,
-          });
+          return undefined;
       }
     }
 
-    async function deliverOne(row: OutboxRow): Promise<void> {
+    async function deliverOne(row: OutboxRow): Promise<Date | undefined> {
       if (row.subscriptionId !== null && !store.subscriptions.get(row.subscriptionId)) {
         store.outbox.cancel(row.id, "unsubscribed before delivery", clock());
-        return;
+        return undefined;
       }
       const dead = deadChannels.get(`${row.teamId}/${row.channelId}`);
       // The recipient-gone hook may have cancelled this row after it was queued.
-      if (dead && store.outbox.get(row.key)?.status === "cancelled") return;
+      if (dead && store.outbox.get(row.key)?.status === "cancelled") return undefined;
       if (dead) {
-        stats.failed += 1;
-        return handlePermanentFailure(store, row, dead, {
-          pause: true,
-          now: clock(),
-          opsChannelId: options.opsChannelId,
-        });
+        fail(row, dead, true);
+        return undefined;
       }
       const threadTs = row.threadOf ? (store.outbox.get(row.threadOf)?.postedTs ?? undefined) : undefined;
-      if (row.attempts > 0 && isAmbiguous(row.lastError)) {
+      if (row.attempts > 0 && row.maybePosted) {
         try {
           const ts = await findPosted(client, row, threadTs);
           if (ts) {
             store.outbox.markSent(row.id, ts, clock());
             stats.recovered += 1;
-            return;
+            return undefined;
           }
         } catch (err) {
           const failure = classify(err);
           if (failure.type === "rate-limited" || failure.type === "transient")
-            return onFailure(row, failure, row.attempts);
+            // Still maybe posted: the history check itself failed (even a 429 proves nothing about the post).
+            return apply(row, decide(failure, row.attempts, row.channelId, settings), true);
           logger.warn(
             `outbox: cannot read history of ${row.channelId} (${failure.error}); posting ${row.key} again`,
           );
         }
       }
-      if (!(await pace(row))) return;
+      if (!(await pacer.pace(row.teamId, row.channelId))) return undefined;
       store.outbox.markSending(row.id, clock());
       try {
         const res = await client.chat.postMessage({
@@ -220,75 +160,37 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         } as ChatPostMessageArguments);
         store.outbox.markSent(row.id, String(res.ts ?? ""), clock());
         stats.sent += 1;
+        return undefined;
       } catch (err) {
-        onFailure(row, classify(err), row.attempts + 1);
+        return apply(row, decide(classify(err), row.attempts + 1, row.channelId, settings));
       } finally {
-        bucket(channelBuckets, `${row.teamId}/${row.channelId}`, channelRate).settle(Date.now());
+        pacer.settle(row.teamId, row.channelId);
       }
     }
 
-    async function runLane(lane: string): Promise<void> {
-      const queue = queues.get(lane) ?? [];
-      while (queue.length && !stopper.signal.aborted && !halted) {
-        const row = queue.shift()!;
-        queued -= 1;
-        try {
-          await deliverOne(row);
-        } catch (err) {
-          logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`);
-        }
-        taken.delete(row.id);
-        const after = queue.length ? store.outbox.get(row.key) : undefined;
-        if (after?.status === "pending" && after.lastError?.startsWith("rate_limited")) {
-          // Rate-limited: the rest of this channel waits with the deferred row (same time, then id order).
-          const at = after.nextAttemptAt;
-          for (const later of queue.splice(0)) {
-            store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock());
-            retryTimes.push(at.getTime());
-            taken.delete(later.id);
-            queued -= 1;
-          }
-        }
-      }
-      for (const row of queue) taken.delete(row.id);
-      queued -= queue.length;
-      queues.delete(lane);
-    }
-
-    const lanesBusy = new Set<string>();
-    const pump = () => {
-      for (const lane of queues.keys()) {
-        if (active >= concurrency) return;
-        if (lanesBusy.has(lane)) continue;
-        lanesBusy.add(lane);
-        active += 1;
-        void runLane(lane).finally(() => {
-          lanesBusy.delete(lane);
-          active -= 1;
-          wake();
-        });
-      }
-    };
+    const lanes = new LaneRunner({
+      concurrency,
+      stopped: () => stopper.signal.aborted || halted !== undefined,
+      deliver: deliverOne,
+      holdBack(rows, at) {
+        for (const later of rows)
+          store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock());
+        retryTimes.push(at.getTime());
+      },
+      onError: (row, err) =>
+        logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`),
+    });
 
     while (!stopper.signal.aborted && !halted) {
       let fresh = 0;
       // Refill when the lanes are about to run dry, or once a second to pick up new rows (e.g. notices).
       // Rows already queued are still pending, so ask for that many more than a batch.
-      if (queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
+      if (lanes.queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
         lastFetch = Date.now();
-        for (const row of store.outbox.due(clock(), batchSize + queued)) {
-          if (taken.has(row.id)) continue;
-          taken.add(row.id);
-          const lane = `${row.teamId}/${row.channelId}`;
-          const queue = queues.get(lane);
-          if (queue) queue.push(row);
-          else queues.set(lane, [row]);
-          fresh += 1;
-          queued += 1;
-        }
+        for (const row of store.outbox.due(clock(), batchSize + lanes.queued)) if (lanes.add(row)) fresh += 1;
       }
-      pump();
-      if (active === 0 && fresh === 0) {
+      lanes.pump();
+      if (lanes.active === 0 && fresh === 0) {
         // Rows deferred during this drain that come due soon: wait for them rather than leave them to the next tick.
         const now = clock().getTime();
         const passed = retryTimes.some((t) => t <= now); // came due since the query above: look again
@@ -298,18 +200,12 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         if (passed) continue;
         const wait = upcoming.length ? Math.min(...upcoming) - now : Number.POSITIVE_INFINITY;
         if (wait > lingerMs) break;
-        await sleep(wait);
+        await pacer.sleep(wait);
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 250);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await lanes.settled(250);
     }
-    while (active > 0) await new Promise<void>((resolve) => (wake = resolve));
+    await lanes.idle();
     return stats;
   }
 

@@ -67,9 +67,6 @@ const TRANSIENT_CODES = new Set([
   "ratelimited",
 ]);
 
-export const isAmbiguous = (lastError: string | null): boolean =>
-  lastError === null || lastError.startsWith("maybe-posted:");
-
 /**
  * One reading of Slack's errors for the whole bot (src/slack/errors.ts), mapped to what the row needs. An
  * answer that is not Slack's JSON (a proxy's HTML page with HTTP 200, truncated JSON) is *ambiguous*: the
@@ -88,16 +85,16 @@ export function classify(err: unknown): Failure {
             error: `rate_limited (Retry-After ${f.retryAfterSec}s)`,
           };
     case "http":
-      return { type: "transient", error: `maybe-posted: http_${f.status}` };
+      return { type: "transient", error: `http_${f.status}` };
     case "network":
-      return { type: "transient", error: `maybe-posted: network: ${f.reason}` };
+      return { type: "transient", error: `network: ${f.reason}` };
     case "unreadable":
-      return { type: "transient", error: "maybe-posted: unreadable answer (not JSON)" };
+      return { type: "transient", error: "unreadable answer (not JSON)" };
     case "refused": {
       const { code } = f;
       if (CHANNEL_ERRORS.has(code)) return { type: "channel", error: code };
       if (AUTH_ERRORS.has(code)) return { type: "auth", error: code };
-      if (TRANSIENT_CODES.has(code)) return { type: "transient", error: `maybe-posted: ${code}` };
+      if (TRANSIENT_CODES.has(code)) return { type: "transient", error: code };
       return { type: "message", error: code };
     }
   }

@@ -7,7 +7,7 @@ import { CHANNEL_ERRORS } from "./errors.js";
 
 /** How to fix a channel the bot cannot post in, by Slack error code; other errors get advice that fits them. */
 export function channelProblemAdvice(error: string): string {
-  const code = error.replace(/^maybe-posted:\s*/, "");
+  const code = error;
   switch (code) {
     case "not_in_channel":
       return "The app is not a member of that channel: invite it with `/invite @ai-privacy` there, then subscribe again.";

@@ -79,6 +79,8 @@ export interface OutboxRow
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** The last attempt may have reached Slack (timeout, 5xx, crash while sending): check history before re-posting. */
+  maybePosted: boolean;
   postedTs: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -92,11 +94,12 @@ export interface OutboxRepository {
   due(now: Date, limit: number): OutboxRow[];
   markSending(id: number, now: Date): void;
   markSent(id: number, postedTs: string, now: Date): void;
-  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date): void;
+  /** Back to pending until `nextAttemptAt`; `maybePosted` when the failed attempt may have reached Slack. */
+  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, maybePosted?: boolean): void;
   markFailed(id: number, error: string, now: Date): void;
   /**
-   * Rows left in 'sending' by a crash go back to 'pending' with last_error `maybe-posted: interrupted while
-   * sending` (the deliverer checks the channel's history before re-posting such rows).
+   * Rows left in 'sending' by a crash go back to 'pending', marked maybe posted with last_error
+   * `interrupted while sending` (the deliverer checks the channel's history before re-posting such rows).
    */
   recoverInterrupted(now: Date): number;
   list(filter: { status?: OutboxStatus; limit?: number }): OutboxRow[];

@@ -86,13 +86,13 @@ describe("non-JSON answers from Slack", () => {
       data: { ok: false, error },
     });
     const failure = classify(platform(HTML));
-    expect(failure).toEqual({ type: "transient", error: "maybe-posted: unreadable answer (not JSON)" });
+    expect(failure).toEqual({ type: "transient", error: "unreadable answer (not JSON)" });
     const network = classify({
       code: "slack_webapi_request_error",
       original: Object.assign(new Error("fetch failed (url: http://127.0.0.1:9/api/chat.postMessage)"), {
         cause: { code: "ECONNREFUSED" },
       }),
     });
-    expect(network).toEqual({ type: "transient", error: "maybe-posted: network: ECONNREFUSED" });
+    expect(network).toEqual({ type: "transient", error: "network: ECONNREFUSED" });
   });
 });

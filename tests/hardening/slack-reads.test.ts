@@ -124,9 +124,9 @@ describe("many reads while Slack is down", () => {
 
 describe("delivery notices", () => {
   const errors = [
-    "maybe-posted: network: connect ECONNREFUSED (url: http://127.0.0.1:9/api/chat.postMessage)",
-    "maybe-posted: Retry header did not contain a valid timeout (url: https://slack.com/api/chat.postMessage)",
-    "maybe-posted: http_503",
+    "network: connect ECONNREFUSED (url: http://127.0.0.1:9/api/chat.postMessage)",
+    "Retry header did not contain a valid timeout (url: https://slack.com/api/chat.postMessage)",
+    "http_503",
     "ratelimited",
     "internal_error",
   ];

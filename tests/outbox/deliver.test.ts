@@ -197,7 +197,7 @@ describe("deliverer", () => {
       event_payload: { state_id: 7, key: "reminder:7:1" },
     });
     // Crash again between Slack's ok and the commit: the key in the metadata finds it.
-    store.outbox.markRetry(row.id, "maybe-posted: interrupted while sending", new Date(), new Date());
+    store.outbox.markRetry(row.id, "interrupted while sending", new Date(), new Date(), true);
     const second = await deliverer(store, fake).drain();
     expect(second).toMatchObject({ recovered: 1, sent: 0 });
     expect(fake.messagesIn("UBOB").length).toBe(1);

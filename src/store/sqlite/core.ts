@@ -124,6 +124,7 @@ const OutboxRowSchema = z
     attempts: z.number(),
     next_attempt_at: iso,
     last_error: z.string().nullable(),
+    maybe_posted: z.number().transform((n) => n === 1),
     posted_ts: z.string().nullable(),
     notify_user_id: z.string().nullable(),
     subscription_id: z.number().nullable(),
@@ -143,6 +144,7 @@ const OutboxRowSchema = z
       attempts: r.attempts,
       nextAttemptAt: r.next_attempt_at,
       lastError: r.last_error,
+      maybePosted: r.maybe_posted,
       postedTs: r.posted_ts,
       notifyUserId: r.notify_user_id,
       subscriptionId: r.subscription_id,
@@ -160,8 +162,10 @@ export function sqliteOutbox(db: Database): OutboxRepository {
     ON CONFLICT (idempotency_key) DO NOTHING`);
   const setStatus = (sql: string) => db.prepare(`UPDATE outbox SET ${sql}, updated_at = @now WHERE id = @id`);
   const sending = setStatus("status = 'sending', attempts = attempts + 1");
-  const sent = setStatus("status = 'sent', posted_ts = @ts, last_error = NULL");
-  const retry = setStatus("status = 'pending', last_error = @error, next_attempt_at = @next");
+  const sent = setStatus("status = 'sent', posted_ts = @ts, last_error = NULL, maybe_posted = 0");
+  const retry = setStatus(
+    "status = 'pending', last_error = @error, next_attempt_at = @next, maybe_posted = @maybePosted",
+  );
   const failed = setStatus("status = 'failed', last_error = @error");
   return {
     enqueue(m: NewOutboxMessage, now: Date) {
@@ -195,12 +199,13 @@ export function sqliteOutbox(db: Database): OutboxRepository {
         .map(read),
     markSending: (id, now) => void sending.run({ id, now: toIso(now) }),
     markSent: (id, ts, now) => void sent.run({ id, ts, now: toIso(now) }),
-    markRetry: (id, error, next, now) => void retry.run({ id, error, next: toIso(next), now: toIso(now) }),
+    markRetry: (id, error, next, now, maybePosted = false) =>
+      void retry.run({ id, error, next: toIso(next), now: toIso(now), maybePosted: maybePosted ? 1 : 0 }),
     markFailed: (id, error, now) => void failed.run({ id, error, now: toIso(now) }),
     recoverInterrupted: (now) =>
       db
         .prepare(
-          "UPDATE outbox SET status = 'pending', last_error = 'maybe-posted: interrupted while sending', updated_at = ? WHERE status = 'sending'",
+          "UPDATE outbox SET status = 'pending', last_error = 'interrupted while sending', maybe_posted = 1, updated_at = ? WHERE status = 'sending'",
         )
         .run(toIso(now)).changes,
     list({ status, limit = 100 }) {

@@ -2,6 +2,7 @@ import type { Migration } from "../migrate.js";
 import { core } from "./0001-core.js";
 import { monitor } from "./0002-monitor.js";
 import { reminders } from "./0003-reminders.js";
+import { outboxMaybePosted } from "./0004-outbox-maybe-posted.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
-export const migrations: readonly Migration[] = [core, monitor, reminders];
+export const migrations: readonly Migration[] = [core, monitor, reminders, outboxMaybePosted];
