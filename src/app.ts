@@ -50,6 +50,7 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
         catalog: deps.catalog,
         now: deps.now,
         timeZone: config.DEFAULT_TIMEZONE,
+        staleDays: config.CATALOG_STALE_DAYS,
         logger,
       })
     : undefined;

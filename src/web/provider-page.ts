@@ -26,6 +26,8 @@ export interface ProviderPageInput {
   readonly today: string;
   /** Set when a watched help page changed after the steps were written. */
   readonly review?: { documentTitle: string; since: string; changeId?: number | undefined } | undefined;
+  /** The last review date when the entry is older than CATALOG_STALE_DAYS. */
+  readonly stale?: string | undefined;
   readonly links: Links;
 }
 
@@ -51,7 +53,7 @@ function staleness(p: Provider, today: string): Html {
   return html`As of ${when}: reviewed ${age} day${age === 1 ? "" : "s"} ago (${relativeDays(p.lastReviewed, today)}).`;
 }
 
-export function renderProviderPage({ provider: p, today, review, links }: ProviderPageInput): string {
+export function renderProviderPage({ provider: p, today, review, stale, links }: ProviderPageInput): string {
   const o = p.optOut;
   const setting = o?.label
     ? html`<p><strong>The setting:</strong> “${o.label}”${o.alternateLabels.length ? html` (also shown as ${o.alternateLabels.map((l, i) => html`${i ? ", " : ""}“${l}”`)})` : ""}</p>`
@@ -73,6 +75,7 @@ ${
     ? html`<p class="warn"><strong>Needs review:</strong> the provider changed “${review.documentTitle}” on ${formatDate(review.since)}${review.changeId !== undefined ? html` (<a href="${links.change(review.changeId)}">see the change</a>)` : ""}. These steps may be out of date until they are checked again.</p>`
     : ""
 }
+${stale ? html`<p class="warn"><strong>May be out of date:</strong> last reviewed ${formatDate(stale)}. Check the sources below before relying on these steps.</p>` : ""}
 <section aria-labelledby="steps">
 <h2 id="steps">Steps</h2>
 ${setting}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@slack/logger";
-import type { Catalog } from "../catalog/index.js";
+import { type Catalog, DEFAULT_STALE_DAYS, staleSince } from "../catalog/index.js";
 import { lineChanges } from "../monitor/index.js";
 import type { Store } from "../store/index.js";
 import { localDateOf } from "../time/index.js";
@@ -22,6 +22,8 @@ export interface WebDeps {
   readonly now: () => Date;
   /** DEFAULT_TIMEZONE: what "today" is for relative dates. */
   readonly timeZone: string;
+  /** CATALOG_STALE_DAYS: older reviews are marked "may be out of date", as in Slack answers. */
+  readonly staleDays?: number;
   readonly logger: Pick<Logger, "error">;
 }
 
@@ -123,7 +125,8 @@ export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): 
           changeId: flag.versionId ?? undefined,
         };
         const today = localDateOf(deps.now(), deps.timeZone);
-        return html(renderProviderPage({ provider, today, review, links }));
+        const stale = staleSince(provider, today, deps.staleDays ?? DEFAULT_STALE_DAYS);
+        return html(renderProviderPage({ provider, today, review, stale, links }));
       },
     },
     {

@@ -125,6 +125,22 @@ describe("provider page", () => {
     expect(body).toContain(`href="${PUBLIC_URL}/calendar/claude.ics"`);
   });
 
+  it("marks an entry reviewed longer ago than CATALOG_STALE_DAYS as maybe out of date, like Slack answers", async () => {
+    expect(await (await get("/providers/claude")).text()).not.toContain("May be out of date");
+    const strict = await startTestBot({
+      env: { PUBLIC_URL, CATALOG_STALE_DAYS: "1" },
+      now: () => new Date("2027-01-15T10:00:00Z"),
+    });
+    try {
+      const body = await (await fetch(strict.url.replace(/\/slack\/events$/, "/providers/claude"))).text();
+      expect(body).toMatch(
+        /<strong>May be out of date:<\/strong> last reviewed \d{1,2} [A-Z][a-z]{2} 20\d\d\./,
+      );
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it("answers an unknown provider with a 404 page that points home", async () => {
     const res = await get("/providers/nope-ai");
     expect(res.status).toBe(404);
