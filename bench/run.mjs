@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCommandsBench } from "./commands.mjs";
 import { runFanoutBench } from "./fanout.mjs";
+import { runHardeningBench } from "./hardening.mjs";
 import { runMonitorBench } from "./monitor.mjs";
 import { runRemindersBench } from "./reminders.mjs";
 import { mergeResults } from "./results.mjs";
@@ -15,6 +16,7 @@ import { runWebBench } from "./web.mjs";
 const suites = {
   commands: () => runCommandsBench(),
   fanout: () => runFanoutBench(),
+  hardening: () => runHardeningBench(),
   monitor: () => runMonitorBench(),
   reminders: () => runRemindersBench(),
   web: () => runWebBench(),

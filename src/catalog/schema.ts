@@ -161,6 +161,12 @@ export const DocumentSchema = z.strictObject({
   carriesSteps: z.boolean().default(false),
   /** Plain HTTP returns no text (the archive needed a headless browser): report that clearly. */
   needsBrowser: z.boolean().default(false),
+  /**
+   * Hosts on another site this document may redirect to (a policy hosted by a vendor's parent company,
+   * say). Redirects within the document's own registrable site need no entry; private, loopback and
+   * link-local addresses are refused whatever this says (src/monitor/redirects.ts).
+   */
+  allowRedirectsTo: z.array(z.hostname()).default([]),
 });
 
 export const ProviderSchema = z.strictObject({

@@ -159,6 +159,7 @@ async function checkDocument(
     url: document.url,
     etag: state.etag,
     lastModified: state.lastModified,
+    allowRedirectsTo: document.allowRedirectsTo,
   });
   const now = ctx.clock();
   const baselineIntact = state.failures === 0 && state.textHash !== null && state.rulesKey === key;

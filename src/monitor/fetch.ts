@@ -1,13 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
-import { Agent, type Dispatcher, errors, interceptors, request } from "undici";
+import { Agent, type Dispatcher, errors, request } from "undici";
 import { USER_AGENT } from "../version.js";
 import { decodeHtml } from "./charset.js";
 import { sha256 } from "./extract.js";
+import { checkRedirect, type Resolver, systemResolver } from "./redirects.js";
 
 /**
  * Conditional GET of one policy page with every guard a polite, robust watcher needs: connect and total
- * timeouts, a redirect cap, a body size cap (also after decompression), charset decoding, a User-Agent that
+ * timeouts, redirects followed only within the document's own site (redirects.ts) and at most
+ * `maxRedirects` of them, a body size cap (also after decompression), charset decoding, a User-Agent that
  * names the bot, a per-host concurrency limit and a small random delay so that a run does not hammer a host.
  */
 
@@ -15,6 +17,8 @@ export interface FetchRequest {
   readonly url: string;
   readonly etag?: string | null;
   readonly lastModified?: string | null;
+  /** Hosts on other sites the catalog entry allows this document to redirect to (`allowRedirectsTo`). */
+  readonly allowRedirectsTo?: readonly string[];
 }
 
 export type FetchOutcome =
@@ -41,6 +45,8 @@ export interface FetcherOptions {
   readonly jitterMaxMs?: number;
   readonly userAgent?: string;
   readonly random?: () => number;
+  /** Resolves a redirect target's host to check its addresses; the system resolver by default. */
+  readonly resolve?: Resolver;
 }
 
 export const DEFAULT_USER_AGENT = USER_AGENT;
@@ -54,6 +60,9 @@ export const FETCH_DEFAULTS = {
   jitterMaxMs: 400,
 } as const;
 
+/** The statuses that carry a Location to follow (RFC 9110 section 15.4). */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 export interface HttpFetcher extends Fetcher {
   close(): Promise<void>;
 }
@@ -62,9 +71,9 @@ export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
   const settings = { ...FETCH_DEFAULTS, ...options };
   const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  const dispatcher: Dispatcher = new Agent({ connect: { timeout: settings.connectTimeoutMs } }).compose(
-    interceptors.redirect({ maxRedirections: settings.maxRedirects }),
-  );
+  // No redirect interceptor: every hop is checked against the redirect rule before it is followed.
+  const dispatcher: Dispatcher = new Agent({ connect: { timeout: settings.connectTimeoutMs } });
+  const resolve = options.resolve ?? systemResolver;
   const limiter = new HostLimiter(settings.perHostConcurrency);
 
   const fetcher = async (req: FetchRequest): Promise<FetchOutcome> => {
@@ -76,7 +85,7 @@ export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
     }
     return limiter.run(host, async () => {
       if (settings.jitterMaxMs > 0) await sleep(Math.floor(random() * settings.jitterMaxMs));
-      return fetchOnce(dispatcher, req, settings, userAgent);
+      return fetchOnce(dispatcher, req, settings, userAgent, resolve);
     });
   };
   return Object.assign(fetcher, { close: () => dispatcher.close() });
@@ -85,8 +94,9 @@ export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
 async function fetchOnce(
   dispatcher: Dispatcher,
   req: FetchRequest,
-  settings: Required<Omit<FetcherOptions, "random" | "userAgent">>,
+  settings: Required<Omit<FetcherOptions, "random" | "userAgent" | "resolve">>,
   userAgent: string,
+  resolve: Resolver,
 ): Promise<FetchOutcome> {
   const headers: Record<string, string> = {
     "user-agent": userAgent,
@@ -104,14 +114,38 @@ async function fetchOnce(
     settings.totalTimeoutMs,
   );
   try {
-    const response = await request(req.url, {
-      method: "GET",
-      headers,
-      dispatcher,
-      signal: controller.signal,
-    });
-    // Bailing out early destroys the body; its late errors are expected and must not go unhandled.
-    response.body.on("error", () => {});
+    const documentUrl = new URL(req.url);
+    let url = documentUrl;
+    let response: Dispatcher.ResponseData;
+    for (let hop = 0; ; hop++) {
+      response = await request(url, { method: "GET", headers, dispatcher, signal: controller.signal });
+      // Bailing out early destroys the body; its late errors are expected and must not go unhandled.
+      response.body.on("error", () => {});
+      if (!REDIRECTS.has(response.statusCode)) break;
+      await response.body.dump();
+      const location = header(response.headers, "location");
+      if (!location) return { kind: "failed", reason: `HTTP ${response.statusCode} without a Location` };
+      if (hop >= settings.maxRedirects) {
+        return {
+          kind: "failed",
+          reason: `more than ${settings.maxRedirects} redirects (HTTP ${response.statusCode})`,
+        };
+      }
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        return { kind: "failed", reason: "redirected to an address that is not a valid URL" };
+      }
+      const verdict = await checkRedirect(documentUrl, next, req.allowRedirectsTo ?? [], resolve);
+      if (!verdict.ok) return { kind: "failed", reason: verdict.reason };
+      // Validators describe the document's own URL; sent to another origin they mean nothing.
+      if (next.origin !== documentUrl.origin) {
+        delete headers["if-none-match"];
+        delete headers["if-modified-since"];
+      }
+      url = next;
+    }
     const { statusCode } = response;
     if (statusCode === 304) {
       await response.body.dump();
@@ -119,12 +153,7 @@ async function fetchOnce(
     }
     if (statusCode < 200 || statusCode >= 300) {
       await response.body.dump();
-      // The redirect interceptor hands back the last 3xx once its cap is reached.
-      const reason =
-        statusCode >= 300 && statusCode < 400
-          ? `more than ${settings.maxRedirects} redirects (HTTP ${statusCode})`
-          : `HTTP ${statusCode}`;
-      return { kind: "failed", reason };
+      return { kind: "failed", reason: `HTTP ${statusCode}` };
     }
     const declared = Number(header(response.headers, "content-length") ?? "NaN");
     if (declared > settings.maxBytes) {

@@ -8,6 +8,7 @@ export interface TestDocument {
   remove?: string[];
   carriesSteps?: boolean;
   needsBrowser?: boolean;
+  allowRedirectsTo?: string[];
   title?: string;
 }
 
