@@ -33,7 +33,7 @@ function hostilePages() {
         0,
         FIVE_MB - 1,
       ),
-    "/under-cap": `<html><body>${underCap.repeat(Math.floor((FIVE_MB - 200) / underCap.length))}${"<main><p>x</p></main>".repeat(20_000)}</body></html>`,
+    "/under-cap": `<html><body>${underCap.repeat(Math.floor((FIVE_MB - 400) / underCap.length))}</body></html>`,
   };
 }
 
@@ -117,7 +117,7 @@ const control = (child, message) =>
     }
   });
 
-export async function runHardeningBench({ rounds = 6, perRound = 400 } = {}) {
+export async function runHardeningBench({ rounds = 3, perRound = 200 } = {}) {
   const site = await startServerChild(SCRIPT, "site");
   const bot = await startServerChild(SCRIPT, "bot", { BENCH_SITE: `http://127.0.0.1:${site.port}` });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;

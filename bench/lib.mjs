@@ -81,6 +81,7 @@ export function startServerChild(script, kind, extraEnv = {}) {
       child.removeAllListeners("exit");
       resolve({
         port: msg.port,
+        child,
         stop: () =>
           new Promise((done) => {
             child.once("message", (m) => {
