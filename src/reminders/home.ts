@@ -24,6 +24,8 @@ export interface ChecklistItem {
   uses: boolean;
   /** "may be out of date (last reviewed …)" when the catalog entry is older than CATALOG_STALE_DAYS. */
   stale?: string;
+  /** Set while the monitor has flagged the provider's opt-out article as changed ("needs review"). */
+  needsReview?: boolean;
 }
 
 export interface HomeView {
@@ -120,7 +122,9 @@ function stateLine(item: ChecklistItem): string {
   return `${name}: ${STATE_LABELS[s.state]}${snooze}${closed}${deadline}${staleSuffix(item)}`;
 }
 
-const staleSuffix = (item: ChecklistItem) => (item.stale ? ` · :hourglass: ${item.stale}` : "");
+// Same wording and emoji as `list` and the steps answer, so a flagged entry reads the same everywhere.
+const staleSuffix = (item: ChecklistItem) =>
+  `${item.needsReview ? " · :warning: needs review" : ""}${item.stale ? ` · :hourglass: ${item.stale}` : ""}`;
 
 function itemBlocks(item: ChecklistItem): KnownBlock[] {
   const s = item.state;
@@ -220,9 +224,14 @@ export function buildHome(
   input: { teamId: string; userId: string },
 ): HomeView {
   const today = deps.now ? localDateOf(deps.now(), deps.config?.DEFAULT_TIMEZONE ?? "UTC") : undefined;
+  const flagged = new Set(deps.store.documents.reviewFlags().map((f) => f.providerId));
   const items = checklist(deps.store, deps.catalog, input.teamId, input.userId).map((item) => {
     const stale = today ? staleNote(item.provider, today, deps.config?.CATALOG_STALE_DAYS) : undefined;
-    return stale ? { ...item, stale } : item;
+    return {
+      ...item,
+      ...(stale ? { stale } : {}),
+      ...(flagged.has(item.provider.id) ? { needsReview: true } : {}),
+    };
   });
   const campaigns = deps.store.reminders
     .listCampaigns({ teamId: input.teamId, status: "open", leadId: input.userId })

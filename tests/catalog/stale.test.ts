@@ -51,6 +51,25 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
     );
   });
 
+  it("shows the monitor's 'needs review' flag in App Home until it is cleared", () => {
+    store = openSqliteStore(":memory:");
+    const now = new Date("2026-12-15T10:00:00Z");
+    store.reminders.setTools("T1", "U1", ["claude"], now);
+    const deps = {
+      store,
+      catalog: makeCatalog([claude]),
+      now: () => now,
+      config: { CATALOG_STALE_DAYS: 120 },
+    };
+    const home = () => JSON.stringify(buildHome(deps, { teamId: "T1", userId: "U1" }).blocks);
+    expect(home()).not.toContain("needs review");
+    store.documents.flagForReview({ providerId: "claude", documentId: "help", versionId: null, since: now });
+    expect(home()).toContain("*Claude*: you use it · not asked by a lead · :warning: needs review");
+    expect(checkMessage(buildHome(deps, { teamId: "T1", userId: "U1" }), "home")).toEqual([]);
+    store.documents.clearReview("claude");
+    expect(home()).not.toContain("needs review");
+  });
+
   it("lists stale entries to the ops channel once a week", () => {
     store = openSqliteStore(":memory:");
     const s = store;
