@@ -1,6 +1,6 @@
 import { announcementJobs } from "./announce/index.js";
 import type { AppDeps } from "./deps.js";
-import { checkJitterBoundMs, jitterMs, runPolicyCheck } from "./monitor/index.js";
+import { checkJitterBoundMs, jitterMs, runLinkCheck, runPolicyCheck } from "./monitor/index.js";
 import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
 import {
   recheckForCatalogChanges,
@@ -73,8 +73,17 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
       });
       const asked = recheckForPolicyChanges(deps, results, deps.now());
       const changed = results.filter((r) => r.status === "changed" && !r.seenBefore).length;
+      // Settings-link health rides on the same schedule and jitter (README, "Link health").
+      const links = await runLinkCheck({
+        store: deps.store,
+        catalog: deps.catalog,
+        now: deps.now,
+        leadsToNotify: config.ADMIN_USER_IDS,
+        ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
+      });
+      const broken = links.filter((l) => l.verdict.kind === "broken").length;
       logger.info(
-        `policy check: ${results.length} documents, ${changed} changed, ${asked} re-check requests`,
+        `policy check: ${results.length} documents, ${changed} changed, ${asked} re-check requests; ${links.length} links, ${broken} may be broken`,
       );
     },
     stop: () => {

@@ -64,12 +64,15 @@ export function renderList(
   reviews: ReadonlyMap<string, unknown> = new Map(),
   /** Today and `CATALOG_STALE_DAYS`, to mark entries that may be out of date. */
   freshness?: { today: string; staleDays: number },
+  /** Providers with a settings or help link that may be broken: passed only when a lead asks. */
+  brokenLinks: ReadonlySet<string> = new Set(),
 ): RenderedMessage {
   const lines = providers.map((p) => {
     const review = reviews.has(p.id) ? " · :warning: needs review" : "";
     const note = freshness ? staleNote(p, freshness.today, freshness.staleDays) : undefined;
     const stale = note ? ` · :hourglass: ${note}` : "";
-    return `*${esc(nameWithVendor(p))}* — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}${stale}`;
+    const broken = brokenLinks.has(p.id) ? " · :link: link may be broken" : "";
+    return `*${esc(nameWithVendor(p))}* — trains by default: ${trainsLabel(p)} · opt-out: ${optOutLabel(p)} · ${confidenceLabel(p)}${review}${stale}${broken}`;
   });
   const chunks: string[] = [];
   let current = "";

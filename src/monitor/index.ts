@@ -41,6 +41,13 @@ export {
 } from "./fetch.js";
 export { computeHighlights, type Highlight, type HighlightTopic } from "./highlights.js";
 export { CHECK_JITTER_SHARE, checkJitterBoundMs, DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
+export {
+  brokenLinkProviders,
+  type LinkCheckOptions,
+  type LinkCheckResult,
+  runLinkCheck,
+} from "./link-check.js";
+export { createLinkProbe, type LinkProbe, type LinkVerdict, linksOf } from "./links.js";
 export { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
 export { messageKeys } from "./record.js";
 export {

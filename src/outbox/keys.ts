@@ -29,6 +29,11 @@ export const keys = {
     `doc-unreadable:${documentId}:${since.getTime()}:${recipient}`,
   documentReadable: (documentId: string, since: Date, recipient: string) =>
     `doc-readable:${documentId}:${since.getTime()}:${recipient}`,
+  /** One "link may be broken" notice per breakage and recipient, and one when the link works again. */
+  linkBroken: (providerId: string, url: string, since: Date, recipient: string) =>
+    `link-broken:${providerId}:${since.getTime()}:${recipient}:${url}`,
+  linkRecovered: (providerId: string, url: string, since: Date, recipient: string) =>
+    `link-ok:${providerId}:${since.getTime()}:${recipient}:${url}`,
   /** The n-th reminder DM of one person's reminder state. */
   reminder: (stateId: number, n: number) => `reminder:${stateId}:${n}`,
   /** "Please check again" after a change, once per state and change (`changeHash` is a short hash of it). */

@@ -66,6 +66,15 @@ export interface ReviewFlag {
   since: Date;
 }
 
+/** A settings or help-article link that answered 404/410 or redirected to another site. */
+export interface BrokenLink {
+  providerId: string;
+  url: string;
+  /** "HTTP 404", "redirects to another site (example.com)". */
+  reason: string;
+  since: Date;
+}
+
 export interface DocumentRepository {
   state(documentId: string): DocumentState | undefined;
   saveState(state: DocumentState): void;
@@ -83,4 +92,9 @@ export interface DocumentRepository {
   flagForReview(flag: ReviewFlag): void;
   clearReview(providerId: string): boolean;
   reviewFlags(): ReviewFlag[];
+  /** Keeps the first `since` of a link that stays broken. */
+  markLinkBroken(link: BrokenLink): void;
+  /** True when the link was marked broken (a recovery). */
+  clearBrokenLink(providerId: string, url: string): boolean;
+  brokenLinks(): BrokenLink[];
 }

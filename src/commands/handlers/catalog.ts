@@ -12,6 +12,7 @@ import {
 import type { Deadline, Provider } from "../../catalog/index.js";
 import { lookupProvider, searchCatalog } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
+import { brokenLinkProviders } from "../../monitor/index.js";
 import { workspaceToday } from "../../time/index.js";
 import { linksFor } from "../../web/index.js";
 import type { Handler } from "../handle.js";
@@ -23,13 +24,21 @@ const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", .
 export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
   ephemeral(renderHelp(deps.catalog.providers.length, command.topic));
 
-export const handleList: Handler<"list"> = async (_command, request, deps) =>
-  ephemeral(
-    renderList(deps.catalog.providers, reviewFlags(deps), {
-      today: workspaceToday(request.now, deps.config),
-      staleDays: deps.config.CATALOG_STALE_DAYS,
-    }),
+export const handleList: Handler<"list"> = async (_command, request, deps) => {
+  // "link may be broken" is for the people who can fix or explain it; `list` is ephemeral, so a lead's
+  // answer reaches nobody else.
+  const broken = (await deps.leads.isLead(request.userId))
+    ? brokenLinkProviders(deps.store)
+    : new Set<string>();
+  return ephemeral(
+    renderList(
+      deps.catalog.providers,
+      reviewFlags(deps),
+      { today: workspaceToday(request.now, deps.config), staleDays: deps.config.CATALOG_STALE_DAYS },
+      broken,
+    ),
   );
+};
 
 /** The steps answer for one provider, or a question back when the name is ambiguous or unknown. */
 export function stepsReply(query: string, today: string, deps: AppDeps, shared = false): Reply {

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import type {
+  BrokenLink,
   DocumentRepository,
   DocumentState,
   DocumentVersion,
@@ -47,6 +48,12 @@ const StateRow = z
       lastStatus: r.last_status,
       lastCheckedAt: r.last_checked_at,
     }),
+  );
+
+const BrokenLinkRow = z
+  .object({ provider_id: z.string(), url: z.string(), reason: z.string(), since: iso })
+  .transform(
+    (r): BrokenLink => ({ providerId: r.provider_id, url: r.url, reason: r.reason, since: r.since }),
   );
 
 const summaryColumns = {
@@ -213,5 +220,19 @@ export function sqliteDocuments(db: Database): DocumentRepository {
     clearReview: (providerId) =>
       db.prepare("DELETE FROM needs_review WHERE provider_id = ?").run(providerId).changes > 0,
     reviewFlags: () => allReviewFlags.all().map((row) => ReviewRow.parse(row)),
+    markLinkBroken(link) {
+      db.prepare(
+        `INSERT INTO broken_links (provider_id, url, reason, since) VALUES (?, ?, ?, ?)
+         ON CONFLICT (provider_id, url) DO UPDATE SET reason = excluded.reason`,
+      ).run(link.providerId, link.url, link.reason, toIso(link.since));
+    },
+    clearBrokenLink: (providerId, url) =>
+      db.prepare("DELETE FROM broken_links WHERE provider_id = ? AND url = ?").run(providerId, url).changes >
+      0,
+    brokenLinks: () =>
+      db
+        .prepare("SELECT * FROM broken_links ORDER BY provider_id, url")
+        .all()
+        .map((row) => BrokenLinkRow.parse(row)),
   };
 }

@@ -17,6 +17,8 @@ export interface Page {
   gzip?: boolean;
   headers?: Record<string, string>;
   delayMs?: number;
+  /** Status for HEAD requests instead (405: a server that refuses HEAD); GET still gets `status`. */
+  headStatus?: number;
 }
 
 export interface PolicySite {
@@ -64,7 +66,9 @@ export async function startPolicySite(): Promise<PolicySite> {
       headers["content-encoding"] = "gzip";
     }
     bytes += body.length;
-    const send = () => res.writeHead(page.status ?? 200, headers).end(body);
+    const status =
+      req.method === "HEAD" && page.headStatus !== undefined ? page.headStatus : (page.status ?? 200);
+    const send = () => res.writeHead(status, headers).end(body);
     if (page.delayMs) setTimeout(send, page.delayMs);
     else send();
   };
