@@ -9,8 +9,9 @@ import { catalogChangeMessage, type FieldChange } from "./messages.js";
  * Catalog-change announcements. The facts a channel relies on are snapshotted per provider in the
  * key-value store (`catalog-snapshot:<provider>`). When a new release or an edited overlay changes them,
  * subscribed channels (kind "catalog") get one message listing each changed field, old → new. A provider
- * seen for the first time is recorded silently (the baseline). The announcement rows and the new
- * snapshot are written in one transaction, so a crash never loses or repeats an announcement.
+ * seen for the first time is recorded silently (the baseline). Each change is also kept as an entry of the
+ * catalog history (the web surface's catalog-updates feed). The announcement rows, the history entry and
+ * the new snapshot are written in one transaction, so a crash never loses or repeats either.
  */
 
 /** The facts worth announcing, flattened to comparable strings. */
@@ -167,6 +168,16 @@ export function runCatalogCheck(deps: {
         };
         if (enqueueMessage(store, message, now)) enqueued += 1;
       }
+      // The public history behind the catalog-updates feed, written with the snapshot: once per change.
+      store.catalogHistory.record({
+        providerId: change.providerId,
+        providerName: change.providerName,
+        fromHash: change.fromHash,
+        toHash: change.toHash,
+        fields: change.fields,
+        stepsChanged: change.optOutStepsChanged,
+        detectedAt: now,
+      });
       store.kv.set(snapshotKey(change.providerId), snapshots.get(change.providerId), now);
     }
   });

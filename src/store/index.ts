@@ -1,3 +1,4 @@
+export type * from "./catalog.js";
 export * from "./core.js";
 export type * from "./monitor.js";
 export * from "./reminders.js";

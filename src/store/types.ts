@@ -1,3 +1,4 @@
+import type { CatalogHistoryRepository } from "./catalog.js";
 import type {
   AuditRepository,
   KeyValueRepository,
@@ -18,6 +19,7 @@ export interface Store {
   readonly kv: KeyValueRepository;
   readonly documents: DocumentRepository;
   readonly reminders: ReminderRepository;
+  readonly catalogHistory: CatalogHistoryRepository;
   transaction<T>(fn: () => T): T;
   /**
    * Can the store still serve? Used by `/healthz` and its watchdog. Cheap (no table scans); an

@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
-import { catalogFacts } from "../announce/index.js";
 import { formatDate } from "../blocks/index.js";
 import type { Catalog, Provider } from "../catalog/index.js";
+import type { CatalogHistoryEntry } from "../store/index.js";
 import type { ChangeSummary } from "./changes.js";
 import { escapeHtml, html } from "./html.js";
 import { dayText, type Links } from "./layout.js";
 
 /**
  * Atom 1.0 feeds (RFC 4287). Entry ids are tag URIs (RFC 4151) built from what identifies the entry
- * itself — a document and the hash of its text, a provider and the hash of its facts — so they survive a
- * database rebuild and never depend on the time of the request. `updated` comes from the data, never
+ * itself — a document and the hash of its text, a provider and its catalog-history entry number — and never
+ * depend on the time of the request. `updated` comes from the data, never
  * from the clock, so an unchanged feed has an unchanged ETag.
  */
 
@@ -122,41 +121,46 @@ export function providerChangesFeed(
   });
 }
 
-/** A provider's announced facts (the same set as catalog-change announcements) and their hash. */
-function factsOf(p: Provider): { hash: string; lines: [string, string][] } {
-  const facts = catalogFacts(p);
-  const lines = Object.keys(facts)
-    .sort()
-    .map((k): [string, string] => [k, facts[k] ?? ""]);
-  return { hash: createHash("sha256").update(JSON.stringify(lines)).digest("hex"), lines };
-}
+const shown = (value: string) => value || "(not set)";
 
 /**
- * One entry per provider for its current facts. The id changes exactly when the facts do, so a feed
- * reader shows a new item for each catalog update; `updated` is the provider's review date.
+ * One entry per detected catalog change (the store's catalog history), newest first: which provider, each
+ * field old → new, when the bot noticed. The id is the provider and its entry number, fixed when the change
+ * is recorded; `updated` is the detection time. Links go to the provider page while the catalog still has
+ * the provider, to the home page after it left.
  */
-export function catalogFeed(catalog: Catalog, links: Links): string {
-  const entries = catalog.providers.map((p): AtomEntry => {
-    const { hash, lines } = factsOf(p);
-    const reviewed = p.lastReviewed ? formatDate(p.lastReviewed) : "unreviewed";
+export function catalogFeed(history: readonly CatalogHistoryEntry[], catalog: Catalog, links: Links): string {
+  const entries = history.map((h): AtomEntry => {
+    const current = catalog.byId(h.providerId);
+    const link = current ? links.provider(current.id) : `${links.base}/`;
+    const name = current?.name ?? h.providerName;
+    const what = h.stepsChanged
+      ? "opt-out steps changed"
+      : h.fields.length === 1
+        ? `${h.fields[0]?.field ?? "one fact"} changed`
+        : `${h.fields.length} facts changed`;
+    const summary = `The bot's catalog entry for ${name} changed (detected ${dayText(h.detectedAt)}): ${h.fields
+      .map((f) => f.field)
+      .join("; ")}.`;
     return {
-      id: tagUri(links, `catalog:${p.id}:${hash.slice(0, 16)}`),
-      title: `${p.name}: catalog facts as of ${reviewed}`,
-      updated: catalogUpdated([p]),
-      link: links.provider(p.id),
-      summary: `What the catalog says about ${p.name} (reviewed ${reviewed}).`,
-      contentHtml:
-        html`<dl>${lines.filter(([, v]) => v).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl><p><a href="${links.provider(p.id)}">Steps and sources</a></p>`
-          .value,
-      category: p.id,
+      id: tagUri(links, `catalog-change:${h.providerId}:${h.seq}`),
+      title: `${name}: ${what}`,
+      updated: h.detectedAt,
+      published: h.detectedAt,
+      link,
+      summary,
+      contentHtml: html`<p>${summary}</p><ul>${h.fields.map(
+        (f) =>
+          html`<li><strong>${f.field}</strong>: <del>${shown(f.before)}</del> → <ins>${shown(f.after)}</ins></li>`,
+      )}</ul><p><a href="${link}">${current ? `${name}: steps and sources` : "All providers"}</a></p>`.value,
+      category: h.providerId,
     };
   });
-  entries.sort((a, b) => b.updated.getTime() - a.updated.getTime() || a.id.localeCompare(b.id));
   return renderFeed({
     id: tagUri(links, "feed:catalog"),
     title: "AI privacy: catalog updates",
     subtitle:
-      "The bot's facts about each AI provider: training defaults, opt-out steps, retention and dates.",
+      "Each change to the bot's facts about an AI provider (training defaults, opt-out steps, retention, dates), as the bot noticed it.",
     self: links.catalogFeed(),
     alternate: `${links.base}/`,
     emptyUpdated: catalogUpdated(catalog.providers),

@@ -17,7 +17,7 @@ import { STYLESHEET } from "./style.js";
 /** What the web surface reads: public catalog facts and public page versions. Never subscriptions or people. */
 export interface WebDeps {
   readonly publicUrl: string;
-  readonly store: Pick<Store, "documents">;
+  readonly store: Pick<Store, "documents" | "catalogHistory">;
   readonly catalog: Catalog;
   readonly now: () => Date;
   /** DEFAULT_TIMEZONE: what "today" is for relative dates. */
@@ -58,6 +58,8 @@ class PageCache {
 }
 
 const ID = /^[1-9]\d{0,15}$/;
+/** Feed readers keep what they have seen; the newest entries are enough. */
+const CATALOG_FEED_ENTRIES = 50;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): WebRoute[] {
@@ -139,7 +141,11 @@ export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): 
     },
     {
       path: "/feeds/catalog.atom",
-      answer: async () => ({ status: 200, type: ATOM_TYPE, body: catalogFeed(catalog, links) }),
+      answer: async () => ({
+        status: 200,
+        type: ATOM_TYPE,
+        body: catalogFeed(await store.catalogHistory.list(CATALOG_FEED_ENTRIES), catalog, links),
+      }),
     },
     {
       path: "/feeds/providers/:id.atom",

@@ -129,6 +129,18 @@ describe("runCatalogCheck", () => {
 
     expect(runCatalogCheck({ store, catalog: v2, now })).toMatchObject({ changes: [], enqueued: 0 });
     expect(store.outbox.counts().pending).toBe(1);
+    // The history behind the catalog-updates feed: one entry for the one change, none for the baseline.
+    expect(store.catalogHistory.list(10)).toEqual([
+      expect.objectContaining({
+        providerId: "claude",
+        providerName: "Claude",
+        seq: 1,
+        stepsChanged: true,
+        fromHash: snapshotOf(claude).hash,
+        detectedAt: now(),
+        fields: [expect.objectContaining({ field: "Setting label", after: "Model training" })],
+      }),
+    ]);
     store.close();
   });
 });

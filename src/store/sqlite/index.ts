@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import type { Store } from "../types.js";
+import { sqliteCatalogHistory } from "./catalog.js";
 import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "./core.js";
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
@@ -40,6 +41,7 @@ export function openSqliteStore(path: string): Store {
     kv: sqliteKeyValue(db),
     documents: sqliteDocuments(db),
     reminders: sqliteReminders(db),
+    catalogHistory: sqliteCatalogHistory(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => sqlitePing(db, path, opened),
     close: () => db.close(),

@@ -4,6 +4,14 @@ import { monitor } from "./0002-monitor.js";
 import { reminders } from "./0003-reminders.js";
 import { outboxMaybePosted } from "./0004-outbox-maybe-posted.js";
 import { linkHealth } from "./0005-link-health.js";
+import { catalogHistory } from "./0006-catalog-history.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
-export const migrations: readonly Migration[] = [core, monitor, reminders, outboxMaybePosted, linkHealth];
+export const migrations: readonly Migration[] = [
+  core,
+  monitor,
+  reminders,
+  outboxMaybePosted,
+  linkHealth,
+  catalogHistory,
+];
