@@ -10,8 +10,13 @@ export interface DiffLine {
 /** A diff of two very different long texts can take long; past this the whole text counts as replaced. */
 const DIFF_TIMEOUT_MS = 1_500;
 
+/** The line diff, or undefined when it did not finish within its time limit. */
+export function lineChangesWithin(before: string, after: string): ChangeObject<string>[] | undefined {
+  return diffLines(`${before}\n`, `${after}\n`, { timeout: DIFF_TIMEOUT_MS });
+}
+
 export function lineChanges(before: string, after: string): ChangeObject<string>[] {
-  const changes = diffLines(`${before}\n`, `${after}\n`, { timeout: DIFF_TIMEOUT_MS });
+  const changes = lineChangesWithin(before, after);
   if (changes) return changes;
   return [
     { value: `${before}\n`, added: false, removed: true, count: before.split("\n").length },

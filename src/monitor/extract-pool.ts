@@ -3,11 +3,20 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { Analysis, AnalysisRequest, Analyzer } from "./analyze.js";
+import {
+  CHANGE_TOO_LARGE,
+  type ChangeDiff,
+  type ChangeDiffer,
+  type ChangeDiffRequest,
+  MAX_DIFF_CHARS,
+} from "./change-diff.js";
 import { PAGE_TOO_COMPLEX } from "./extract.js";
 
+type DiffTask = ChangeDiffRequest & { readonly maxChars: number };
+
 /**
- * Policy pages are parsed, rendered and compared in a worker-thread pool (piscina), never on the event loop
- * that acknowledges Slack: a hostile page (40,000 sibling <main>s, 440,000 nested <div>s) once held that
+ * Policy pages are parsed, rendered and compared — and change pages' diffs computed — in a worker-thread
+ * pool (piscina), never on the event loop that acknowledges Slack: a hostile page (40,000 sibling <main>s, 440,000 nested <div>s) once held that
  * loop for seconds to minutes, and Slack wants every request acknowledged within 3 seconds
  * (https://api.slack.com/interactivity/handling#acknowledgment_response). Each page gets a time limit and
  * a heap limit; a page that exceeds either is a typed failure ("page too complex"), never a change.
@@ -19,10 +28,14 @@ export interface ExtractionPoolOptions {
   readonly threads?: number;
   /** Heap of each worker thread (MB); an out-of-memory page fails, the bot keeps running. */
   readonly maxHeapMb?: number;
+  /** A change page's two versions together: past this they are not diffed ("too large to show"). */
+  readonly maxDiffChars?: number;
 }
 
 export interface ExtractionPool {
   readonly analyze: Analyzer;
+  /** A change page's diff, on the same threads and with the same time and heap limits as pages. */
+  readonly diff: ChangeDiffer;
   close(): Promise<void>;
 }
 
@@ -31,6 +44,7 @@ export const EXTRACTION_DEFAULTS = {
   // One thread per spare core, at most two: the other core stays with the event loop.
   threads: Math.max(1, Math.min(2, availableParallelism() - 1)),
   maxHeapMb: 512,
+  maxDiffChars: MAX_DIFF_CHARS,
 } as const;
 
 /**
@@ -53,7 +67,7 @@ export function extractionWorkerUrl(from: string = import.meta.url): URL {
 
 export function createExtractionPool(options: ExtractionPoolOptions = {}): ExtractionPool {
   const settings = { ...EXTRACTION_DEFAULTS, ...options };
-  const pool = new Piscina<AnalysisRequest, Analysis>({
+  const pool = new Piscina<AnalysisRequest | DiffTask, Analysis | ChangeDiff>({
     filename: extractionWorkerUrl().href,
     minThreads: 0,
     maxThreads: settings.threads,
@@ -61,36 +75,62 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
   });
-  // Pages wait here for a free thread, so the time limit counts the page's own work, not the queue.
+  // Tasks wait here for a free thread, so the time limit counts the task's own work, not the queue.
   const slots = new Slots(settings.threads);
 
-  const analyze: Analyzer = (request) =>
-    slots.run(async () => {
+  /** One task on a thread, within the time limit; a failure becomes `onFailure`'s typed value. */
+  const limited = <T>(task: AnalysisRequest | DiffTask, name: string, onFailure: (why: Failure) => T) =>
+    slots.run(async (): Promise<T> => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), settings.timeLimitMs);
       try {
-        return await pool.run(request, { signal: controller.signal });
+        return (await pool.run(task, { name, signal: controller.signal })) as T;
       } catch (err) {
-        return failure(err, controller.signal.aborted, settings.timeLimitMs);
+        return onFailure(failureOf(err, controller.signal.aborted, settings.timeLimitMs));
       } finally {
         clearTimeout(timer);
       }
     });
-  return { analyze, close: () => pool.destroy() };
+
+  const analyze: Analyzer = (request) =>
+    limited<Analysis>(request, "default", (why) => ({ ok: false, reason: pageFailure(why) }));
+  const diff: ChangeDiffer = (request) =>
+    limited<ChangeDiff>({ ...request, maxChars: settings.maxDiffChars }, "diffChange", (why) => ({
+      ok: false,
+      reason: diffFailure(why),
+    }));
+  return { analyze, diff, close: () => pool.destroy() };
 }
 
-function failure(err: unknown, timedOut: boolean, limitMs: number): Analysis {
-  if (timedOut) {
-    return { ok: false, reason: `${PAGE_TOO_COMPLEX} (not read within ${limitMs / 1000} s)` };
-  }
+type Failure = { kind: "time"; limitMs: number } | { kind: "memory" } | { kind: "error"; detail: string };
+
+function failureOf(err: unknown, timedOut: boolean, limitMs: number): Failure {
+  if (timedOut) return { kind: "time", limitMs };
   const error = err as Error & { code?: string };
-  if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
-    return { ok: false, reason: `${PAGE_TOO_COMPLEX} (reading it ran out of memory)` };
+  if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return { kind: "memory" };
+  return { kind: "error", detail: `${error.code ?? error.name}: ${error.message}` };
+}
+
+function pageFailure(why: Failure): string {
+  switch (why.kind) {
+    case "time":
+      return `${PAGE_TOO_COMPLEX} (not read within ${why.limitMs / 1000} s)`;
+    case "memory":
+      return `${PAGE_TOO_COMPLEX} (reading it ran out of memory)`;
+    case "error":
+      return `the page could not be read (${why.detail})`.slice(0, 200);
   }
-  return {
-    ok: false,
-    reason: `the page could not be read (${error.code ?? error.name}: ${error.message})`.slice(0, 200),
-  };
+}
+
+function diffFailure(why: Failure): string {
+  switch (why.kind) {
+    case "time":
+      return `${CHANGE_TOO_LARGE} (not compared within ${why.limitMs / 1000} s)`;
+    case "memory":
+      return `${CHANGE_TOO_LARGE} (comparing ran out of memory)`;
+    case "error":
+      return `the versions could not be compared (${why.detail})`.slice(0, 200);
+  }
 }
 
 let shared: ExtractionPool | undefined;

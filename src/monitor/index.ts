@@ -5,6 +5,14 @@
 
 export { type Analysis, type AnalysisRequest, type Analyzer, analyzePage } from "./analyze.js";
 export {
+  CHANGE_TOO_LARGE,
+  type ChangeDiff,
+  type ChangeDiffer,
+  type ChangeDiffRequest,
+  diffChange,
+  MAX_DIFF_CHARS,
+} from "./change-diff.js";
+export {
   type CheckResult,
   DEFAULT_FAILURE_THRESHOLD,
   type PolicyCheckOptions,
@@ -61,3 +69,4 @@ export {
   MonitorLookupError,
   needsReview,
 } from "./report.js";
+export { type DiffRow, diffRows, type WordPart } from "./word-diff.js";

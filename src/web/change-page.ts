@@ -1,10 +1,8 @@
-import type { ChangeObject } from "diff";
 import { formatDate } from "../blocks/index.js";
-import { computeHighlights, type Highlight } from "../monitor/index.js";
+import type { ChangeDiff, DiffRow, Highlight } from "../monitor/index.js";
 import type { ChangeDetail } from "./changes.js";
 import { externalLink, type Html, html } from "./html.js";
 import { dayText, type Links, page } from "./layout.js";
-import { type DiffRow, diffRows } from "./word-diff.js";
 
 /** The change page: the facts of one change, its highlights and the whole document diff. */
 
@@ -51,23 +49,35 @@ function row(r: DiffRow): Html {
   }
 }
 
-export interface ChangeView {
-  readonly highlights: readonly Highlight[];
-  readonly rows: readonly DiffRow[];
+/** What the page shows in place of highlights and diff when the worker pool could not make them. */
+function tooLarge(change: ChangeDetail): Html {
+  return html`<section aria-labelledby="diff" class="diff">
+<h2 id="diff">The whole change</h2>
+<p class="warn">This change is too large to show as a diff; see ${externalLink(change.document.url, "the live page")}.</p>
+</section>`;
 }
 
-/** The costly part (diffs), separate so a page can be cached per change: versions never change. */
-export function changeView(change: ChangeDetail, changes: readonly ChangeObject<string>[]): ChangeView {
-  return {
-    highlights: computeHighlights(change.previous.text, change.version.text, changes),
-    rows: diffRows(changes),
-  };
-}
-
-export function renderChangePage(change: ChangeDetail, view: ChangeView, links: Links): string {
-  const { provider, document } = change;
+function diffSections(view: Extract<ChangeDiff, { ok: true }>): Html {
   const counts = { added: 0, removed: 0, edited: 0 };
   for (const r of view.rows) if (r.kind in counts) counts[r.kind as keyof typeof counts]++;
+  return html`<section aria-labelledby="highlights">
+<h2 id="highlights">Highlights</h2>
+${
+  view.highlights.length
+    ? html`<ul class="highlights">${view.highlights.map(highlightItem)}</ul>`
+    : html`<p>No sentence changed in substance: only punctuation or layout.</p>`
+}
+</section>
+<section aria-labelledby="diff" class="diff">
+<h2 id="diff">The whole change</h2>
+<p class="muted">${counts.edited} changed, ${counts.added} added and ${counts.removed} removed paragraphs. Added words are <ins>underlined on green</ins>, removed words <del>struck through on red</del>; unchanged paragraphs are folded.</p>
+${view.rows.map(row)}
+</section>`;
+}
+
+/** `diff` is the worker pool's answer (monitor's `diffChange`): rows and highlights, or why there are none. */
+export function renderChangePage(change: ChangeDetail, diff: ChangeDiff, links: Links): string {
+  const { provider, document } = change;
   const pager = html`<nav class="pager" aria-label="Other changes to this document"><ul>
 <li>${change.previousChangeId !== undefined ? html`<a href="${links.change(change.previousChangeId)}" rel="prev">← Previous change</a>` : html`<span class="muted">No earlier change</span>`}</li>
 <li>${change.nextChangeId !== undefined ? html`<a href="${links.change(change.nextChangeId)}" rel="next">Next change →</a>` : html`<span class="muted">No later change</span>`}</li>
@@ -83,19 +93,7 @@ ${change.effectiveDate ? html`<dt>Effective</dt><dd><time datetime="${change.eff
 </dl>
 ${document.carriesSteps ? html`<p class="warn">This page carries the opt-out steps: the bot's steps for ${provider.name} need review against it.</p>` : ""}
 ${pager}
-<section aria-labelledby="highlights">
-<h2 id="highlights">Highlights</h2>
-${
-  view.highlights.length
-    ? html`<ul class="highlights">${view.highlights.map(highlightItem)}</ul>`
-    : html`<p>No sentence changed in substance: only punctuation or layout.</p>`
-}
-</section>
-<section aria-labelledby="diff" class="diff">
-<h2 id="diff">The whole change</h2>
-<p class="muted">${counts.edited} changed, ${counts.added} added and ${counts.removed} removed paragraphs. Added words are <ins>underlined on green</ins>, removed words <del>struck through on red</del>; unchanged paragraphs are folded.</p>
-${view.rows.map(row)}
-</section>
+${diff.ok ? diffSections(diff) : tooLarge(change)}
 ${pager}
 </article>`;
   return page({

@@ -1,11 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@slack/logger";
 import { type Catalog, DEFAULT_STALE_DAYS, staleSince } from "../catalog/index.js";
-import { lineChanges } from "../monitor/index.js";
+import {
+  CHANGE_TOO_LARGE,
+  type ChangeDiff,
+  type ChangeDiffer,
+  sharedExtractionPool,
+} from "../monitor/index.js";
 import type { Store } from "../store/index.js";
 import { localDateOf } from "../time/index.js";
 import { calendarFile } from "./calendar.js";
-import { changeView, renderChangePage } from "./change-page.js";
+import { renderChangePage } from "./change-page.js";
 import { listChanges, loadChange } from "./changes.js";
 import { catalogFeed, changesFeed, providerChangesFeed } from "./feeds.js";
 import { renderHomePage, renderProblemPage } from "./home-page.js";
@@ -25,6 +30,8 @@ export interface WebDeps {
   /** CATALOG_STALE_DAYS: older reviews are marked "may be out of date", as in Slack answers. */
   readonly staleDays?: number;
   readonly logger: Pick<Logger, "error">;
+  /** Where change-page diffs are computed: the monitor's worker pool unless a test hands its own. */
+  readonly diff?: ChangeDiffer;
 }
 
 export interface WebRoute {
@@ -39,23 +46,39 @@ const problem = (links: Links, status: 400 | 404, title: string, detail: string)
 /**
  * A change page depends only on its two versions (never edited) and its neighbours: the last few pages
  * are kept, keyed by version and neighbour ids, so a new change re-renders the page that now has a "next".
+ * Requests for a page being made wait for that one diff instead of starting their own. A page without a
+ * diff (the pool was busy past its time limit) is not kept: the next request tries again.
  */
 class PageCache {
-  private readonly views = new Map<string, string>();
+  private readonly views = new Map<string, Promise<string>>();
   constructor(private readonly size: number) {}
-  get(id: string, make: () => string): string {
+  get(id: string, make: () => Promise<{ page: string; keep: boolean }>): Promise<string> {
     const hit = this.views.get(id);
     if (hit) {
       this.views.delete(id);
       this.views.set(id, hit);
       return hit;
     }
-    const view = make();
+    const made = make();
+    const view = made.then((m) => m.page);
     this.views.set(id, view);
+    const forget = () => {
+      if (this.views.get(id) === view) this.views.delete(id);
+    };
+    made.then((m) => (m.keep ? undefined : forget()), forget);
     if (this.views.size > this.size) this.views.delete(this.views.keys().next().value as string);
     return view;
   }
 }
+
+/** The default differ: the process-wide pool, made on the first change page; a broken install is a typed failure. */
+const poolDiff: ChangeDiffer = async (request) => {
+  try {
+    return await sharedExtractionPool().diff(request);
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message.slice(0, 200) };
+  }
+};
 
 const ID = /^[1-9]\d{0,15}$/;
 /** Feed readers keep what they have seen; the newest entries are enough. */
@@ -66,6 +89,7 @@ export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): 
   const links = linksFor(deps.publicUrl);
   const { catalog, store } = deps;
   const pages = new PageCache(options.cacheSize ?? 16);
+  const differ = deps.diff ?? poolDiff;
   const unknownProvider = (id: string) =>
     problem(
       links,
@@ -104,13 +128,16 @@ export function webRoutes(deps: WebDeps, options: { cacheSize?: number } = {}): 
           );
         const key = `${change.id}:${change.previousChangeId ?? ""}:${change.nextChangeId ?? ""}`;
         return html(
-          pages.get(key, () =>
-            renderChangePage(
-              change,
-              changeView(change, lineChanges(change.previous.text, change.version.text)),
-              links,
-            ),
-          ),
+          await pages.get(key, async () => {
+            const diff: ChangeDiff = await differ({
+              before: change.previous.text,
+              after: change.version.text,
+            });
+            // Only a limit (size, time, memory) is expected here; anything else is worth a log line.
+            if (!diff.ok && !diff.reason.startsWith(CHANGE_TOO_LARGE))
+              deps.logger.error(`web /changes/${change.id}: ${diff.reason}`);
+            return { page: renderChangePage(change, diff, links), keep: diff.ok };
+          }),
         );
       },
     },

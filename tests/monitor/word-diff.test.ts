@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lineChanges } from "../../src/monitor/index.js";
-import { diffRows } from "../../src/web/word-diff.js";
+import { diffRows } from "../../src/monitor/word-diff.js";
 
 const rows = (before: string[], after: string[], context = 1) =>
   diffRows(lineChanges(before.join("\n"), after.join("\n")), context);
