@@ -3,7 +3,8 @@ import { nextReminderAt, nextWorkingMorning } from "../time/index.js";
 
 /**
  * The per-person state machine, pure: pending → done | not_using | snoozed(until); snoozed → the same
- * three; any answer → pending again with Undo. A click that finds the state already moved (double click,
+ * three; any answer → pending again with Undo. unreachable (Slack said the account is gone, unreachable.ts)
+ * takes an answer like pending: a person who clicks is evidently back. A click that finds the state already moved (double click,
  * Slack retry, stale message) changes nothing and shows the current state.
  */
 
@@ -29,7 +30,7 @@ export interface ClickInput {
   tz: string;
 }
 
-const OPEN_STATES: readonly AnswerState[] = ["pending", "snoozed"];
+const OPEN_STATES: readonly AnswerState[] = ["pending", "snoozed", "unreachable"];
 
 export function decideClick(input: ClickInput): Decision {
   const { state, campaign, click, now, tz } = input;

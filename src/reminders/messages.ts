@@ -116,7 +116,7 @@ export function renderReminder(input: {
   return message;
 }
 
-const SETTLED: Record<Exclude<AnswerState, "pending">, (name: string) => string> = {
+const SETTLED: Record<Exclude<AnswerState, "pending" | "unreachable">, (name: string) => string> = {
   done: (name) => `:white_check_mark: You've opted out of ${name} training. Thank you!`,
   not_using: (name) => `:no_entry_sign: Noted: you don't use ${name}.`,
   snoozed: () => `:alarm_clock: OK, I'll remind you`,
@@ -125,7 +125,8 @@ const SETTLED: Record<Exclude<AnswerState, "pending">, (name: string) => string>
 /** The message after a click: the new state, who and when, and an Undo. */
 export function renderSettled(input: { provider: Provider; state: ReminderState }): Rendered {
   const { provider: p, state } = input;
-  if (state.state === "pending") {
+  // Unreachable is "no answer" seen from the person's side (Slack had said their account was gone).
+  if (state.state === "pending" || state.state === "unreachable") {
     return {
       text: `${esc(p.name)}: no answer yet`,
       blocks: [section(`:hourglass: ${esc(p.name)}: waiting for your answer.`)],

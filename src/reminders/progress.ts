@@ -17,6 +17,7 @@ export const STATE_LABELS: Record<AnswerState, string> = {
   not_using: "not using",
   snoozed: "snoozed",
   pending: "no answer",
+  unreachable: "unreachable",
 };
 
 export interface CampaignProgress {

@@ -3,9 +3,11 @@ import type { ReminderDeps } from "./send.js";
 
 /**
  * A person deactivated (or deleted) after a campaign started: at the first permanent "no such user" from
- * Slack, stop planning reminders for them in every open campaign and drop DMs still waiting for them, so
- * they do not fail again every week (and the lead is not told again every week). Their answer stays
- * "no answer"; the audit log records why the reminders stopped. Idempotent: a second call changes nothing.
+ * Slack, every unanswered state of theirs in an open campaign becomes `unreachable` (nothing planned), and
+ * DMs still waiting for them are dropped, so they do not fail again every week (and the lead is not told
+ * again every week). `status` counts them as unreachable (names for the campaign's own lead only), `my-data`
+ * shows it, forget-me deletes it; the audit log records why the reminders stopped. An answer they give
+ * later (reactivated) is taken like any other. Idempotent: a second call changes nothing.
  */
 export function markUnreachable(
   deps: Pick<ReminderDeps, "store">,
@@ -15,11 +17,13 @@ export function markUnreachable(
   return store.transaction(() => {
     const waiting = store.reminders
       .statesForUser(input.userId)
-      .filter((s) => s.teamId === input.teamId && s.nextAt !== null)
+      .filter((s) => s.teamId === input.teamId && (s.state === "pending" || s.state === "snoozed"))
       .filter((s) => store.reminders.getCampaign(s.campaignId)?.status === "open");
     let stopped = 0;
-    for (const s of waiting)
-      if (store.reminders.transition(s.id, s.state, { nextAt: null }, input.now)) stopped += 1;
+    for (const s of waiting) {
+      const patch = { state: "unreachable", nextAt: null, snoozedUntil: null } as const;
+      if (store.reminders.transition(s.id, s.state, patch, input.now)) stopped += 1;
+    }
     const cancelled = cancelMessagesTo(store, input.userId, input.now);
     if (stopped || cancelled) {
       store.audit.record({

@@ -3,8 +3,18 @@
 /** The anonymous marker that replaces a forgotten person's ID (audit log, campaigns they led, delivered messages). */
 export { FORGOTTEN_ACTOR } from "./sqlite/core.js";
 
-export type AnswerState = "pending" | "done" | "snoozed" | "not_using";
-export const ANSWER_STATES: readonly AnswerState[] = ["done", "not_using", "snoozed", "pending"];
+/**
+ * `unreachable`: Slack said the person no longer exists (deactivated or deleted after the campaign started);
+ * nothing more is sent to them (reminders/unreachable.ts).
+ */
+export type AnswerState = "pending" | "done" | "snoozed" | "not_using" | "unreachable";
+export const ANSWER_STATES: readonly AnswerState[] = [
+  "done",
+  "not_using",
+  "snoozed",
+  "pending",
+  "unreachable",
+];
 
 export type CampaignStatus = "open" | "closed";
 

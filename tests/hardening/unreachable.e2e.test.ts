@@ -1,9 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
-import { recipientGoneHook, runReminderTick } from "../../src/reminders/index.js";
-import { BERLIN, clock, LEAD, START, startReminderBot, TOKYO } from "../reminders/helpers.js";
+import { ACTION, recipientGoneHook, runReminderTick } from "../../src/reminders/index.js";
+import {
+  BERLIN,
+  blockText,
+  buttonsIn,
+  clickReminder,
+  clock,
+  LEAD,
+  START,
+  startReminderBot,
+  TOKYO,
+} from "../reminders/helpers.js";
 import type { TestBot } from "../support/bot.js";
 
+const OTHER_ADMIN = "U0ADMIN2";
 let bot: TestBot | undefined;
 afterEach(async () => {
   await bot?.stop();
@@ -47,6 +58,7 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     ).toEqual(["cancelled", "failed"]);
     const states = b.deps.store.reminders.statesForUser(BERLIN);
     expect(states.map((s) => s.nextAt)).toEqual([null, null]);
+    expect(states.map((s) => s.state)).toEqual(["unreachable", "unreachable"]);
     expect(b.deps.store.reminders.statesForUser(TOKYO).every((s) => s.nextAt !== null)).toBe(true);
     const audit = b.deps.store.audit.list("T0FAKE", 50).filter((a) => a.action === "reminders.unreachable");
     expect(audit).toHaveLength(1);
@@ -62,5 +74,39 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     expect(berlinRows()).toHaveLength(2);
     expect(notices()).toHaveLength(noticesBefore);
     expect(b.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === TOKYO)).toHaveLength(2);
+  });
+
+  it("status counts them as unreachable (names for the own lead only); my-data shows it; forget-me deletes it", async () => {
+    const time = clock(START);
+    const b = await startReminderBot(time.now);
+    bot = b;
+    b.fake.addUser({ id: OTHER_ADMIN, tz: "Europe/London", is_admin: true });
+    await b.command(`remind <@${BERLIN}|berlin> <@${TOKYO}|tokyo> claude`, { user_id: LEAD });
+    // Berlin was deleted after the campaign started: Slack answers the DM with user_not_found.
+    b.fake.inject("chat.postMessage", { kind: "error", error: "user_not_found" }, { channel: BERLIN });
+    await deliverWithHook(b);
+    expect(b.deps.store.reminders.statesForUser(BERLIN).map((s) => s.state)).toEqual(["unreachable"]);
+
+    const own = blockText((await b.command("status claude", { user_id: LEAD })).body?.blocks);
+    expect(own).toContain("unreachable: *1*");
+    expect(own).toContain(`_unreachable:_ <@${BERLIN}>`);
+    const other = blockText((await b.command("status claude", { user_id: OTHER_ADMIN })).body?.blocks);
+    expect(other).toContain("unreachable: *1*");
+    expect(other).not.toContain(BERLIN);
+
+    // Reactivated, Berlin asks what is stored: the state is there, by name.
+    const mine = blockText((await b.command("my-data", { user_id: BERLIN })).body?.blocks);
+    expect(mine).toMatch(/Claude \(campaign \d+\): unreachable;/);
+
+    const confirm = await b.command("forget-me", { user_id: BERLIN });
+    const value = buttonsIn(confirm.body?.blocks as unknown[]).get(ACTION.forgetConfirm)!;
+    await clickReminder(b, ACTION.forgetConfirm, value, BERLIN);
+    expect(b.deps.store.reminders.statesForUser(BERLIN)).toEqual([]);
+    const campaign = b.deps.store.reminders.listCampaigns({ providerId: "claude" })[0]!;
+    // Only an anonymous count stays, as for every other answer.
+    expect(b.deps.store.reminders.counts(campaign.id)).toMatchObject({ unreachable: 1, pending: 1 });
+    const after = blockText((await b.command("status claude", { user_id: LEAD })).body?.blocks);
+    expect(after).toContain("unreachable: *1*");
+    expect(after).not.toContain(BERLIN);
   });
 });

@@ -86,13 +86,14 @@ describe("App Home and status stay within limits at any size", () => {
   const progress = (i: number): CampaignProgress => ({
     campaign: { ...campaign, id: i },
     providerName: `Tool number ${i}`,
-    counts: { done: 2000, not_using: 1000, snoozed: 1000, pending: 1000 },
-    total: 5000,
+    counts: { done: 2000, not_using: 1000, snoozed: 1000, pending: 1000, unreachable: 100 },
+    total: 5100,
     names: {
       done: Array.from({ length: 2000 }, (_, j) => `U${j}AAAAAAAA`),
       not_using: Array.from({ length: 1000 }, (_, j) => `U${j}BBBBBBBB`),
       snoozed: Array.from({ length: 1000 }, (_, j) => `U${j}CCCCCCCC`),
       pending: Array.from({ length: 1000 }, (_, j) => `U${j}DDDDDDDD`),
+      unreachable: Array.from({ length: 100 }, (_, j) => `U${j}EEEEEEEE`),
     },
   });
 

@@ -1,5 +1,8 @@
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
+import { migrate } from "../../src/store/sqlite/migrate.js";
+import { migrations } from "../../src/store/sqlite/migrations/index.js";
 
 const now = new Date("2026-12-01T10:00:00Z");
 let store: Store;
@@ -34,7 +37,13 @@ describe("reminder repository (SQLite)", () => {
       store.reminders.transition(s1!.id, "pending", { state: "done", answeredAt: now, nextAt: null }, now),
     ).toBe(true);
     expect(store.reminders.transition(s1!.id, "pending", { state: "not_using" }, now)).toBe(false);
-    expect(store.reminders.counts(c.id)).toEqual({ done: 1, not_using: 0, snoozed: 0, pending: 1 });
+    expect(store.reminders.counts(c.id)).toEqual({
+      done: 1,
+      not_using: 0,
+      snoozed: 0,
+      pending: 1,
+      unreachable: 0,
+    });
     expect(store.reminders.due(now, 10).map((s) => s.userId)).toEqual(["U2"]);
     store.reminders.closeCampaign(c.id, now);
     expect(store.reminders.due(now, 10)).toEqual([]);
@@ -61,5 +70,29 @@ describe("reminder repository (SQLite)", () => {
     expect(store.reminders.purgeClosedBefore(new Date(now.getTime() - 1))).toBe(0);
     expect(store.reminders.purgeClosedBefore(new Date(now.getTime() + 1))).toBe(1);
     expect(store.reminders.getCampaign(c.id)).toBeUndefined();
+  });
+});
+
+describe("migration 7: the 'unreachable' state", () => {
+  it("keeps every reminder state of a version-5 database and accepts the new state", () => {
+    const db = new Database(":memory:");
+    migrate(db, migrations.slice(0, 5));
+    db.prepare(
+      "INSERT INTO reminder_campaigns (team_id, lead_id, channel_id, provider_id, created_at) VALUES ('T1', 'UL', 'C1', 'claude', '2026-12-01T00:00:00.000Z')",
+    ).run();
+    db.prepare(
+      "INSERT INTO reminder_states (campaign_id, team_id, user_id, provider_id, state, next_at, sends, updated_at) VALUES (1, 'T1', 'U1', 'claude', 'snoozed', '2026-12-02T09:00:00.000Z', 2, '2026-12-01T00:00:00.000Z')",
+    ).run();
+    expect(() => db.prepare("UPDATE reminder_states SET state = 'unreachable'").run()).toThrow(
+      /CHECK constraint/,
+    );
+    expect(migrate(db, migrations)).toEqual([6, 7]);
+    expect(db.prepare("SELECT user_id, state, next_at, sends FROM reminder_states").all()).toEqual([
+      { user_id: "U1", state: "snoozed", next_at: "2026-12-02T09:00:00.000Z", sends: 2 },
+    ]);
+    db.prepare("UPDATE reminder_states SET state = 'unreachable', next_at = NULL").run();
+    expect(db.prepare("SELECT state FROM reminder_states").pluck().get()).toBe("unreachable");
+    expect(() => db.prepare("UPDATE reminder_states SET state = 'bogus'").run()).toThrow(/CHECK constraint/);
+    db.close();
   });
 });

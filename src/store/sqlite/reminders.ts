@@ -13,7 +13,7 @@ import {
 import { FORGOTTEN_ACTOR } from "./core.js";
 import { iso, isoOrNull, toIso } from "./rows.js";
 
-const answerState = z.enum(["pending", "done", "snoozed", "not_using"]);
+const answerState = z.enum(ANSWER_STATES);
 
 const CampaignRow = z
   .object({
