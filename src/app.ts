@@ -1,4 +1,5 @@
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import type { Leads } from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { createHealth, type Health } from "./health/index.js";
 import { type RunningServer, startHttpServer } from "./http/index.js";
@@ -16,6 +17,8 @@ export interface BotOptions {
   botIds?: { botId: string; botUserId: string };
   /** How long a health result is reused (tests use 0). */
   healthCacheMs?: number;
+  /** What this instance leads, shown by /healthz (src/coordination/). */
+  leads?: () => Leads;
 }
 
 export interface Bot {
@@ -106,6 +109,7 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
     logger,
     cacheMs: options.healthCacheMs ?? 5000,
     checks: { slack: probe, database: () => deps.store.ping() },
+    ...(options.leads ? { leads: options.leads } : {}),
   });
 
   let server: RunningServer | undefined;

@@ -15,7 +15,7 @@ import {
 } from "./slack/index.js";
 import { StoreOpenError } from "./store/index.js";
 import { VERSION } from "./version.js";
-import { buildDeps } from "./wiring.js";
+import { buildDeps, makeCoordinator } from "./wiring.js";
 
 /** How often the health watchdog runs when nothing polls /healthz (a deleted database is logged within this). */
 const WATCHDOG_MS = 30_000;
@@ -66,6 +66,14 @@ async function main(): Promise<void> {
   }
   const { logger, config } = deps;
   installProcessGuards(logger);
+  let scheduler: ReturnType<typeof startScheduler> | undefined;
+  const choice = makeCoordinator(config, logger, {
+    // A partition taken over from a dead instance is delivered now, not at the next outbox tick.
+    onPartitionsTaken: () => void scheduler?.runNow("outbox").catch(() => undefined),
+  });
+  if (!choice.ok) exitWith(2, choice.line);
+  const { coordinator } = choice;
+  process.once("exit", () => choice.release());
 
   const check = await checkSlack({
     token: config.SLACK_BOT_TOKEN,
@@ -78,7 +86,10 @@ async function main(): Promise<void> {
     exitWith(check.kind === "refused" ? 2 : 1, check.line);
   }
 
-  const bot = createBot(deps, { botIds: { botId: check.botId, botUserId: check.botUserId } });
+  const bot = createBot(deps, {
+    botIds: { botId: check.botId, botUserId: check.botUserId },
+    leads: () => coordinator.leads(),
+  });
   try {
     const { port } = await bot.start();
     const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
@@ -97,8 +108,11 @@ async function main(): Promise<void> {
   if (starting.signal.aborted) return;
 
   const stopWatchdog = bot.health.watch(WATCHDOG_MS);
-  const scheduler = startScheduler(deps, backgroundJobs(deps).jobs);
+  await coordinator.start();
+  const jobs = backgroundJobs(deps).jobs;
+  scheduler = startScheduler({ ...deps, coordinator }, jobs);
   const running = deps;
+  const runningScheduler = scheduler;
   let stopping = false;
   shutdown = async (signal: string) => {
     if (stopping) return;
@@ -106,7 +120,9 @@ async function main(): Promise<void> {
     logger.info(`${signal} received: finishing in-flight work and stopping`);
     stopWatchdog();
     // Jobs first: a post in flight is recorded as sent before the database closes.
-    await scheduler.stop().catch((err: Error) => logger.warn(`stopping jobs: ${err.message}`));
+    await runningScheduler.stop().catch((err: Error) => logger.warn(`stopping jobs: ${err.message}`));
+    // Then the locks: partitions and jobs are free for the other instances at once.
+    await coordinator.close().catch((err: Error) => logger.warn(`releasing locks: ${err.message}`));
     await bot.stop().catch((err: Error) => logger.warn(`stopping Slack listener: ${err.message}`));
     running.store.close();
     process.exit(0);

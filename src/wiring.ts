@@ -4,6 +4,12 @@ import { leadPolicy } from "./access/index.js";
 import { type Catalog, loadCatalog } from "./catalog/index.js";
 import { type Clock, systemClock } from "./clock.js";
 import { type Config, sqlitePath } from "./config.js";
+import {
+  type Coordinator,
+  claimSqliteFile,
+  createLocalCoordinator,
+  createPostgresCoordinator,
+} from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { makeReadClient, READ_CLIENT_DEFAULTS, type ReadClientOptions, webApi } from "./slack/index.js";
 import { openSqliteStore, type Store } from "./store/index.js";
@@ -45,4 +51,32 @@ export function buildDeps(config: Config, options: BuildOptions = {}): AppDeps {
     breakerMs: options.readClient?.breakerMs ?? READ_CLIENT_DEFAULTS.breakerMs,
   });
   return { config, store, catalog, now, logger, slack, leads: leadPolicy(config.ADMIN_USER_IDS, slack, now) };
+}
+
+export type CoordinatorChoice =
+  | { ok: true; coordinator: Coordinator; release(): void }
+  | { ok: false; line: string };
+
+/**
+ * Who does what among instances: on PostgreSQL, advisory locks shared by every instance on the database;
+ * on SQLite, this process leads everything, and a second instance on the same file is refused.
+ */
+export function makeCoordinator(
+  config: Config,
+  logger: Logger,
+  options: { onPartitionsTaken?: () => void } = {},
+): CoordinatorChoice {
+  if (/^postgres(ql)?:\/\//.test(config.DATABASE_URL))
+    return {
+      ok: true,
+      coordinator: createPostgresCoordinator({
+        connectionString: config.DATABASE_URL,
+        logger,
+        ...(options.onPartitionsTaken ? { onPartitionsTaken: options.onPartitionsTaken } : {}),
+      }),
+      release: () => {},
+    };
+  const claim = claimSqliteFile(sqlitePath(config.DATABASE_URL));
+  if (!claim.ok) return claim;
+  return { ok: true, coordinator: createLocalCoordinator(), release: claim.release };
 }

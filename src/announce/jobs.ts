@@ -51,6 +51,8 @@ export function announcementJobs(
       name: "outbox",
       cron: deps.config.OUTBOX_CRON,
       runOnStart: true,
+      // Every instance drains; each posts only for the workspaces whose partition it holds.
+      everyInstance: true,
       run: async () => {
         const stats = await options.deliverer.drain();
         if (stats.sent + stats.failed + stats.recovered > 0) {

@@ -11,4 +11,5 @@ export {
   DEFAULT_SLOTS,
   type PostgresCoordinatorOptions,
 } from "./postgres.js";
+export { claimSqliteFile, type FileClaim } from "./sqlite-file.js";
 export type { Coordinator, DeliveryPartitions, Leads } from "./types.js";

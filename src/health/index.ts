@@ -1,4 +1,5 @@
 import type { Logger } from "@slack/logger";
+import type { Leads } from "../coordination/index.js";
 
 /**
  * `GET /healthz`: is this instance able to do its job? It reports each dependency (Slack's Web API, the
@@ -20,6 +21,8 @@ export interface HealthOptions {
   checks: Record<CheckName, () => Promise<CheckResult>>;
   /** How long one result is reused. */
   cacheMs?: number;
+  /** What this instance leads among several (jobs running under their lock, delivery partitions held). */
+  leads?: () => Leads;
 }
 
 export interface HealthReport {
@@ -32,6 +35,8 @@ export interface HealthReport {
     checks: Record<CheckName, CheckResult>;
     /** The failing parts, e.g. ["database"]. */
     failing: CheckName[];
+    /** Read fresh on every poll (not cached): leadership moves between instances within seconds. */
+    leads?: Leads;
   };
 }
 
@@ -96,6 +101,7 @@ export function createHealth(options: HealthOptions): Health {
         uptimeSeconds: Math.round((now().getTime() - options.startedAt.getTime()) / 1000),
         checks,
         failing,
+        ...(options.leads ? { leads: options.leads() } : {}),
       },
     };
   };

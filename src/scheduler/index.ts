@@ -1,5 +1,6 @@
 import type { Logger } from "@slack/logger";
 import cron, { type ScheduledTask } from "node-cron";
+import type { Coordinator } from "../coordination/index.js";
 
 /**
  * Runs the bot's background jobs on node-cron schedules. Holds no job logic: each concern (deadline
@@ -17,6 +18,8 @@ export interface Job {
   runOnStart?: boolean;
   /** Called when the scheduler stops, before waiting for the run in flight. */
   stop?: () => unknown;
+  /** Runs on every instance, not once per tick across them (it divides its work itself). */
+  everyInstance?: boolean;
 }
 
 export interface Scheduler {
@@ -32,6 +35,8 @@ export interface Scheduler {
 export interface SchedulerDeps {
   logger: Logger;
   config: { DEFAULT_TIMEZONE: string };
+  /** Decides which instance runs a job for a tick; without one every job runs here. */
+  coordinator?: Pick<Coordinator, "exclusive">;
 }
 
 export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Scheduler {
@@ -47,7 +52,8 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     names.add(job.name);
   }
 
-  function trigger(job: Job): Promise<void> {
+  /** `tick`: when the schedule fired (whole seconds, the same on every instance); null at start or on demand. */
+  function trigger(job: Job, tick: Date | null): Promise<void> {
     const current = inFlight.get(job.name);
     if (current) {
       logger.debug(`job ${job.name}: previous run still going, skipping this tick`);
@@ -58,8 +64,14 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     // Started on the next microtask so the run is registered before it can finish (a job may throw at once).
     const run = Promise.resolve().then(async () => {
       try {
-        await job.run();
-        logger.debug(`job ${job.name}: done in ${Date.now() - startedAt} ms`);
+        const coordinator = job.everyInstance ? undefined : deps.coordinator;
+        let outcome: "ran" | "skipped" = "ran";
+        if (coordinator)
+          outcome = await coordinator.exclusive(job.name, tick, async () => {
+            await job.run();
+          });
+        else await job.run();
+        if (outcome === "ran") logger.debug(`job ${job.name}: done in ${Date.now() - startedAt} ms`);
       } catch (err) {
         logger.error(`job ${job.name} failed: ${(err as Error).stack ?? String(err)}`);
       } finally {
@@ -80,13 +92,13 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     tasks.push(
       cron.schedule(
         job.cron,
-        () => {
-          void trigger(job);
+        (context) => {
+          void trigger(job, new Date(Math.floor(context.date.getTime() / 1000) * 1000));
         },
         { name: job.name, timezone: deps.config.DEFAULT_TIMEZONE, logger: cronLogger },
       ),
     );
-    if (job.runOnStart) void trigger(job);
+    if (job.runOnStart) void trigger(job, null);
   }
 
   return {
@@ -100,7 +112,7 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     runNow(name) {
       const job = jobs.find((j) => j.name === name);
       if (!job) return Promise.reject(new Error(`scheduler: no job named ${name}`));
-      return trigger(job);
+      return trigger(job, null);
     },
     running: () => [...inFlight.keys()],
     nextRuns: () => Object.fromEntries(jobs.map((j, i) => [j.name, tasks[i]?.getNextRun() ?? null])),
