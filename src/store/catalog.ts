@@ -36,7 +36,7 @@ export interface CatalogHistoryRepository {
    * provider's latest entry already moved `fromHash` → `toHash`: a second instance that read the same
    * snapshot records nothing. Returns true when an entry was written.
    */
-  record(entry: NewCatalogHistoryEntry): boolean;
+  record(entry: NewCatalogHistoryEntry): Promise<boolean>;
   /** Newest first (by detection time, then id); one provider's when `providerId` is given. */
-  list(limit: number, providerId?: string): CatalogHistoryEntry[];
+  list(limit: number, providerId?: string): Promise<CatalogHistoryEntry[]>;
 }

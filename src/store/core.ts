@@ -32,15 +32,15 @@ export interface SubscriptionRepository {
     kinds: SubscriptionKind[];
     createdBy: string;
     now: Date;
-  }): Subscription;
+  }): Promise<Subscription>;
   /** Removes the channel's subscriptions to these providers ("*" row included when providerIds is "all"). */
-  remove(teamId: string, channelId: string, providerIds: string[] | "all"): number;
-  listForChannel(teamId: string, channelId: string): Subscription[];
+  remove(teamId: string, channelId: string, providerIds: string[] | "all"): Promise<number>;
+  listForChannel(teamId: string, channelId: string): Promise<Subscription[]>;
   /** Active (unpaused) subscriptions whose filter includes the provider and the kind. */
-  activeFor(providerId: string, kind: SubscriptionKind): Subscription[];
-  listAll(): Subscription[];
-  pause(id: number, reason: string, now: Date): void;
-  get(id: number): Subscription | undefined;
+  activeFor(providerId: string, kind: SubscriptionKind): Promise<Subscription[]>;
+  listAll(): Promise<Subscription[]>;
+  pause(id: number, reason: string, now: Date): Promise<void>;
+  get(id: number): Promise<Subscription | undefined>;
 }
 
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "cancelled";
@@ -88,33 +88,33 @@ export interface OutboxRow
 
 export interface OutboxRepository {
   /** Inserts unless the key exists. Returns true when a new row was written. */
-  enqueue(message: NewOutboxMessage, now: Date): boolean;
-  get(key: string): OutboxRow | undefined;
+  enqueue(message: NewOutboxMessage, now: Date): Promise<boolean>;
+  get(key: string): Promise<OutboxRow | undefined>;
   /** Pending rows whose time has come, oldest first; thread replies only once their parent is sent. */
-  due(now: Date, limit: number): OutboxRow[];
-  markSending(id: number, now: Date): void;
-  markSent(id: number, postedTs: string, now: Date): void;
+  due(now: Date, limit: number): Promise<OutboxRow[]>;
+  markSending(id: number, now: Date): Promise<void>;
+  markSent(id: number, postedTs: string, now: Date): Promise<void>;
   /** Back to pending until `nextAttemptAt`; `maybePosted` when the failed attempt may have reached Slack. */
-  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, maybePosted?: boolean): void;
-  markFailed(id: number, error: string, now: Date): void;
+  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, maybePosted?: boolean): Promise<void>;
+  markFailed(id: number, error: string, now: Date): Promise<void>;
   /**
    * Rows left in 'sending' by a crash go back to 'pending', marked maybe posted with last_error
    * `interrupted while sending` (the deliverer checks the channel's history before re-posting such rows).
    */
-  recoverInterrupted(now: Date): number;
-  list(filter: { status?: OutboxStatus; limit?: number }): OutboxRow[];
+  recoverInterrupted(now: Date): Promise<number>;
+  list(filter: { status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]>;
   /** Rows addressed to a person (their DM) or naming them as the one to tell about a failure, newest first. */
-  forPerson(userId: string): OutboxRow[];
-  counts(): Record<OutboxStatus, number>;
+  forPerson(userId: string): Promise<OutboxRow[]>;
+  counts(): Promise<Record<OutboxStatus, number>>;
   /** Drops pending rows addressed to this user (forget-me). */
-  cancelForRecipient(channelId: string, now: Date): number;
+  cancelForRecipient(channelId: string, now: Date): Promise<number>;
   /**
    * Deletes sent, failed and cancelled rows last touched before `before`. Their idempotency keys go with
    * them, so callers must only pass a horizon after which nothing can decide the same key again.
    */
-  purgeFinishedBefore(before: Date): number;
+  purgeFinishedBefore(before: Date): Promise<number>;
   /** Withdraws one pending row (e.g. its channel unsubscribed); the reason is kept in last_error. */
-  cancel(id: number, reason: string, now: Date): void;
+  cancel(id: number, reason: string, now: Date): Promise<void>;
 }
 
 export interface AuditEntry {
@@ -126,16 +126,16 @@ export interface AuditEntry {
 }
 
 export interface AuditRepository {
-  record(entry: AuditEntry): void;
-  list(teamId: string, limit: number): AuditEntry[];
-  forActor(actorId: string): AuditEntry[];
+  record(entry: AuditEntry): Promise<void>;
+  list(teamId: string, limit: number): Promise<AuditEntry[]>;
+  forActor(actorId: string): Promise<AuditEntry[]>;
   /** Replaces the actor with an anonymous marker (forget-me keeps the fact that an action happened). */
-  anonymiseActor(actorId: string): number;
+  anonymiseActor(actorId: string): Promise<number>;
 }
 
 /** Small named state (catalog snapshot, last run times), JSON values. */
 export interface KeyValueRepository {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown, now: Date): void;
-  delete(key: string): void;
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, now: Date): Promise<void>;
+  delete(key: string): Promise<void>;
 }

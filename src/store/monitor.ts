@@ -76,25 +76,25 @@ export interface BrokenLink {
 }
 
 export interface DocumentRepository {
-  state(documentId: string): DocumentState | undefined;
-  saveState(state: DocumentState): void;
-  allStates(): DocumentState[];
+  state(documentId: string): Promise<DocumentState | undefined>;
+  saveState(state: DocumentState): Promise<void>;
+  allStates(): Promise<DocumentState[]>;
   /** Inserts the version, or when this text was seen before, refreshes its last-seen time. */
-  recordVersion(version: NewDocumentVersion, now: Date): { version: DocumentVersion; seenBefore: boolean };
-  version(id: number): DocumentVersion | undefined;
-  findVersion(documentId: string, hashOrPrefix: string): DocumentVersion | undefined;
+  recordVersion(version: NewDocumentVersion, now: Date): Promise<{ version: DocumentVersion; seenBefore: boolean }>;
+  version(id: number): Promise<DocumentVersion | undefined>;
+  findVersion(documentId: string, hashOrPrefix: string): Promise<DocumentVersion | undefined>;
   /** Newest first, without the text. */
-  versions(documentId: string, limit?: number): VersionSummary[];
+  versions(documentId: string, limit?: number): Promise<VersionSummary[]>;
   /** The version recorded just before this one (by first-seen time), if any. */
-  previousVersion(documentId: string, versionId: number): DocumentVersion | undefined;
-  saveRawPage(page: RawPage): void;
-  rawPage(documentId: string): RawPage | undefined;
-  flagForReview(flag: ReviewFlag): void;
-  clearReview(providerId: string): boolean;
-  reviewFlags(): ReviewFlag[];
+  previousVersion(documentId: string, versionId: number): Promise<DocumentVersion | undefined>;
+  saveRawPage(page: RawPage): Promise<void>;
+  rawPage(documentId: string): Promise<RawPage | undefined>;
+  flagForReview(flag: ReviewFlag): Promise<void>;
+  clearReview(providerId: string): Promise<boolean>;
+  reviewFlags(): Promise<ReviewFlag[]>;
   /** Keeps the first `since` of a link that stays broken. */
-  markLinkBroken(link: BrokenLink): void;
+  markLinkBroken(link: BrokenLink): Promise<void>;
   /** True when the link was marked broken (a recovery). */
-  clearBrokenLink(providerId: string, url: string): boolean;
-  brokenLinks(): BrokenLink[];
+  clearBrokenLink(providerId: string, url: string): Promise<boolean>;
+  brokenLinks(): Promise<BrokenLink[]>;
 }

@@ -93,34 +93,34 @@ export interface ForgetResult {
 }
 
 export interface ReminderRepository {
-  createCampaign(input: NewCampaign): Campaign;
-  getCampaign(id: number): Campaign | undefined;
+  createCampaign(input: NewCampaign): Promise<Campaign>;
+  getCampaign(id: number): Promise<Campaign | undefined>;
   listCampaigns(filter: {
     teamId?: string;
     status?: CampaignStatus;
     leadId?: string;
     providerId?: string;
-  }): Campaign[];
-  closeCampaign(id: number, now: Date): boolean;
-  setRecheck(id: number, on: boolean): void;
-  markDigest(id: number, now: Date): void;
+  }): Promise<Campaign[]>;
+  closeCampaign(id: number, now: Date): Promise<boolean>;
+  setRecheck(id: number, on: boolean): Promise<void>;
+  markDigest(id: number, now: Date): Promise<void>;
   /** Adds people to a campaign (skipping anyone already in it). Returns how many were added. */
-  addPeople(campaignId: number, people: readonly NewReminderState[], now: Date): number;
+  addPeople(campaignId: number, people: readonly NewReminderState[], now: Date): Promise<number>;
   /** People with a state in an open campaign of the team about this provider. */
-  askedInOpenCampaigns(teamId: string, providerId: string): Set<string>;
-  getState(id: number): ReminderState | undefined;
-  statesForCampaign(campaignId: number): ReminderState[];
-  statesForUser(userId: string): ReminderState[];
+  askedInOpenCampaigns(teamId: string, providerId: string): Promise<Set<string>>;
+  getState(id: number): Promise<ReminderState | undefined>;
+  statesForCampaign(campaignId: number): Promise<ReminderState[]>;
+  statesForUser(userId: string): Promise<ReminderState[]>;
   /** Unanswered states of open campaigns whose next reminder is due, oldest first. */
-  due(now: Date, limit: number, campaignId?: number): ReminderState[];
+  due(now: Date, limit: number, campaignId?: number): Promise<ReminderState[]>;
   /** Applies the patch only if the state is still `from` (compare-and-set). Returns whether it changed. */
-  transition(id: number, from: AnswerState, patch: StatePatch, now: Date): boolean;
+  transition(id: number, from: AnswerState, patch: StatePatch, now: Date): Promise<boolean>;
   /** Counts by state, including the anonymous counts kept for people who asked to be forgotten. */
-  counts(campaignId: number): StateCounts;
-  tools(teamId: string, userId: string): UserTool[];
-  setTools(teamId: string, userId: string, providerIds: readonly string[], now: Date): void;
+  counts(campaignId: number): Promise<StateCounts>;
+  tools(teamId: string, userId: string): Promise<UserTool[]>;
+  setTools(teamId: string, userId: string, providerIds: readonly string[], now: Date): Promise<void>;
   /** Deletes every row about the person (answers become anonymous counts) and scrubs their ID elsewhere. */
-  forgetPerson(userId: string, now: Date): ForgetResult;
+  forgetPerson(userId: string, now: Date): Promise<ForgetResult>;
   /** Deletes campaigns closed before the cutoff, with their states and counts. */
-  purgeClosedBefore(cutoff: Date): number;
+  purgeClosedBefore(cutoff: Date): Promise<number>;
 }

@@ -9,8 +9,8 @@ import type { DocumentRepository } from "./monitor.js";
 import type { ReminderRepository } from "./reminders.js";
 
 /**
- * Everything the bot persists, as repositories. Callers never see SQL; a Postgres implementation can
- * satisfy the same interface. `transaction` runs its callback atomically (nested calls join the outer one).
+ * Everything the bot persists, as repositories. Callers never see SQL; SQLite and PostgreSQL satisfy the
+ * same interface. Every call is async: a network database cannot answer synchronously.
  */
 export interface Store {
   readonly subscriptions: SubscriptionRepository;
@@ -20,7 +20,12 @@ export interface Store {
   readonly documents: DocumentRepository;
   readonly reminders: ReminderRepository;
   readonly catalogHistory: CatalogHistoryRepository;
-  transaction<T>(fn: () => T): T;
+  /**
+   * Runs `fn` atomically: everything it does through `tx` (a Store bound to the transaction) commits or
+   * rolls back together. Code inside must use `tx`, never the outer store. A transaction on `tx` joins the
+   * outer one. A rejected promise rolls back and is re-thrown.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
    * Can the store still serve? Used by `/healthz` and its watchdog. Cheap (no table scans); an
    * implementation checks what can silently go wrong for it: for SQLite, that the file it opened is still
@@ -28,7 +33,7 @@ export interface Store {
    * a SQLite database; for a server database, a round trip.
    */
   ping(): Promise<StoreHealth>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export type StoreHealth = { ok: true } | { ok: false; error: string };
