@@ -71,7 +71,7 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
         ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
         ...(config.PUBLIC_URL ? { changeUrl: linksFor(config.PUBLIC_URL).change } : {}),
       });
-      const asked = recheckForPolicyChanges(deps, results, deps.now());
+      const asked = await recheckForPolicyChanges(deps, results, deps.now());
       const changed = results.filter((r) => r.status === "changed" && !r.seenBefore).length;
       // Settings-link health rides on the same schedule and jitter (README, "Link health").
       const links = await runLinkCheck({
@@ -94,8 +94,8 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     name: "housekeeping",
     cron: HOUSEKEEPING_CRON,
     runOnStart: true,
-    run: () => {
-      const purged = deps.store.outbox.purgeFinishedBefore(outboxPurgeHorizon(deps.now(), config));
+    run: async () => {
+      const purged = await deps.store.outbox.purgeFinishedBefore(outboxPurgeHorizon(deps.now(), config));
       if (purged) logger.info(`housekeeping: removed ${purged} delivered outbox rows`);
     },
   };

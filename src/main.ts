@@ -49,18 +49,14 @@ async function main(): Promise<void> {
     if (starting.signal.aborted) return;
     process.stderr.write(`ai-privacy-bot: ${signal} received during start-up: stopping\n`);
     starting.abort();
-    try {
-      deps?.store.close();
-    } catch {
-      // Closing is best effort while exiting.
-    }
-    process.exit(0);
+    // Closing is best effort while exiting.
+    void (deps?.store.close() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(0));
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
 
   try {
-    deps = buildDeps(loadConfig());
+    deps = await buildDeps(loadConfig());
   } catch (err) {
     failFast(err);
   }
@@ -124,7 +120,7 @@ async function main(): Promise<void> {
     // Then the locks: partitions and jobs are free for the other instances at once.
     await coordinator.close().catch((err: Error) => logger.warn(`releasing locks: ${err.message}`));
     await bot.stop().catch((err: Error) => logger.warn(`stopping Slack listener: ${err.message}`));
-    running.store.close();
+    await running.store.close().catch((err: Error) => logger.warn(`closing the database: ${err.message}`));
     process.exit(0);
   };
 }

@@ -12,7 +12,7 @@ import {
 } from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { makeReadClient, READ_CLIENT_DEFAULTS, type ReadClientOptions, webApi } from "./slack/index.js";
-import { openSqliteStore, type Store } from "./store/index.js";
+import { openStore, type Store } from "./store/index.js";
 
 export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
   const logger = new ConsoleLogger();
@@ -42,11 +42,11 @@ export interface BuildOptions {
 }
 
 /** Config → everything the app needs. Throws ConfigError/CatalogError/StoreOpenError with operator-facing text. */
-export function buildDeps(config: Config, options: BuildOptions = {}): AppDeps {
+export async function buildDeps(config: Config, options: BuildOptions = {}): Promise<AppDeps> {
   const logger = options.logger ?? makeLogger(config.LOG_LEVEL);
   const now = options.now ?? systemClock;
   const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
-  const store = options.store ?? openSqliteStore(sqlitePath(config.DATABASE_URL));
+  const store = options.store ?? (await openStore(config.DATABASE_URL));
   const slack = webApi(makeWebClient(config, logger, options.readClient), {
     breakerMs: options.readClient?.breakerMs ?? READ_CLIENT_DEFAULTS.breakerMs,
   });

@@ -133,28 +133,30 @@ export interface CatalogCheckResult {
 }
 
 /** Detects changes, enqueues one message per subscribed channel and stores the new snapshots. */
-export function runCatalogCheck(deps: {
+export async function runCatalogCheck(deps: {
   store: Store;
   catalog: Catalog;
   now: () => Date;
-}): CatalogCheckResult {
+}): Promise<CatalogCheckResult> {
   const { store, catalog } = deps;
   const now = deps.now();
+  const stored = new Map<string, unknown>();
+  for (const p of catalog.providers) stored.set(p.id, await store.kv.get(snapshotKey(p.id)));
   // A snapshot that does not parse (hand-edited, older format) counts as missing: recorded again silently.
   const { changes, snapshots, baselines } = detectCatalogChanges(catalog.providers, (id) => {
-    const parsed = SnapshotSchema.safeParse(store.kv.get(snapshotKey(id)));
+    const parsed = SnapshotSchema.safeParse(stored.get(id));
     return parsed.success ? parsed.data : undefined;
   });
   let enqueued = 0;
-  store.transaction(() => {
-    for (const id of baselines) store.kv.set(snapshotKey(id), snapshots.get(id), now);
+  await store.transaction(async (tx) => {
+    for (const id of baselines) await tx.kv.set(snapshotKey(id), snapshots.get(id), now);
     for (const change of changes) {
       const payload = catalogChangeMessage(
         { id: change.providerId, name: change.providerName },
         change.fields,
       );
       for (const s of oneSubscriptionPerChannel(
-        store.subscriptions.activeFor(change.providerId, "catalog"),
+        await tx.subscriptions.activeFor(change.providerId, "catalog"),
       )) {
         const key = keys.catalog(change.providerId, change.fromHash, change.toHash, s.channelId);
         const message = {
@@ -166,10 +168,10 @@ export function runCatalogCheck(deps: {
           notifyUserId: s.createdBy,
           subscriptionId: s.id,
         };
-        if (enqueueMessage(store, message, now)) enqueued += 1;
+        if (await enqueueMessage(tx, message, now)) enqueued += 1;
       }
       // The public history behind the catalog-updates feed, written with the snapshot: once per change.
-      store.catalogHistory.record({
+      await tx.catalogHistory.record({
         providerId: change.providerId,
         providerName: change.providerName,
         fromHash: change.fromHash,
@@ -178,7 +180,7 @@ export function runCatalogCheck(deps: {
         stepsChanged: change.optOutStepsChanged,
         detectedAt: now,
       });
-      store.kv.set(snapshotKey(change.providerId), snapshots.get(change.providerId), now);
+      await tx.kv.set(snapshotKey(change.providerId), snapshots.get(change.providerId), now);
     }
   });
   return { changes, baselines, enqueued };

@@ -31,6 +31,7 @@ export {
   type DeadlinesReportInput,
   deadlinesReportData,
   formatDeadlinesReport,
+  outboxStatuses,
 } from "./report.js";
 export { catalogEvents, type DeadlineCheckResult, runDeadlineCheck } from "./run-deadlines.js";
 export { runStaleNotice, staleNoticeMessage, weekOf } from "./stale-notice.js";

@@ -28,19 +28,20 @@ export function announcementJobs(
         // Independent steps: a problem with one (logged by the scheduler) must not silence the other.
         const results = await Promise.allSettled([
           (async () => {
-            const catalog = runCatalogCheck(deps);
+            const catalog = await runCatalogCheck(deps);
             if (!catalog.changes.length) return;
             const names = catalog.changes.map((c) => c.providerId).join(", ");
             deps.logger.info(`catalog changed for ${names}: ${catalog.enqueued} announcement(s) queued`);
             await options.onCatalogChanges?.(catalog.changes);
           })(),
           (async () => {
-            const deadlines = runDeadlineCheck(deps);
+            const deadlines = await runDeadlineCheck(deps);
             if (deadlines.enqueued)
               deps.logger.info(`deadlines: ${deadlines.enqueued} announcement(s) queued`);
           })(),
           (async () => {
-            if (runStaleNotice(deps)) deps.logger.info("catalog: weekly notice of stale entries queued");
+            if (await runStaleNotice(deps))
+              deps.logger.info("catalog: weekly notice of stale entries queued");
           })(),
         ]);
         const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));

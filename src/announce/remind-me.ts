@@ -17,15 +17,15 @@ export interface RemindMeInput {
  * morning a reminder's "Remind me later" picks), through
  * the outbox. Keyed per person, provider and day, so double clicks and Slack retries add nothing.
  */
-export function scheduleRemindMe(
+export async function scheduleRemindMe(
   store: Store,
   input: RemindMeInput,
-): { created: boolean; at: Date; key: string } {
+): Promise<{ created: boolean; at: Date; key: string }> {
   const at = nextWorkingMorning(input.now, input.timeZone);
   const key = keys.personalReminder(input.userId, input.provider.id, localDateOf(at, input.timeZone));
-  const created = store.transaction(() =>
+  const created = await store.transaction((tx) =>
     enqueueMessage(
-      store,
+      tx,
       {
         key,
         kind: "remind-me",
@@ -37,5 +37,5 @@ export function scheduleRemindMe(
       input.now,
     ),
   );
-  return { created, at: created ? at : (findMessage(store, key)?.nextAttemptAt ?? at), key };
+  return { created, at: created ? at : ((await findMessage(store, key))?.nextAttemptAt ?? at), key };
 }

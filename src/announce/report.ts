@@ -65,3 +65,20 @@ export function formatDeadlinesReport(input: DeadlinesReportInput): string {
   });
   return [head, ...lines].join("\n");
 }
+
+/**
+ * The outbox status of every announcement the report lists, looked up once each beforehand (the store is
+ * async; the report itself stays a pure function of its input).
+ */
+export async function outboxStatuses(
+  input: Omit<DeadlinesReportInput, "outboxStatus">,
+  lookup: (key: string) => Promise<OutboxStatus | undefined>,
+): Promise<(key: string) => OutboxStatus | undefined> {
+  const statuses = new Map<string, OutboxStatus | undefined>();
+  for (const u of upcomingAnnouncements({ ...input, events: catalogEvents(input.catalog) }))
+    for (const c of u.channels) {
+      const key = keys.deadline(eventKey(u.event), u.lead, c);
+      statuses.set(key, await lookup(key));
+    }
+  return (key) => statuses.get(key);
+}

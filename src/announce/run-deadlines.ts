@@ -52,17 +52,17 @@ export interface DeadlineCheckResult {
 }
 
 /** The deadline job: plans the current lead for every event and channel and enqueues, in one transaction. */
-export function runDeadlineCheck(deps: DeadlineCheckDeps): DeadlineCheckResult {
+export async function runDeadlineCheck(deps: DeadlineCheckDeps): Promise<DeadlineCheckResult> {
   const now = deps.now();
   const planned = planDeadlineAnnouncements({
     events: catalogEvents(deps.catalog),
-    subscriptions: deps.store.subscriptions.listAll(),
+    subscriptions: await deps.store.subscriptions.listAll(),
     leadDays: deps.config.DEADLINE_LEAD_DAYS,
     now,
     timeZone: deps.config.DEFAULT_TIMEZONE,
   });
   let enqueued = 0;
-  deps.store.transaction(() => {
+  await deps.store.transaction(async (tx) => {
     for (const p of planned) {
       const message = {
         key: p.key,
@@ -73,7 +73,7 @@ export function runDeadlineCheck(deps: DeadlineCheckDeps): DeadlineCheckResult {
         notifyUserId: p.notifyUserId,
         subscriptionId: p.subscriptionId,
       };
-      if (enqueueMessage(deps.store, message, now)) enqueued += 1;
+      if (await enqueueMessage(tx, message, now)) enqueued += 1;
     }
   });
   return { planned, enqueued };

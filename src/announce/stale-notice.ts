@@ -62,7 +62,7 @@ export function staleNoticeMessage(
 }
 
 /** Enqueues this week's notice when there is something stale and an ops channel; true when newly queued. */
-export function runStaleNotice(deps: StaleNoticeDeps): boolean {
+export async function runStaleNotice(deps: StaleNoticeDeps): Promise<boolean> {
   const channelId = deps.config.OPS_CHANNEL_ID;
   if (!channelId) return false;
   const today = calendarDate(deps.now(), deps.config.DEFAULT_TIMEZONE);
@@ -73,7 +73,7 @@ export function runStaleNotice(deps: StaleNoticeDeps): boolean {
     lastReviewed: p.lastReviewed ?? "",
     days: daysBetween(p.lastReviewed ?? today, today),
   }));
-  const teamId = deps.store.subscriptions.listAll()[0]?.teamId ?? "";
+  const teamId = (await deps.store.subscriptions.listAll())[0]?.teamId ?? "";
   return enqueueMessage(
     deps.store,
     {

@@ -21,7 +21,7 @@ export async function checkCommand({ values }: Parsed, { out }: Io): Promise<num
   const provider = typeof values.provider === "string" ? values.provider : undefined;
   const document = typeof values.document === "string" ? values.document : undefined;
   if (provider && !catalog.byId(provider)) throw unknownProvider(provider);
-  const store = openExistingStore(config, { create: true });
+  const store = await openExistingStore(config, { create: true });
   try {
     const results = await runPolicyCheck({
       store,
@@ -35,17 +35,17 @@ export async function checkCommand({ values }: Parsed, { out }: Io): Promise<num
     for (const r of results) out.write(`${values.json ? formatCheckJson(r) : formatCheckLine(r)}\n`);
     return results.some((r) => r.status === "failed") ? 1 : 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** `ai-privacy history <provider> [document] [--json]`. */
-export function historyCommand({ positionals, values }: Parsed, { out }: Io): number {
+export async function historyCommand({ positionals, values }: Parsed, { out }: Io): Promise<number> {
   const [providerId = "", documentId] = positionals;
   const config = cliConfig();
-  const store = openExistingStore(config);
+  const store = await openExistingStore(config);
   try {
-    const histories = documentHistory(
+    const histories = await documentHistory(
       store,
       loadCatalog({ overlayPath: config.CATALOG_PATH }),
       providerId,
@@ -54,36 +54,36 @@ export function historyCommand({ positionals, values }: Parsed, { out }: Io): nu
     out.write(`${values.json ? JSON.stringify(histories, null, 2) : formatHistory(histories)}\n`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** `ai-privacy diff <document> [from] [to]`. */
-export function diffCommand({ positionals }: Parsed, { out }: Io): number {
+export async function diffCommand({ positionals }: Parsed, { out }: Io): Promise<number> {
   const [documentId = "", from, to] = positionals;
-  const store = openExistingStore(cliConfig());
+  const store = await openExistingStore(cliConfig());
   try {
-    out.write(`${documentDiff(store, documentId, from, to)}\n`);
+    out.write(`${await documentDiff(store, documentId, from, to)}\n`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** `ai-privacy reviewed <provider>`: the catalog entry was re-checked after its help article changed. */
-export function reviewedCommand({ positionals }: Parsed, { out }: Io): number {
+export async function reviewedCommand({ positionals }: Parsed, { out }: Io): Promise<number> {
   const [providerId = ""] = positionals;
   const config = cliConfig();
   if (!loadCatalog({ overlayPath: config.CATALOG_PATH }).byId(providerId)) throw unknownProvider(providerId);
-  const store = openExistingStore(config, { create: true });
+  const store = await openExistingStore(config, { create: true });
   try {
     out.write(
-      clearNeedsReview(store, providerId)
+      (await clearNeedsReview(store, providerId))
         ? `Cleared "needs review" for ${providerId}.\n`
         : `${providerId} was not flagged.\n`,
     );
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -5,7 +5,7 @@ import { systemClock } from "../clock.js";
 import { type Config, parseConfig, sqlitePath } from "../config.js";
 import type { AppDeps } from "../deps.js";
 import type { SlackApi } from "../slack/api.js";
-import { openSqliteStore, type Store } from "../store/index.js";
+import { openStore, type Store } from "../store/index.js";
 import { makeLogger } from "../wiring.js";
 
 /**
@@ -36,19 +36,22 @@ const nobodyIsLead: LeadPolicy = {
 };
 
 /** Opens the configured database only if it already exists, so a read-only CLI run never creates files. */
-export function openExistingStore(config: Config, { create = false } = {}): Store {
-  const path = sqlitePath(config.DATABASE_URL);
-  return openSqliteStore(create || path === ":memory:" || existsSync(path) ? path : ":memory:");
+export function openExistingStore(config: Config, { create = false } = {}): Promise<Store> {
+  const url = config.DATABASE_URL;
+  // Only an embedded file can be "not there yet"; a server database is opened as configured.
+  if (!url.startsWith("sqlite:") || create) return openStore(url);
+  const path = sqlitePath(url);
+  return openStore(path === ":memory:" || existsSync(path) ? url : "sqlite::memory:");
 }
 
-export function offlineDeps(
+export async function offlineDeps(
   config: Config,
   catalog: Catalog = loadCatalog({ overlayPath: config.CATALOG_PATH }),
-): AppDeps {
+): Promise<AppDeps> {
   return {
     config,
     catalog,
-    store: openExistingStore(config),
+    store: await openExistingStore(config),
     now: systemClock,
     logger: makeLogger("error"),
     slack: offlineSlack,

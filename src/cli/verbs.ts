@@ -22,7 +22,7 @@ const json = { json: { type: "boolean" } } as const;
 
 async function ask({ positionals }: Parsed, io: Io): Promise<number> {
   const text = positionals.join(" ");
-  const deps = offlineDeps(cliConfig());
+  const deps = await offlineDeps(cliConfig());
   try {
     const command = parseCommand(text);
     const request = { teamId: "T-CLI", userId: "U-CLI", channelId: "C-CLI", now: deps.now() };
@@ -36,7 +36,7 @@ async function ask({ positionals }: Parsed, io: Io): Promise<number> {
     if (e instanceof NeedsSlackError) throw new CliUsageError(e.message);
     throw e;
   } finally {
-    deps.store.close();
+    await deps.store.close();
   }
 }
 

@@ -74,7 +74,7 @@ export function createHealth(options: HealthOptions): Health {
     const cached = last.get(name);
     if (cached && now().getTime() - cached.at < cacheMs) return Promise.resolve(cached.result);
     const running = inFlight.get(name);
-    if (running) return running;
+    if (running !== undefined) return running;
     const p = bounded(options.checks[name]).then((result) => {
       const before = last.get(name)?.result;
       if (!result.ok && (before === undefined || before.ok || before.error !== result.error))

@@ -6,7 +6,7 @@ import { type ExtractionRules, rulesKey } from "./extract.js";
 import { sharedExtractionPool } from "./extract-pool.js";
 import { createFetcher, type Fetcher } from "./fetch.js";
 import type { Highlight } from "./highlights.js";
-import { type Notices, recordChange, recordFailure, recordRecovery } from "./record.js";
+import { type Notices, recordChange, recordFailure, recordRecovery, within } from "./record.js";
 
 /**
  * One policy check: fetch every catalog document, extract its text, compare it with the last readable
@@ -145,7 +145,7 @@ async function checkDocument(
   const { store } = ctx;
   const rules = rulesOf(document);
   const key = rulesKey(rules);
-  let state = store.documents.state(document.id) ?? initialState(provider, document);
+  let state = (await store.documents.state(document.id)) ?? initialState(provider, document);
   // The operator moved the document to another address: neither the validators nor the text of the old
   // page say anything about the new one, so its first readable text becomes a new, silent baseline.
   if (state.url !== document.url) {
@@ -169,7 +169,7 @@ async function checkDocument(
   let page: { html: string; rawHash: string; fresh: boolean };
   if (outcome.kind === "not-modified") {
     if (baselineIntact) return recordUnchanged(ctx, state, now, base, true);
-    const raw = store.documents.rawPage(document.id);
+    const raw = await store.documents.rawPage(document.id);
     if (!raw) {
       return recordFailure(
         notices,
@@ -188,7 +188,7 @@ async function checkDocument(
   }
 
   // The last readable version, which the new text is compared with (none for a first baseline).
-  const previous = state.versionId !== null ? store.documents.version(state.versionId) : undefined;
+  const previous = state.versionId !== null ? await store.documents.version(state.versionId) : undefined;
   const comparedWith = state.textHash !== null ? previous : undefined;
   const analysis = await ctx.analyze({
     html: page.html,
@@ -212,16 +212,16 @@ async function checkDocument(
   // is recognised at once; the stored version (and what a later change is diffed against) stays.
   const sameWords = state.textHash === analysis.hash;
   if (sameWords || (comparedWith && analysis.comparison && !analysis.comparison.readable)) {
-    return store.transaction(() => {
-      if (recovered) recordRecovery(notices, recovered, now);
+    return store.transaction(async (tx) => {
+      if (recovered) await recordRecovery(within(notices, tx), recovered, now);
       const next = { ...state, rawHash: page.rawHash, textHash: analysis.hash };
-      return recordUnchanged(ctx, next, now, base, false, rawToStore);
+      return recordUnchanged({ ...ctx, store: tx }, next, now, base, false, rawToStore);
     });
   }
   const comparison = comparedWith ? analysis.comparison : undefined;
-  return store.transaction(() => {
-    if (recovered) recordRecovery(notices, recovered, now);
-    return recordChange(notices, state, {
+  return store.transaction(async (tx) => {
+    if (recovered) await recordRecovery(within(notices, tx), recovered, now);
+    return recordChange(within(notices, tx), state, {
       text: analysis.text,
       hash: analysis.hash,
       rawHash: page.rawHash,
@@ -235,17 +235,17 @@ async function checkDocument(
   });
 }
 
-function recordUnchanged(
+async function recordUnchanged(
   ctx: Context,
   state: DocumentState,
   now: Date,
   base: { providerId: string; documentId: string },
   notModified: boolean,
   raw?: { html: string; rawHash: string },
-): CheckResult {
-  ctx.store.transaction(() => {
-    if (raw) ctx.store.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
-    ctx.store.documents.saveState({ ...state, lastStatus: "unchanged", lastCheckedAt: now });
+): Promise<CheckResult> {
+  await ctx.store.transaction(async (tx) => {
+    if (raw) await tx.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
+    await tx.documents.saveState({ ...state, lastStatus: "unchanged", lastCheckedAt: now });
   });
   return {
     ...base,
@@ -268,12 +268,12 @@ async function rebaseline(
   key: string,
 ): Promise<DocumentState> {
   const { store } = ctx;
-  const raw = store.documents.rawPage(state.documentId);
+  const raw = await store.documents.rawPage(state.documentId);
   const extraction = raw ? await ctx.analyze({ html: raw.html, rules }) : undefined;
   const now = ctx.clock();
-  return store.transaction(() => {
+  return store.transaction(async (tx) => {
     if (raw && extraction?.ok) {
-      const { version } = store.documents.recordVersion(
+      const { version } = await tx.documents.recordVersion(
         {
           documentId: state.documentId,
           providerId: state.providerId,
@@ -292,11 +292,11 @@ async function rebaseline(
         rawHash: raw.rawHash,
         versionId: version.id,
       };
-      store.documents.saveState(next);
+      await tx.documents.saveState(next);
       return next;
     }
     const next = { ...state, rulesKey: key, textHash: null, rawHash: null, etag: null, lastModified: null };
-    store.documents.saveState(next);
+    await tx.documents.saveState(next);
     return next;
   });
 }

@@ -47,7 +47,7 @@ export async function runLinkCheck(options: LinkCheckOptions): Promise<LinkCheck
     while (next < work.length) {
       const { provider, url } = work[next++]!;
       const verdict = await probe.check(url, ownHostsOf(provider));
-      record(options, provider, url, verdict);
+      await record(options, provider, url, verdict);
       results.push({ providerId: provider.id, url, verdict });
     }
   };
@@ -59,43 +59,50 @@ export async function runLinkCheck(options: LinkCheckOptions): Promise<LinkCheck
   return results;
 }
 
-function record(options: LinkCheckOptions, provider: Provider, url: string, verdict: LinkVerdict): void {
-  const { store } = options;
+async function record(
+  options: LinkCheckOptions,
+  provider: Provider,
+  url: string,
+  verdict: LinkVerdict,
+): Promise<void> {
   if (verdict.kind === "unknown") return;
   const now = options.now();
-  store.transaction(() => {
-    const before = store.documents.brokenLinks().find((l) => l.providerId === provider.id && l.url === url);
+  await options.store.transaction(async (tx) => {
+    const inTx = { ...options, store: tx };
+    const before = (await tx.documents.brokenLinks()).find(
+      (l) => l.providerId === provider.id && l.url === url,
+    );
     if (verdict.kind === "broken") {
-      store.documents.markLinkBroken({ providerId: provider.id, url, reason: verdict.reason, since: now });
+      await tx.documents.markLinkBroken({ providerId: provider.id, url, reason: verdict.reason, since: now });
       if (!before)
-        notify(
-          options,
+        await notify(
+          inTx,
           provider,
           { providerId: provider.id, url, reason: verdict.reason, since: now },
           "broken",
           now,
         );
-    } else if (before && store.documents.clearBrokenLink(provider.id, url)) {
-      notify(options, provider, before, "recovered", now);
+    } else if (before && (await tx.documents.clearBrokenLink(provider.id, url))) {
+      await notify(inTx, provider, before, "recovered", now);
     }
   });
 }
 
-function notify(
+async function notify(
   options: LinkCheckOptions,
   provider: Provider,
   l: BrokenLink,
   event: "broken" | "recovered",
   now: Date,
-): void {
-  const fallbackTeam = options.store.subscriptions.listAll()[0]?.teamId ?? "";
+): Promise<void> {
+  const fallbackTeam = (await options.store.subscriptions.listAll())[0]?.teamId ?? "";
   const recipients = options.opsChannelId
     ? [options.opsChannelId]
     : [...new Set(options.leadsToNotify ?? [])];
   const payload = event === "broken" ? brokenMessage(provider, l) : recoveredMessage(provider, l, now);
   for (const r of recipients) {
     const key = (event === "broken" ? keys.linkBroken : keys.linkRecovered)(provider.id, l.url, l.since, r);
-    enqueueMessage(
+    await enqueueMessage(
       options.store,
       {
         key,
@@ -140,6 +147,6 @@ function recoveredMessage(p: Provider, l: BrokenLink, now: Date): OutboxPayload 
 }
 
 /** Providers with at least one link that may be broken: `list` shows these to leads only. */
-export function brokenLinkProviders(store: Store): Set<string> {
-  return new Set(store.documents.brokenLinks().map((l) => l.providerId));
+export async function brokenLinkProviders(store: Store): Promise<Set<string>> {
+  return new Set((await store.documents.brokenLinks()).map((l) => l.providerId));
 }

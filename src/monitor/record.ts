@@ -1,7 +1,7 @@
 import type { ChangeObject } from "diff";
 import type { PolicyDocument, Provider } from "../catalog/index.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
-import type { DocumentState, DocumentVersion } from "../store/index.js";
+import type { DocumentState, DocumentVersion, Store } from "../store/index.js";
 import type { CheckResult, PolicyCheckOptions } from "./check.js";
 import { diffLinesWithContext } from "./diff.js";
 import type { Highlight } from "./highlights.js";
@@ -36,6 +36,12 @@ export const messageKeys = {
   readable: keys.documentReadable,
 } as const;
 
+/** The same notices, writing through the open transaction `tx`. */
+export const within = (notices: Notices, tx: Store): Notices => ({
+  ...notices,
+  ctx: { ...notices.ctx, store: tx },
+});
+
 function refOf({ provider, document }: Notices): DocumentRef {
   return {
     providerId: provider.id,
@@ -53,10 +59,10 @@ interface Recipient {
 }
 
 /** Who hears that a document cannot be read: the ops channel, else the subscribers' creators and leads, by DM. */
-function leadRecipients({ ctx, provider }: Notices): Recipient[] {
+async function leadRecipients({ ctx, provider }: Notices): Promise<Recipient[]> {
   const { store } = ctx;
-  const subscriptions = store.subscriptions.activeFor(provider.id, "changes");
-  const fallbackTeam = subscriptions[0]?.teamId ?? store.subscriptions.listAll()[0]?.teamId ?? "";
+  const subscriptions = await store.subscriptions.activeFor(provider.id, "changes");
+  const fallbackTeam = subscriptions[0]?.teamId ?? (await store.subscriptions.listAll())[0]?.teamId ?? "";
   const teamOf = (id: string) => ctx.teamIdFor?.(id) ?? fallbackTeam;
   if (ctx.opsChannelId) return [{ teamId: teamOf(ctx.opsChannelId), channelId: ctx.opsChannelId }];
   const byUser = new Map<string, Recipient>();
@@ -70,22 +76,22 @@ function leadRecipients({ ctx, provider }: Notices): Recipient[] {
   return [...byUser.values()];
 }
 
-export function recordFailure(
+export async function recordFailure(
   notices: Notices,
   state: DocumentState,
   reason: string,
   rulesKey: string,
   now: Date,
   raw?: { html: string; rawHash: string },
-): CheckResult {
+): Promise<CheckResult> {
   const { store } = notices.ctx;
   const threshold = notices.ctx.failureThreshold ?? 3;
   const failures = state.failures + 1;
   const since = state.failingSince ?? now;
   const notify = failures >= threshold && !state.notifiedFailure;
-  store.transaction(() => {
+  await store.transaction(async (tx) => {
     // The page that failed is kept: a selector fixed later is tried on it before any new fetch.
-    if (raw) store.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
+    if (raw) await tx.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
     if (notify) {
       const payload = failureNoticeMessage({
         ...refOf(notices),
@@ -94,9 +100,9 @@ export function recordFailure(
         since,
         needsBrowser: notices.document.needsBrowser,
       });
-      for (const r of leadRecipients(notices)) {
-        enqueueMessage(
-          store,
+      for (const r of await leadRecipients(within(notices, tx))) {
+        await enqueueMessage(
+          tx,
           {
             key: messageKeys.unreadable(state.documentId, since, r.channelId),
             kind: "monitor-unreadable",
@@ -107,7 +113,7 @@ export function recordFailure(
         );
       }
     }
-    store.documents.saveState({
+    await tx.documents.saveState({
       ...state,
       // Without a stored copy, a 304 next time would leave nothing to extract: ask for the full page.
       ...(raw || state.rawHash ? {} : { etag: null, lastModified: null }),
@@ -130,12 +136,12 @@ export function recordFailure(
 }
 
 /** One "readable again" note, only for an outage that was announced. Call inside a transaction. */
-export function recordRecovery(notices: Notices, failing: DocumentState, now: Date): void {
+export async function recordRecovery(notices: Notices, failing: DocumentState, now: Date): Promise<void> {
   if (!failing.notifiedFailure || !failing.failingSince) return;
   const since = failing.failingSince;
   const payload = recoveryNoticeMessage({ ...refOf(notices), since, now });
-  for (const r of leadRecipients(notices)) {
-    enqueueMessage(
+  for (const r of await leadRecipients(notices)) {
+    await enqueueMessage(
       notices.ctx.store,
       {
         key: messageKeys.readable(failing.documentId, since, r.channelId),
@@ -163,11 +169,15 @@ export interface ReadableVersion {
 }
 
 /** A text differing from the baseline: a new version, announced unless this text was seen before. */
-export function recordChange(notices: Notices, state: DocumentState, v: ReadableVersion): CheckResult {
+export async function recordChange(
+  notices: Notices,
+  state: DocumentState,
+  v: ReadableVersion,
+): Promise<CheckResult> {
   const { store } = notices.ctx;
-  if (v.raw) store.documents.saveRawPage({ documentId: state.documentId, ...v.raw, fetchedAt: v.now });
+  if (v.raw) await store.documents.saveRawPage({ documentId: state.documentId, ...v.raw, fetchedAt: v.now });
   const isBaseline = v.previous === undefined;
-  const { version, seenBefore } = store.documents.recordVersion(
+  const { version, seenBefore } = await store.documents.recordVersion(
     {
       documentId: state.documentId,
       providerId: state.providerId,
@@ -180,8 +190,8 @@ export function recordChange(notices: Notices, state: DocumentState, v: Readable
     v.now,
   );
   const status = isBaseline ? "new" : "changed";
-  if (!isBaseline && !seenBefore) announce(notices, v, version);
-  store.documents.saveState({
+  if (!isBaseline && !seenBefore) await announce(notices, v, version);
+  await store.documents.saveState({
     ...state,
     rawHash: v.rawHash,
     textHash: v.hash,
@@ -200,11 +210,11 @@ export function recordChange(notices: Notices, state: DocumentState, v: Readable
   };
 }
 
-function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion): void {
+async function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion): Promise<void> {
   const { store } = notices.ctx;
   const { provider, document } = notices;
   if (document.carriesSteps) {
-    store.documents.flagForReview({
+    await store.documents.flagForReview({
       providerId: provider.id,
       documentId: document.id,
       versionId: version.id,
@@ -226,7 +236,7 @@ function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion
     ...(changeUrl ? { changeUrl } : {}),
   });
   const channels = new Set<string>();
-  for (const s of store.subscriptions.activeFor(provider.id, "changes")) {
+  for (const s of await store.subscriptions.activeFor(provider.id, "changes")) {
     if (channels.has(s.channelId)) continue;
     channels.add(s.channelId);
     const parentKey = messageKeys.change(document.id, v.hash, s.channelId);
@@ -236,14 +246,18 @@ function announce(notices: Notices, v: ReadableVersion, version: DocumentVersion
       subscriptionId: s.id,
       notifyUserId: s.createdBy,
     };
-    enqueueMessage(store, { key: parentKey, kind: "policy-change", ...common, payload: message }, v.now);
-    replies.forEach((payload, n) => {
+    await enqueueMessage(
+      store,
+      { key: parentKey, kind: "policy-change", ...common, payload: message },
+      v.now,
+    );
+    for (const [n, payload] of replies.entries()) {
       const key = messageKeys.changeDiff(document.id, v.hash, s.channelId, n + 1);
-      enqueueMessage(
+      await enqueueMessage(
         store,
         { key, kind: "policy-change-diff", ...common, threadOf: parentKey, payload },
         v.now,
       );
-    });
+    }
   }
 }

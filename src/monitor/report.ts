@@ -47,12 +47,12 @@ function findProvider(catalog: Catalog, providerId: string): Provider {
 }
 
 /** Versions of one provider's documents (or one of them), newest first. */
-export function documentHistory(
+export async function documentHistory(
   store: Store,
   catalog: Catalog,
   providerId: string,
   documentId?: string,
-): DocumentHistory[] {
+): Promise<DocumentHistory[]> {
   const provider = findProvider(catalog, providerId);
   let documents: readonly PolicyDocument[] = provider.documents;
   if (documentId) {
@@ -62,14 +62,16 @@ export function documentHistory(
       throw new MonitorLookupError(`${provider.name} has no document "${documentId}" (documents: ${known})`);
     }
   }
-  return documents.map((d) => ({
-    providerId: provider.id,
-    documentId: d.id,
-    title: d.title,
-    url: d.url,
-    state: store.documents.state(d.id),
-    versions: store.documents.versions(d.id),
-  }));
+  return Promise.all(
+    documents.map(async (d) => ({
+      providerId: provider.id,
+      documentId: d.id,
+      title: d.title,
+      url: d.url,
+      state: await store.documents.state(d.id),
+      versions: await store.documents.versions(d.id),
+    })),
+  );
 }
 
 export function formatHistory(histories: readonly DocumentHistory[]): string {
@@ -99,20 +101,28 @@ export function formatHistory(histories: readonly DocumentHistory[]): string {
  * Unified diff between two versions of a document. `from`/`to` are version numbers (as shown by
  * `history`) or hash prefixes; by default the current version against the one before it.
  */
-export function documentDiff(store: Store, documentId: string, fromId?: string, toId?: string): string {
-  const find = (ref: string) => {
-    const version = store.documents.findVersion(documentId, ref);
+export async function documentDiff(
+  store: Store,
+  documentId: string,
+  fromId?: string,
+  toId?: string,
+): Promise<string> {
+  const find = async (ref: string) => {
+    const version = await store.documents.findVersion(documentId, ref);
     if (!version)
       throw new MonitorLookupError(`${documentId} has no version "${ref}" (see \`ai-privacy history\`)`);
     return version;
   };
   const currentId =
-    store.documents.state(documentId)?.versionId ?? store.documents.versions(documentId, 1)[0]?.id;
+    (await store.documents.state(documentId))?.versionId ??
+    (await store.documents.versions(documentId, 1))[0]?.id;
   if (!toId && currentId === undefined) {
     return `${documentId}: no version recorded yet (is it in the catalog, and has \`ai-privacy check\` run?)`;
   }
-  const toVersion = find(toId ?? String(currentId));
-  const fromVersion = fromId ? find(fromId) : store.documents.previousVersion(documentId, toVersion.id);
+  const toVersion = await find(toId ?? String(currentId));
+  const fromVersion = fromId
+    ? await find(fromId)
+    : await store.documents.previousVersion(documentId, toVersion.id);
   if (!fromVersion) return `${documentId}: only one version recorded (#${toVersion.id}); nothing to compare.`;
   const label = (v: { id: number; firstSeenAt: Date }) =>
     `${documentId}#${v.id} (${v.firstSeenAt.toISOString()})`;
@@ -123,13 +133,12 @@ export function documentDiff(store: Store, documentId: string, fromId?: string, 
 }
 
 /** Providers whose opt-out article changed since the catalog's steps were last checked. */
-export function needsReview(store: Store): Map<string, { documentId: string; since: Date }> {
-  return new Map(
-    store.documents.reviewFlags().map((f) => [f.providerId, { documentId: f.documentId, since: f.since }]),
-  );
+export async function needsReview(store: Store): Promise<Map<string, { documentId: string; since: Date }>> {
+  const flags = await store.documents.reviewFlags();
+  return new Map(flags.map((f) => [f.providerId, { documentId: f.documentId, since: f.since }]));
 }
 
 /** Clears the flag once a lead has checked the steps; true when there was one. */
-export function clearNeedsReview(store: Store, providerId: string): boolean {
+export function clearNeedsReview(store: Store, providerId: string): Promise<boolean> {
   return store.documents.clearReview(providerId);
 }

@@ -29,7 +29,7 @@ export interface DelivererOptions {
    * Called once a DM fails because its addressee is gone (`RECIPIENT_GONE_ERRORS`), after the row is
    * failed: reminders use it to stop planning messages for that person. Errors in it are logged only.
    */
-  onRecipientGone?: (row: OutboxRow, error: string, now: Date) => void;
+  onRecipientGone?: (row: OutboxRow, error: string, now: Date) => Promise<void>;
 }
 
 export interface DrainStats {

@@ -54,7 +54,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   async function runDrain(): Promise<DrainStats> {
     const stats: DrainStats = { sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 };
     if (!recovered) {
-      const n = store.outbox.recoverInterrupted(clock());
+      const n = await store.outbox.recoverInterrupted(clock());
       if (n)
         logger.warn(
           `outbox: ${n} message(s) were interrupted while sending; checking history before re-posting`,
@@ -66,45 +66,53 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const retryTimes: number[] = [];
     let lastFetch = 0;
 
-    function defer(row: OutboxRow, error: string, delayMs: number, maybePosted = false): Date {
+    async function defer(row: OutboxRow, error: string, delayMs: number, maybePosted = false): Promise<Date> {
       const at = new Date(clock().getTime() + delayMs);
-      store.outbox.markRetry(row.id, error, at, clock(), maybePosted);
+      await store.outbox.markRetry(row.id, error, at, clock(), maybePosted);
       retryTimes.push(at.getTime());
       stats.deferred += 1;
       return at;
     }
 
-    function fail(row: OutboxRow, error: string, pause: boolean): void {
+    async function fail(row: OutboxRow, error: string, pause: boolean): Promise<void> {
       stats.failed += 1;
-      handlePermanentFailure(store, row, error, { pause, now: clock(), opsChannelId: options.opsChannelId });
+      await handlePermanentFailure(store, row, error, {
+        pause,
+        now: clock(),
+        opsChannelId: options.opsChannelId,
+      });
     }
 
     /**
      * Carries out the policy's decision; a date when the rest of the row's lane must wait until then.
      * `stillMaybePosted`: an earlier attempt may have reached Slack and nothing since has shown otherwise.
      */
-    function apply(row: OutboxRow, decision: Decision, stillMaybePosted = false): Date | undefined {
+    async function apply(
+      row: OutboxRow,
+      decision: Decision,
+      stillMaybePosted = false,
+    ): Promise<Date | undefined> {
       switch (decision.action) {
         case "rate-limited":
           stats.rateLimited += 1;
           pacer.pause(row.teamId, row.channelId, decision.delayMs);
           return defer(row, decision.error, decision.delayMs, stillMaybePosted);
         case "retry":
-          defer(row, decision.error, decision.delayMs, decision.maybePosted);
+          await defer(row, decision.error, decision.delayMs, decision.maybePosted);
           return undefined;
         case "halt":
           halted = decision.error;
           logger.error(
             `outbox: Slack rejected the bot token (${decision.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
           );
-          defer(row, decision.error, decision.delayMs);
+          await defer(row, decision.error, decision.delayMs);
           return undefined;
         case "fail":
           if (decision.pause) deadChannels.set(`${row.teamId}/${row.channelId}`, decision.error);
-          fail(row, decision.error, decision.pause);
+          await fail(row, decision.error, decision.pause);
           if (decision.recipientGone && options.onRecipientGone) {
             try {
-              options.onRecipientGone(row, decision.error, clock());
+              await options.onRecipientGone(row, decision.error, clock());
             } catch (err) {
               logger.error(
                 `outbox: recipient-gone hook failed for ${row.channelId}: ${(err as Error).message}`,
@@ -116,23 +124,25 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     }
 
     async function deliverOne(row: OutboxRow): Promise<Date | undefined> {
-      if (row.subscriptionId !== null && !store.subscriptions.get(row.subscriptionId)) {
-        store.outbox.cancel(row.id, "unsubscribed before delivery", clock());
+      if (row.subscriptionId !== null && !(await store.subscriptions.get(row.subscriptionId))) {
+        await store.outbox.cancel(row.id, "unsubscribed before delivery", clock());
         return undefined;
       }
       const dead = deadChannels.get(`${row.teamId}/${row.channelId}`);
       // The recipient-gone hook may have cancelled this row after it was queued.
-      if (dead && store.outbox.get(row.key)?.status === "cancelled") return undefined;
+      if (dead && (await store.outbox.get(row.key))?.status === "cancelled") return undefined;
       if (dead) {
-        fail(row, dead, true);
+        await fail(row, dead, true);
         return undefined;
       }
-      const threadTs = row.threadOf ? (store.outbox.get(row.threadOf)?.postedTs ?? undefined) : undefined;
+      const threadTs = row.threadOf
+        ? ((await store.outbox.get(row.threadOf))?.postedTs ?? undefined)
+        : undefined;
       if (row.attempts > 0 && row.maybePosted) {
         try {
           const ts = await findPosted(client, row, threadTs);
           if (ts) {
-            store.outbox.markSent(row.id, ts, clock());
+            await store.outbox.markSent(row.id, ts, clock());
             stats.recovered += 1;
             return undefined;
           }
@@ -140,14 +150,14 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           const failure = classify(err);
           if (failure.type === "rate-limited" || failure.type === "transient")
             // Still maybe posted: the history check itself failed (even a 429 proves nothing about the post).
-            return apply(row, decide(failure, row.attempts, row.channelId, settings), true);
+            return await apply(row, decide(failure, row.attempts, row.channelId, settings), true);
           logger.warn(
             `outbox: cannot read history of ${row.channelId} (${failure.error}); posting ${row.key} again`,
           );
         }
       }
       if (!(await pacer.pace(row.teamId, row.channelId))) return undefined;
-      store.outbox.markSending(row.id, clock());
+      await store.outbox.markSending(row.id, clock());
       try {
         const res = await client.chat.postMessage({
           channel: row.channelId,
@@ -158,11 +168,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           ...(row.payload.unfurl_links !== undefined ? { unfurl_links: row.payload.unfurl_links } : {}),
           ...(threadTs ? { thread_ts: threadTs } : {}),
         } as ChatPostMessageArguments);
-        store.outbox.markSent(row.id, String(res.ts ?? ""), clock());
+        await store.outbox.markSent(row.id, String(res.ts ?? ""), clock());
         stats.sent += 1;
         return undefined;
       } catch (err) {
-        return apply(row, decide(classify(err), row.attempts + 1, row.channelId, settings));
+        return await apply(row, decide(classify(err), row.attempts + 1, row.channelId, settings));
       } finally {
         pacer.settle(row.teamId, row.channelId);
       }
@@ -172,10 +182,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       concurrency,
       stopped: () => stopper.signal.aborted || halted !== undefined,
       deliver: deliverOne,
-      holdBack(rows, at) {
-        for (const later of rows)
-          store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock());
+      async holdBack(rows, at) {
         retryTimes.push(at.getTime());
+        await Promise.all(
+          rows.map((later) => store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock())),
+        );
       },
       onError: (row, err) =>
         logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`),
@@ -187,7 +198,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       // Rows already queued are still pending, so ask for that many more than a batch.
       if (lanes.queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
         lastFetch = Date.now();
-        for (const row of store.outbox.due(clock(), batchSize + lanes.queued)) if (lanes.add(row)) fresh += 1;
+        for (const row of await store.outbox.due(clock(), batchSize + lanes.queued))
+          if (lanes.add(row)) fresh += 1;
       }
       lanes.pump();
       if (lanes.active === 0 && fresh === 0) {

@@ -38,7 +38,7 @@ export function enqueueMessage(
   message: NewOutboxMessage,
   now: Date,
   options: { validate?: boolean } = {},
-): boolean {
+): Promise<boolean> {
   // A batch of messages of one shape may skip the check after its first message passed it (reminders).
   if (options.validate !== false) assertMessageFits(message.payload);
   return store.outbox.enqueue({ ...message, payload: withMetadata(message.key, message.payload) }, now);

@@ -12,7 +12,7 @@ export interface LaneRunnerOptions {
   /** Delivers one row. A date: the channel is rate-limited until then, so the rest of the lane waits too. */
   deliver: (row: OutboxRow) => Promise<Date | undefined>;
   /** The rows of a lane that must wait until `at` (they go back to pending with that time). */
-  holdBack: (rows: OutboxRow[], at: Date) => void;
+  holdBack: (rows: OutboxRow[], at: Date) => Promise<void>;
   /** `deliver` threw: the row stays as it is (pending or sending) and is looked at again later. */
   onError: (row: OutboxRow, err: unknown) => void;
 }
@@ -90,7 +90,12 @@ export class LaneRunner {
       if (blockedUntil && queue.length) {
         // Rate-limited: the rest of this channel waits with the deferred row (same time, then id order).
         const later = queue.splice(0);
-        this.options.holdBack(later, blockedUntil);
+        try {
+          await this.options.holdBack(later, blockedUntil);
+        } catch (err) {
+          // They stay pending with their old time: picked up again by the next query.
+          for (const r of later) this.options.onError(r, err);
+        }
         for (const r of later) this.taken.delete(r.id);
         this.queued -= later.length;
       }

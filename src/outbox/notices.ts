@@ -13,20 +13,20 @@ export function handlePermanentFailure(
   row: OutboxRow,
   error: string,
   options: { pause: boolean; now: Date; opsChannelId?: string | undefined },
-): void {
+): Promise<void> {
   const { now } = options;
-  store.transaction(() => {
-    store.outbox.markFailed(row.id, error, now);
+  return store.transaction(async (tx) => {
+    await tx.outbox.markFailed(row.id, error, now);
     if (row.kind === "notice") return; // never a notice about a notice
     const recipient =
       row.notifyUserId && row.notifyUserId !== row.channelId ? row.notifyUserId : options.opsChannelId;
     if (options.pause && row.subscriptionId !== null) {
-      store.subscriptions.pause(row.subscriptionId, error, now);
-      const sub = store.subscriptions.get(row.subscriptionId);
+      await tx.subscriptions.pause(row.subscriptionId, error, now);
+      const sub = await tx.subscriptions.get(row.subscriptionId);
       if (!recipient || !sub?.pausedAt) return;
       const what = sub.providerId === "*" ? "every provider" : sub.providerId;
-      enqueueMessage(
-        store,
+      await enqueueMessage(
+        tx,
         {
           key: keys.pausedNotice(sub.id, sub.pausedAt),
           kind: "notice",
@@ -39,8 +39,8 @@ export function handlePermanentFailure(
       return;
     }
     if (!recipient) return;
-    enqueueMessage(
-      store,
+    await enqueueMessage(
+      tx,
       {
         key: keys.failedNotice(row.key),
         kind: "notice",

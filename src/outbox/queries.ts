@@ -6,13 +6,13 @@ import type { OutboxRow, Store } from "../store/index.js";
  */
 
 /** The row a key names, if that decision was taken. */
-export const findMessage = (store: Pick<Store, "outbox">, key: string): OutboxRow | undefined =>
+export const findMessage = (store: Pick<Store, "outbox">, key: string): Promise<OutboxRow | undefined> =>
   store.outbox.get(key);
 
 /** Every message addressed to this person (my-data). */
-export const messagesForPerson = (store: Pick<Store, "outbox">, userId: string): OutboxRow[] =>
+export const messagesForPerson = (store: Pick<Store, "outbox">, userId: string): Promise<OutboxRow[]> =>
   store.outbox.forPerson(userId);
 
 /** Cancels whatever is still waiting to go to this person (forget-me); how many rows. */
-export const cancelMessagesTo = (store: Pick<Store, "outbox">, userId: string, now: Date): number =>
+export const cancelMessagesTo = (store: Pick<Store, "outbox">, userId: string, now: Date): Promise<number> =>
   store.outbox.cancelForRecipient(userId, now);

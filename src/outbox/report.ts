@@ -10,10 +10,13 @@ function describeRow(r: OutboxRow): string {
 }
 
 /** The outbox report as data, for `ai-privacy outbox --json`: counts, then the rows not yet settled. */
-export function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
-  const counts = store.outbox.counts();
-  const rows = (["sending", "pending", "failed"] as const).flatMap((status) =>
-    store.outbox.list({ status, limit }).map((r) => ({
+export async function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
+  const counts = await store.outbox.counts();
+  const lists = await Promise.all(
+    (["sending", "pending", "failed"] as const).map((status) => store.outbox.list({ status, limit })),
+  );
+  const rows = lists.flatMap((list) =>
+    list.map((r) => ({
       id: r.id,
       key: r.key,
       status: r.status,
@@ -28,13 +31,15 @@ export function outboxReportData(store: Pick<Store, "outbox">, limit = 50) {
 }
 
 /** Counts by status, then the pending and failed rows (newest first). */
-export function formatOutboxReport(store: Pick<Store, "outbox">, limit = 50): string {
-  const counts = store.outbox.counts();
+export async function formatOutboxReport(store: Pick<Store, "outbox">, limit = 50): Promise<string> {
+  const counts = await store.outbox.counts();
   const summary = (Object.entries(counts) as [OutboxStatus, number][])
     .map(([s, n]) => `${s} ${n}`)
     .join(", ");
-  const sections = (["sending", "pending", "failed"] as const).flatMap((status) => {
-    const rows = store.outbox.list({ status, limit });
+  const statuses = ["sending", "pending", "failed"] as const;
+  const lists = await Promise.all(statuses.map((status) => store.outbox.list({ status, limit })));
+  const sections = statuses.flatMap((status, i) => {
+    const rows = lists[i]!;
     if (rows.length === 0) return [];
     const more = counts[status] > rows.length ? [`  …and ${counts[status] - rows.length} more`] : [];
     return [`${status[0]!.toUpperCase()}${status.slice(1)}:`, ...rows.map(describeRow), ...more];

@@ -47,14 +47,14 @@ export async function startCampaigns(
   const alreadyAsked: RemindOutcome["alreadyAsked"] = [];
   const asked = new Set<string>();
   const waiting = new Set<string>();
-  deps.store.transaction(() => {
+  await deps.store.transaction(async (tx) => {
     for (const provider of req.providers) {
-      const already = deps.store.reminders.askedInOpenCampaigns(req.teamId, provider.id);
+      const already = await tx.reminders.askedInOpenCampaigns(req.teamId, provider.id);
       const fresh = resolved.people.filter((p) => !already.has(p.userId));
       const left = resolved.people.length - fresh.length;
       if (left) alreadyAsked.push({ provider: provider.name, count: left });
       if (!fresh.length) continue;
-      const campaign = deps.store.reminders.createCampaign({
+      const campaign = await tx.reminders.createCampaign({
         teamId: req.teamId,
         leadId: req.leadId,
         channelId: req.channelId,
@@ -68,8 +68,8 @@ export async function startCampaigns(
         nextAt: firstReminderAt(deps, p.tz, req.now),
       }));
       for (const p of people) if (p.nextAt.getTime() > req.now.getTime()) waiting.add(p.userId);
-      deps.store.reminders.addPeople(campaign.id, people, req.now);
-      deps.store.audit.record({
+      await tx.reminders.addPeople(campaign.id, people, req.now);
+      await tx.audit.record({
         at: req.now,
         teamId: req.teamId,
         actorId: req.leadId,
@@ -86,7 +86,7 @@ export async function startCampaigns(
     }
   });
   let sentNow = 0;
-  for (const c of campaigns) sentNow += sendDueReminders(deps, req.now, c.id).sent;
+  for (const c of campaigns) sentNow += (await sendDueReminders(deps, req.now, c.id)).sent;
   return {
     asked: asked.size,
     campaigns,

@@ -35,11 +35,10 @@ export interface ClickResult {
  * One button click on a reminder, idempotent: decide on the stored state, compare-and-set, and render
  * what the message should show now. Double clicks and stale messages get the current state, unchanged.
  */
-export function answerClick(deps: ReminderDeps, input: ClickInput): ClickResult {
-  const { store } = deps;
-  return store.transaction(() => {
-    const before = store.reminders.getState(input.stateId);
-    const campaign = before ? store.reminders.getCampaign(before.campaignId) : undefined;
+export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<ClickResult> {
+  return deps.store.transaction(async (tx): Promise<ClickResult> => {
+    const before = await tx.reminders.getState(input.stateId);
+    const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
     const tz = before ? zoneOf(deps, before) : deps.config.DEFAULT_TIMEZONE;
     const decision = decideClick({
       state: before,
@@ -60,10 +59,10 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): ClickResult 
     let outcome: Decision["kind"] = "unchanged";
     if (
       decision.kind === "apply" &&
-      store.reminders.transition(before.id, decision.from, decision.patch, input.now)
+      (await tx.reminders.transition(before.id, decision.from, decision.patch, input.now))
     )
       outcome = "apply";
-    const state = store.reminders.getState(before.id) ?? before;
+    const state = (await tx.reminders.getState(before.id)) ?? before;
     const message =
       state.state === "pending"
         ? renderReminder({
@@ -85,12 +84,12 @@ export async function controlCampaign(
   deps: ReminderDeps & { leads: LeadPolicy },
   input: { campaignId: number; actorId: string; control: CampaignControl; now: Date },
 ): Promise<"done" | "forbidden" | "gone"> {
-  const campaign = deps.store.reminders.getCampaign(input.campaignId);
+  const campaign = await deps.store.reminders.getCampaign(input.campaignId);
   if (!campaign) return "gone";
   if (campaign.leadId !== input.actorId && !(await deps.leads.isLead(input.actorId))) return "forbidden";
-  if (input.control.kind === "close") closeCampaign(deps, campaign.id, input.now);
-  else deps.store.reminders.setRecheck(campaign.id, input.control.on);
-  deps.store.audit.record({
+  if (input.control.kind === "close") await closeCampaign(deps, campaign.id, input.now);
+  else await deps.store.reminders.setRecheck(campaign.id, input.control.on);
+  await deps.store.audit.record({
     at: input.now,
     teamId: campaign.teamId,
     actorId: input.actorId,
@@ -104,11 +103,11 @@ export async function controlCampaign(
 }
 
 /** "Tools I use" from the App Home: only catalog providers are kept. */
-export function setTools(
+export async function setTools(
   deps: ReminderDeps,
   input: { teamId: string; userId: string; providerIds: string[]; now: Date },
-): string[] {
+): Promise<string[]> {
   const known = [...new Set(input.providerIds)].filter((id) => deps.catalog.byId(id));
-  deps.store.reminders.setTools(input.teamId, input.userId, known, input.now);
+  await deps.store.reminders.setTools(input.teamId, input.userId, known, input.now);
   return known;
 }

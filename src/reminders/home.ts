@@ -34,14 +34,19 @@ export interface HomeView {
 }
 
 /** Providers the person was asked about or said they use, unanswered ones first. */
-export function checklist(store: Store, catalog: Catalog, teamId: string, userId: string): ChecklistItem[] {
+export async function checklist(
+  store: Store,
+  catalog: Catalog,
+  teamId: string,
+  userId: string,
+): Promise<ChecklistItem[]> {
   const items = new Map<string, ChecklistItem>();
   const campaigns = new Map<number, Campaign | undefined>();
-  for (const state of store.reminders.statesForUser(userId)) {
+  for (const state of await store.reminders.statesForUser(userId)) {
     const provider = catalog.byId(state.providerId);
     if (!provider || state.teamId !== teamId) continue;
     if (!campaigns.has(state.campaignId))
-      campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
+      campaigns.set(state.campaignId, await store.reminders.getCampaign(state.campaignId));
     const campaign = campaigns.get(state.campaignId);
     const current = items.get(provider.id);
     // The answer in an open campaign wins over a closed one; among equals, the newest.
@@ -50,7 +55,7 @@ export function checklist(store: Store, catalog: Catalog, teamId: string, userId
       items.set(provider.id, { provider, state, ...(campaign ? { campaign } : {}), uses: false });
     }
   }
-  for (const tool of store.reminders.tools(teamId, userId)) {
+  for (const tool of await store.reminders.tools(teamId, userId)) {
     const provider = catalog.byId(tool.providerId);
     if (!provider) continue;
     const item = items.get(provider.id);
@@ -213,7 +218,7 @@ export function renderHome(input: {
 }
 
 /** Gathers and renders one person's App Home, with the open campaigns they lead. */
-export function buildHome(
+export async function buildHome(
   deps: {
     store: Store;
     catalog: Catalog;
@@ -222,10 +227,11 @@ export function buildHome(
     config?: { CATALOG_STALE_DAYS?: number; DEFAULT_TIMEZONE?: string };
   },
   input: { teamId: string; userId: string },
-): HomeView {
+): Promise<HomeView> {
   const today = deps.now ? localDateOf(deps.now(), deps.config?.DEFAULT_TIMEZONE ?? "UTC") : undefined;
-  const flagged = new Set(deps.store.documents.reviewFlags().map((f) => f.providerId));
-  const items = checklist(deps.store, deps.catalog, input.teamId, input.userId).map((item) => {
+  const flagged = new Set((await deps.store.documents.reviewFlags()).map((f) => f.providerId));
+  const checked = await checklist(deps.store, deps.catalog, input.teamId, input.userId);
+  const items = checked.map((item) => {
     const stale = today ? staleNote(item.provider, today, deps.config?.CATALOG_STALE_DAYS) : undefined;
     return {
       ...item,
@@ -233,8 +239,11 @@ export function buildHome(
       ...(flagged.has(item.provider.id) ? { needsReview: true } : {}),
     };
   });
-  const campaigns = deps.store.reminders
-    .listCampaigns({ teamId: input.teamId, status: "open", leadId: input.userId })
-    .map((c) => campaignProgress(deps.store, deps.catalog, c, false));
+  const led = await deps.store.reminders.listCampaigns({
+    teamId: input.teamId,
+    status: "open",
+    leadId: input.userId,
+  });
+  const campaigns = await Promise.all(led.map((c) => campaignProgress(deps.store, deps.catalog, c, false)));
   return renderHome({ catalog: deps.catalog, items, campaigns });
 }

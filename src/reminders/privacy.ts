@@ -27,14 +27,22 @@ export interface MyData {
   outbox: OutboxRow[];
 }
 
-export function collectMyData(store: Store, teamId: string, userId: string): MyData {
+export async function collectMyData(store: Store, teamId: string, userId: string): Promise<MyData> {
+  const [states, tools, campaignsLed, audit, subscriptions, outbox] = await Promise.all([
+    store.reminders.statesForUser(userId),
+    store.reminders.tools(teamId, userId),
+    store.reminders.listCampaigns({ leadId: userId }),
+    store.audit.forActor(userId),
+    store.subscriptions.listAll(),
+    messagesForPerson(store, userId),
+  ]);
   return {
-    states: store.reminders.statesForUser(userId),
-    tools: store.reminders.tools(teamId, userId),
-    campaignsLed: store.reminders.listCampaigns({ leadId: userId }),
-    audit: store.audit.forActor(userId),
-    subscriptionsCreated: store.subscriptions.listAll().filter((s) => s.createdBy === userId),
-    outbox: messagesForPerson(store, userId),
+    states,
+    tools,
+    campaignsLed,
+    audit,
+    subscriptionsCreated: subscriptions.filter((s) => s.createdBy === userId),
+    outbox,
   };
 }
 
@@ -120,13 +128,16 @@ export interface ForgetSummary extends ForgetResult {
 }
 
 /** forget-me, in one transaction: nothing about the person is left but anonymous counts and markers. */
-export function forgetMe(store: Store, input: { teamId: string; userId: string; now: Date }): ForgetSummary {
-  return store.transaction(() => {
-    const outboxCancelled = cancelMessagesTo(store, input.userId, input.now);
-    const result = store.reminders.forgetPerson(input.userId, input.now);
-    const auditAnonymised = store.audit.anonymiseActor(input.userId);
+export function forgetMe(
+  store: Store,
+  input: { teamId: string; userId: string; now: Date },
+): Promise<ForgetSummary> {
+  return store.transaction(async (tx) => {
+    const outboxCancelled = await cancelMessagesTo(tx, input.userId, input.now);
+    const result = await tx.reminders.forgetPerson(input.userId, input.now);
+    const auditAnonymised = await tx.audit.anonymiseActor(input.userId);
     const summary = { ...result, outboxCancelled, auditAnonymised };
-    store.audit.record({
+    await tx.audit.record({
       at: input.now,
       teamId: input.teamId,
       actorId: FORGOTTEN_ACTOR,

@@ -29,13 +29,13 @@ export interface CampaignProgress {
   names?: Record<AnswerState, string[]>;
 }
 
-export function campaignProgress(
+export async function campaignProgress(
   store: Store,
   catalog: Catalog,
   campaign: Campaign,
   withNames: boolean,
-): CampaignProgress {
-  const counts = store.reminders.counts(campaign.id);
+): Promise<CampaignProgress> {
+  const counts = await store.reminders.counts(campaign.id);
   const total = ANSWER_STATES.reduce((n, s) => n + counts[s], 0);
   const progress: CampaignProgress = {
     campaign,
@@ -48,7 +48,7 @@ export function campaignProgress(
       AnswerState,
       string[]
     >;
-    for (const s of store.reminders.statesForCampaign(campaign.id)) names[s.state].push(s.userId);
+    for (const s of await store.reminders.statesForCampaign(campaign.id)) names[s.state].push(s.userId);
     progress.names = names;
   }
   return progress;
@@ -156,8 +156,8 @@ const csvCell = (v: string | number | null): string => {
 };
 
 /** Everyone in a campaign as CSV (IDs, states and times only), or undefined for an unknown campaign. */
-export function exportCampaignCsv(store: Store, campaignId: number): string | undefined {
-  const campaign = store.reminders.getCampaign(campaignId);
+export async function exportCampaignCsv(store: Store, campaignId: number): Promise<string | undefined> {
+  const campaign = await store.reminders.getCampaign(campaignId);
   if (!campaign) return undefined;
   const header = [
     "campaign_id",
@@ -169,21 +169,19 @@ export function exportCampaignCsv(store: Store, campaignId: number): string | un
     "last_sent_at",
     "answered_at",
   ];
-  const rows = store.reminders
-    .statesForCampaign(campaignId)
-    .map((s) =>
-      [
-        campaign.id,
-        s.providerId,
-        s.userId,
-        s.state,
-        s.snoozedUntil?.toISOString() ?? null,
-        s.sends,
-        s.lastSentAt?.toISOString() ?? null,
-        s.answeredAt?.toISOString() ?? null,
-      ]
-        .map(csvCell)
-        .join(","),
-    );
+  const rows = (await store.reminders.statesForCampaign(campaignId)).map((s) =>
+    [
+      campaign.id,
+      s.providerId,
+      s.userId,
+      s.state,
+      s.snoozedUntil?.toISOString() ?? null,
+      s.sends,
+      s.lastSentAt?.toISOString() ?? null,
+      s.answeredAt?.toISOString() ?? null,
+    ]
+      .map(csvCell)
+      .join(","),
+  );
   return `${[header.join(","), ...rows].join("\n")}\n`;
 }

@@ -19,40 +19,46 @@ const shortHash = (text: string): string => createHash("sha256").update(text).di
  * about the provider (whose lead left re-checks on) gets one "please re-check" DM in their working hours,
  * and counts as unanswered until they confirm again. Re-running with the same reason sends nothing new.
  */
-export function requestRecheck(deps: ReminderDeps, req: RecheckRequest): number {
+export async function requestRecheck(deps: ReminderDeps, req: RecheckRequest): Promise<number> {
   const { store } = deps;
   let asked = 0;
-  for (const campaign of store.reminders.listCampaigns({ status: "open", providerId: req.providerId })) {
+  for (const campaign of await store.reminders.listCampaigns({
+    status: "open",
+    providerId: req.providerId,
+  })) {
     if (!campaign.recheck) continue;
-    for (const state of store.reminders.statesForCampaign(campaign.id)) {
+    for (const state of await store.reminders.statesForCampaign(campaign.id)) {
       if (state.state !== "done") continue;
       // Each person is their own unit of work: one message that cannot be built holds up nobody else.
       try {
-        const sent = store.transaction(() => {
+        const sent = await store.transaction(async (tx) => {
           if (
-            !store.reminders.transition(
+            !(await tx.reminders.transition(
               state.id,
               "done",
               { state: "pending", answeredAt: null, nextAt: null },
               req.now,
-            )
+            ))
           )
             return false;
           const key = keys.reminderRecheck(state.id, shortHash(req.changeId ?? req.reason));
           const notBefore = nextWorkingTime(req.now, zoneOf(deps, state));
-          return enqueueReminder(deps, {
-            state,
-            campaign,
-            key,
-            variant: "recheck",
-            reason: req.reason,
-            now: req.now,
-            notBefore,
-          });
+          return enqueueReminder(
+            { ...deps, store: tx },
+            {
+              state,
+              campaign,
+              key,
+              variant: "recheck",
+              reason: req.reason,
+              now: req.now,
+              notBefore,
+            },
+          );
         });
         if (sent) asked += 1;
       } catch (err) {
-        recordRenderFailure(deps, state, campaign, err, req.now);
+        await recordRenderFailure(deps, state, campaign, err, req.now);
       }
     }
   }
@@ -73,19 +79,22 @@ export interface StepsChange {
  * For announce/'s `onCatalogChanges`: asks people who opted out to re-check wherever the catalog's opt-out
  * steps, label or link changed. Returns how many people were asked.
  */
-export function recheckForCatalogChanges(
+export async function recheckForCatalogChanges(
   deps: ReminderDeps,
   changes: readonly StepsChange[],
   now: Date,
-): number {
-  return changes
-    .filter((c) => c.optOutStepsChanged)
-    .reduce((n, c) => {
-      const reason = `The opt-out steps for ${c.providerName} changed: please check that the setting is still off.`;
-      return (
-        n + requestRecheck(deps, { providerId: c.providerId, reason, changeId: `catalog:${c.toHash}`, now })
-      );
-    }, 0);
+): Promise<number> {
+  let asked = 0;
+  for (const c of changes.filter((change) => change.optOutStepsChanged)) {
+    const reason = `The opt-out steps for ${c.providerName} changed: please check that the setting is still off.`;
+    asked += await requestRecheck(deps, {
+      providerId: c.providerId,
+      reason,
+      changeId: `catalog:${c.toHash}`,
+      now,
+    });
+  }
+  return asked;
 }
 
 /** The part of a monitor/ policy-check result the re-check needs (structural: no import of monitor/). */
@@ -102,18 +111,18 @@ export interface PolicyChange {
  * For the policy-check job: every document that really changed asks its provider's opted-out people to
  * re-check, once per new version. Returns how many people were asked.
  */
-export function recheckForPolicyChanges(
+export async function recheckForPolicyChanges(
   deps: ReminderDeps,
   results: readonly PolicyChange[],
   now: Date,
-): number {
+): Promise<number> {
   let asked = 0;
   for (const r of results) {
     if (r.status !== "changed" || r.seenBefore) continue;
     const provider = deps.catalog.byId(r.providerId);
     const title = provider?.documents.find((d) => d.id === r.documentId)?.title ?? r.documentId;
     const reason = `${provider?.name ?? r.providerId} changed “${title}”: please check that the setting is still off.`;
-    asked += requestRecheck(deps, {
+    asked += await requestRecheck(deps, {
       providerId: r.providerId,
       reason,
       changeId: `policy:${r.documentId}:${r.versionId ?? now.toISOString()}`,

@@ -23,7 +23,7 @@ export const zoneOf = (deps: ReminderDeps, state: Pick<ReminderState, "tz">): st
   zoneOrFallback(state.tz, deps.config.DEFAULT_TIMEZONE);
 
 /** Enqueues one reminder DM for the state, keyed so a re-run never sends it twice. */
-export function enqueueReminder(
+export async function enqueueReminder(
   deps: ReminderDeps,
   input: {
     /** Skip the Block Kit check when a message of the same campaign, day and variant passed it already. */
@@ -36,7 +36,7 @@ export function enqueueReminder(
     now: Date;
     notBefore?: Date;
   },
-): boolean {
+): Promise<boolean> {
   const { state, campaign, now } = input;
   const provider = deps.catalog.byId(campaign.providerId);
   if (!provider) return false;
@@ -76,12 +76,17 @@ export function enqueueReminder(
 }
 
 /** The lead (or OPS_CHANNEL_ID) hears once per campaign that some reminders could not be built. */
-function reportRenderFailure(deps: ReminderDeps, campaign: Campaign, error: string, now: Date): void {
+async function reportRenderFailure(
+  deps: ReminderDeps,
+  campaign: Campaign,
+  error: string,
+  now: Date,
+): Promise<void> {
   const recipient = deps.config.OPS_CHANNEL_ID ?? campaign.leadId;
   if (recipient === FORGOTTEN_ACTOR) return;
   const name = escapeMrkdwn(deps.catalog.byId(campaign.providerId)?.name ?? campaign.providerId);
   const text = `Some reminders about ${campaign.providerId} could not be built`;
-  enqueueMessage(
+  await enqueueMessage(
     deps.store,
     {
       key: keys.reminderRenderNotice(campaign.id),
@@ -113,19 +118,18 @@ export function recordRenderFailure(
   campaign: Campaign | undefined,
   err: unknown,
   now: Date,
-): void {
-  const { store } = deps;
+): Promise<void> {
   const error = err instanceof Error ? err.message : String(err);
-  store.transaction(() => {
-    store.reminders.transition(state.id, state.state, { nextAt: null }, now);
-    store.audit.record({
+  return deps.store.transaction(async (tx) => {
+    await tx.reminders.transition(state.id, state.state, { nextAt: null }, now);
+    await tx.audit.record({
       at: now,
       teamId: state.teamId,
       actorId: "ai-privacy-bot",
       action: "reminder-failed",
       detail: { stateId: state.id, campaignId: state.campaignId, error: truncate(error, 500) },
     });
-    if (campaign) reportRenderFailure(deps, campaign, error, now);
+    if (campaign) await reportRenderFailure({ ...deps, store: tx }, campaign, error, now);
   });
 }
 
@@ -139,30 +143,32 @@ function sendOne(
   campaign: Campaign | undefined,
   now: Date,
   checked: Set<string>,
-): "sent" | "deferred" | "none" {
-  const { store } = deps;
+): Promise<"sent" | "deferred" | "none"> {
   const tz = zoneOf(deps, state);
-  return store.transaction(() => {
+  return deps.store.transaction(async (tx) => {
     if (!campaign || !deps.catalog.byId(campaign.providerId)) {
-      store.reminders.transition(state.id, state.state, { nextAt: null }, now);
+      await tx.reminders.transition(state.id, state.state, { nextAt: null }, now);
       return "none";
     }
     if (!inWorkingHours(now, tz)) {
-      store.reminders.transition(state.id, state.state, { nextAt: nextWorkingMorning(now, tz) }, now);
+      await tx.reminders.transition(state.id, state.state, { nextAt: nextWorkingMorning(now, tz) }, now);
       return "deferred";
     }
-    if (!store.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now))
+    if (!(await tx.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now)))
       return "none";
     const key = keys.reminder(state.id, state.sends + 1);
     const shape = `${campaign.id}:${workspaceToday(now, deps.config)}`;
-    const sent = enqueueReminder(deps, {
-      state,
-      campaign,
-      key,
-      variant: "ask",
-      now,
-      validate: !checked.has(shape),
-    });
+    const sent = await enqueueReminder(
+      { ...deps, store: tx },
+      {
+        state,
+        campaign,
+        key,
+        variant: "ask",
+        now,
+        validate: !checked.has(shape),
+      },
+    );
     checked.add(shape);
     return sent ? "sent" : "none";
   });
@@ -174,11 +180,11 @@ function sendOne(
  * Each person is their own unit of work: one whose reminder fails to build is recorded (nothing more is
  * planned for them, the failure is in the audit log) and reported to the lead once; the rest go out.
  */
-export function sendDueReminders(
+export async function sendDueReminders(
   deps: ReminderDeps,
   now: Date,
   campaignId?: number,
-): { sent: number; deferred: number; failed: number } {
+): Promise<{ sent: number; deferred: number; failed: number }> {
   const { store } = deps;
   const campaigns = new Map<number, Campaign | undefined>();
   const checked = new Set<string>();
@@ -186,18 +192,18 @@ export function sendDueReminders(
   let deferred = 0;
   let failed = 0;
   for (;;) {
-    const batch = store.reminders.due(now, BATCH, campaignId);
+    const batch = await store.reminders.due(now, BATCH, campaignId);
     for (const state of batch) {
       if (!campaigns.has(state.campaignId))
-        campaigns.set(state.campaignId, store.reminders.getCampaign(state.campaignId));
+        campaigns.set(state.campaignId, await store.reminders.getCampaign(state.campaignId));
       const campaign = campaigns.get(state.campaignId);
       try {
-        const outcome = sendOne(deps, state, campaign, now, checked);
+        const outcome = await sendOne(deps, state, campaign, now, checked);
         if (outcome === "sent") sent += 1;
         else if (outcome === "deferred") deferred += 1;
       } catch (err) {
         failed += 1;
-        recordRenderFailure(deps, state, campaign, err, now);
+        await recordRenderFailure(deps, state, campaign, err, now);
       }
     }
     if (batch.length < BATCH) return { sent, deferred, failed };

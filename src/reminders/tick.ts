@@ -27,15 +27,15 @@ export function closesAt(campaign: Campaign, defaultTz: string): Date {
     : new Date(campaign.createdAt.getTime() + OPEN_DAYS_WITHOUT_DEADLINE * DAY_MS);
 }
 
-function enqueueDigest(
+async function enqueueDigest(
   deps: ReminderDeps,
   campaign: Campaign,
   kind: "weekly" | "closing",
   key: string,
   now: Date,
-): boolean {
+): Promise<boolean> {
   if (campaign.leadId === FORGOTTEN_ACTOR) return false;
-  const message = renderDigest(campaignProgress(deps.store, deps.catalog, campaign, false), kind);
+  const message = renderDigest(await campaignProgress(deps.store, deps.catalog, campaign, false), kind);
   return enqueueMessage(
     deps.store,
     {
@@ -50,11 +50,18 @@ function enqueueDigest(
 }
 
 /** Closes a campaign and sends its lead the closing summary (once, whoever closes it). */
-export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date): boolean {
-  return deps.store.transaction(() => {
-    if (!deps.store.reminders.closeCampaign(campaignId, now)) return false;
-    const campaign = deps.store.reminders.getCampaign(campaignId);
-    if (campaign) enqueueDigest(deps, campaign, "closing", keys.reminderClosing(campaign.id), now);
+export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date): Promise<boolean> {
+  return deps.store.transaction(async (tx) => {
+    if (!(await tx.reminders.closeCampaign(campaignId, now))) return false;
+    const campaign = await tx.reminders.getCampaign(campaignId);
+    if (campaign)
+      await enqueueDigest(
+        { ...deps, store: tx },
+        campaign,
+        "closing",
+        keys.reminderClosing(campaign.id),
+        now,
+      );
     return true;
   });
 }
@@ -64,27 +71,29 @@ export function closeCampaign(deps: ReminderDeps, campaignId: number, now: Date)
  * reminders (one per person, never a backlog), weekly digests to leads, and purges closed campaigns older
  * than RETENTION_DAYS. Idempotent: running it twice at the same instant sends nothing twice.
  */
-export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
+export async function runReminderTick(deps: ReminderDeps, now: Date): Promise<TickReport> {
   const { store, config } = deps;
   let closed = 0;
   let digests = 0;
-  for (const campaign of store.reminders.listCampaigns({ status: "open" })) {
+  for (const campaign of await store.reminders.listCampaigns({ status: "open" })) {
     if (now.getTime() >= closesAt(campaign, config.DEFAULT_TIMEZONE).getTime()) {
-      if (closeCampaign(deps, campaign.id, now)) closed += 1;
+      if (await closeCampaign(deps, campaign.id, now)) closed += 1;
       continue;
     }
     const since = campaign.lastDigestAt ?? campaign.createdAt;
     if (now.getTime() - since.getTime() >= DIGEST_EVERY_DAYS * DAY_MS) {
       const week = Math.floor((now.getTime() - campaign.createdAt.getTime()) / (DIGEST_EVERY_DAYS * DAY_MS));
-      store.transaction(() => {
-        if (enqueueDigest(deps, campaign, "weekly", keys.reminderDigest(campaign.id, week), now))
-          digests += 1;
-        store.reminders.markDigest(campaign.id, now);
+      await store.transaction(async (tx) => {
+        const key = keys.reminderDigest(campaign.id, week);
+        if (await enqueueDigest({ ...deps, store: tx }, campaign, "weekly", key, now)) digests += 1;
+        await tx.reminders.markDigest(campaign.id, now);
       });
     }
   }
-  const { sent, deferred, failed } = sendDueReminders(deps, now);
-  const purged = store.reminders.purgeClosedBefore(new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS));
+  const { sent, deferred, failed } = await sendDueReminders(deps, now);
+  const purged = await store.reminders.purgeClosedBefore(
+    new Date(now.getTime() - config.RETENTION_DAYS * DAY_MS),
+  );
   return { closed, sent, deferred, failed, digests, purged };
 }
 
@@ -92,13 +101,13 @@ export function runReminderTick(deps: ReminderDeps, now: Date): TickReport {
 export function reminderJob(deps: ReminderDeps & Pick<AppDeps, "now" | "logger">): {
   name: string;
   cron: string;
-  run: () => TickReport;
+  run: () => Promise<TickReport>;
 } {
   return {
     name: "reminders",
     cron: deps.config.REMINDER_CRON,
-    run: () => {
-      const report = runReminderTick(deps, deps.now());
+    run: async () => {
+      const report = await runReminderTick(deps, deps.now());
       if (Object.values(report).some((n) => n > 0)) {
         deps.logger.info(`reminders: ${JSON.stringify(report)}`);
       }

@@ -12,21 +12,23 @@ import type { ReminderDeps } from "./send.js";
 export function markUnreachable(
   deps: Pick<ReminderDeps, "store">,
   input: { teamId: string; userId: string; error: string; now: Date },
-): number {
-  const { store } = deps;
-  return store.transaction(() => {
-    const waiting = store.reminders
-      .statesForUser(input.userId)
-      .filter((s) => s.teamId === input.teamId && (s.state === "pending" || s.state === "snoozed"))
-      .filter((s) => store.reminders.getCampaign(s.campaignId)?.status === "open");
+): Promise<number> {
+  return deps.store.transaction(async (tx) => {
+    const waiting = (await tx.reminders.statesForUser(input.userId)).filter(
+      (s) => s.teamId === input.teamId && (s.state === "pending" || s.state === "snoozed"),
+    );
+    const open = new Set<number>();
+    for (const id of new Set(waiting.map((s) => s.campaignId)))
+      if ((await tx.reminders.getCampaign(id))?.status === "open") open.add(id);
     let stopped = 0;
     for (const s of waiting) {
+      if (!open.has(s.campaignId)) continue;
       const patch = { state: "unreachable", nextAt: null, snoozedUntil: null } as const;
-      if (store.reminders.transition(s.id, s.state, patch, input.now)) stopped += 1;
+      if (await tx.reminders.transition(s.id, s.state, patch, input.now)) stopped += 1;
     }
-    const cancelled = cancelMessagesTo(store, input.userId, input.now);
+    const cancelled = await cancelMessagesTo(tx, input.userId, input.now);
     if (stopped || cancelled) {
-      store.audit.record({
+      await tx.audit.record({
         at: input.now,
         teamId: input.teamId,
         actorId: input.userId,
@@ -41,6 +43,6 @@ export function markUnreachable(
 /** The deliverer's `onRecipientGone` hook for reminders. */
 export const recipientGoneHook =
   (deps: Pick<ReminderDeps, "store">) =>
-  (row: { teamId: string; channelId: string }, error: string, now: Date): void => {
-    markUnreachable(deps, { teamId: row.teamId, userId: row.channelId, error, now });
+  async (row: { teamId: string; channelId: string }, error: string, now: Date): Promise<void> => {
+    await markUnreachable(deps, { teamId: row.teamId, userId: row.channelId, error, now });
   };

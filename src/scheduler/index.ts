@@ -55,7 +55,7 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
   /** `tick`: when the schedule fired (whole seconds, the same on every instance); null at start or on demand. */
   function trigger(job: Job, tick: Date | null): Promise<void> {
     const current = inFlight.get(job.name);
-    if (current) {
+    if (current !== undefined) {
       logger.debug(`job ${job.name}: previous run still going, skipping this tick`);
       return current;
     }
@@ -140,6 +140,6 @@ export function shortestCronIntervalMs(
     }
     return shortest;
   } finally {
-    task.destroy();
+    void task.destroy();
   }
 }

@@ -80,7 +80,10 @@ export interface DocumentRepository {
   saveState(state: DocumentState): Promise<void>;
   allStates(): Promise<DocumentState[]>;
   /** Inserts the version, or when this text was seen before, refreshes its last-seen time. */
-  recordVersion(version: NewDocumentVersion, now: Date): Promise<{ version: DocumentVersion; seenBefore: boolean }>;
+  recordVersion(
+    version: NewDocumentVersion,
+    now: Date,
+  ): Promise<{ version: DocumentVersion; seenBefore: boolean }>;
   version(id: number): Promise<DocumentVersion | undefined>;
   findVersion(documentId: string, hashOrPrefix: string): Promise<DocumentVersion | undefined>;
   /** Newest first, without the text. */

@@ -28,12 +28,12 @@ export const handleList: Handler<"list"> = async (_command, request, deps) => {
   // "link may be broken" is for the people who can fix or explain it; `list` is ephemeral, so a lead's
   // answer reaches nobody else.
   const broken = (await deps.leads.isLead(request.userId))
-    ? brokenLinkProviders(deps.store)
+    ? await brokenLinkProviders(deps.store)
     : new Set<string>();
   return ephemeral(
     renderList(
       deps.catalog.providers,
-      reviewFlags(deps),
+      await reviewFlags(deps),
       { today: workspaceToday(request.now, deps.config), staleDays: deps.config.CATALOG_STALE_DAYS },
       broken,
     ),
@@ -41,7 +41,12 @@ export const handleList: Handler<"list"> = async (_command, request, deps) => {
 };
 
 /** The steps answer for one provider, or a question back when the name is ambiguous or unknown. */
-export function stepsReply(query: string, today: string, deps: AppDeps, shared = false): Reply {
+export async function stepsReply(
+  query: string,
+  today: string,
+  deps: AppDeps,
+  shared = false,
+): Promise<Reply> {
   const found = lookupProvider(deps.catalog, query);
   if (found.kind === "ambiguous") return ephemeral(renderAmbiguous(query, found.candidates));
   if (found.kind === "unknown") return ephemeral(renderUnknown(query, found.suggestions));
@@ -56,8 +61,13 @@ export function stepsReply(query: string, today: string, deps: AppDeps, shared =
 const renderedAnswers = new WeakMap<Provider, Map<string, RenderedMessage>>();
 const MAX_CACHED_PER_PROVIDER = 8;
 
-export function providerReply(provider: Provider, today: string, deps: AppDeps, shared = false): Reply {
-  const review = reviewFlags(deps).get(provider.id);
+export async function providerReply(
+  provider: Provider,
+  today: string,
+  deps: AppDeps,
+  shared = false,
+): Promise<Reply> {
+  const review = (await reviewFlags(deps)).get(provider.id);
   const staleDays = deps.config.CATALOG_STALE_DAYS;
   const key = `${today}|${shared}|${staleDays}|${review ? `${review.documentTitle}@${review.since}` : ""}`;
   let cache = renderedAnswers.get(provider);

@@ -71,13 +71,16 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
   const override = command.names === true && (await deps.leads.isLead(request.userId));
   if (command.names && !override)
     return leadOnlyReply("see the names in other leads' campaigns", deps.leads.whoCan());
-  const all = deps.store.reminders
-    .listCampaigns({ teamId: request.teamId, ...(providerId ? { providerId } : {}) })
-    .sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id);
+  const all = (
+    await deps.store.reminders.listCampaigns({
+      teamId: request.teamId,
+      ...(providerId ? { providerId } : {}),
+    })
+  ).sort((a, b) => Number(b.status === "open") - Number(a.status === "open") || b.id - a.id);
   const campaigns = all.slice(0, MAX_STATUS_CAMPAIGNS);
   const overridden = override ? campaigns.filter((c) => c.leadId !== request.userId) : [];
   if (overridden.length) {
-    deps.store.audit.record({
+    await deps.store.audit.record({
       at: request.now,
       teamId: request.teamId,
       actorId: request.userId,
@@ -85,8 +88,10 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
       detail: { campaigns: overridden.map((c) => c.id) },
     });
   }
-  const items = campaigns.map((c) =>
-    campaignProgress(deps.store, deps.catalog, c, c.leadId === request.userId || override),
+  const items = await Promise.all(
+    campaigns.map((c) =>
+      campaignProgress(deps.store, deps.catalog, c, c.leadId === request.userId || override),
+    ),
   );
   return {
     responseType: "ephemeral",
@@ -96,7 +101,7 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
 
 export const handleMyData: Handler<"my-data"> = async (_command, request, deps) => ({
   responseType: "ephemeral",
-  ...renderMyData(collectMyData(deps.store, request.teamId, request.userId), deps.catalog),
+  ...renderMyData(await collectMyData(deps.store, request.teamId, request.userId), deps.catalog),
 });
 
 export const handleForgetMe: Handler<"forget-me"> = async (_command, request) => ({

@@ -55,9 +55,9 @@ export const handleSubscribe: Handler<"subscribe"> = async (command, request, de
     providerIds = resolved.providers.map((p) => p.id);
     what = names(resolved.providers);
   }
-  deps.store.transaction(() => {
+  await deps.store.transaction(async (tx) => {
     for (const providerId of providerIds) {
-      deps.store.subscriptions.upsert({
+      await tx.subscriptions.upsert({
         teamId: request.teamId,
         channelId: request.channelId,
         providerId,
@@ -66,7 +66,7 @@ export const handleSubscribe: Handler<"subscribe"> = async (command, request, de
         now: request.now,
       });
     }
-    deps.store.audit.record({
+    await tx.audit.record({
       at: request.now,
       teamId: request.teamId,
       actorId: request.userId,
@@ -84,7 +84,7 @@ export const handleUnsubscribe: Handler<"unsubscribe"> = async (command, request
   if (!(await deps.leads.isLead(request.userId)))
     return leadOnlyReply("unsubscribe a channel", deps.leads.whoCan());
   const { store } = deps;
-  const current = store.subscriptions.listForChannel(request.teamId, request.channelId);
+  const current = await store.subscriptions.listForChannel(request.teamId, request.channelId);
   let targets: string[] | "all" = "all";
   let what = "every provider";
   if (command.providers !== "all") {
@@ -93,10 +93,10 @@ export const handleUnsubscribe: Handler<"unsubscribe"> = async (command, request
     targets = resolved.providers.map((p) => p.id);
     what = names(resolved.providers);
   }
-  const removed = store.transaction(() => {
-    const n = store.subscriptions.remove(request.teamId, request.channelId, targets);
+  const removed = await store.transaction(async (tx) => {
+    const n = await tx.subscriptions.remove(request.teamId, request.channelId, targets);
     if (n > 0) {
-      store.audit.record({
+      await tx.audit.record({
         at: request.now,
         teamId: request.teamId,
         actorId: request.userId,
@@ -129,7 +129,7 @@ function describe(s: Subscription, catalog: Catalog): string {
 }
 
 export const handleSubscriptions: Handler<"subscriptions"> = async (_command, request, deps) => {
-  const subs = deps.store.subscriptions.listForChannel(request.teamId, request.channelId);
+  const subs = await deps.store.subscriptions.listForChannel(request.teamId, request.channelId);
   if (subs.length === 0) {
     return textReply(
       `<#${request.channelId}> has no subscriptions. A lead can add one with \`/ai-privacy subscribe [provider… | all]\`.`,

@@ -34,7 +34,7 @@ async function remindMe(deps: AppDeps, action: unknown, body: unknown): Promise<
   if (!provider) return errorReply("That service is no longer in the catalog.");
   const userId = parsed.data.body.user.id;
   const tz = (await deps.slack.userInfo(userId).catch(() => undefined))?.tz;
-  const result = scheduleRemindMe(deps.store, {
+  const result = await scheduleRemindMe(deps.store, {
     teamId: parsed.data.body.team?.id ?? "",
     userId,
     provider,

@@ -10,7 +10,7 @@ import { workspaceToday } from "../../time/index.js";
 
 const ButtonValue = z.object({ value: z.string().min(1).max(64) });
 
-function replyFor(deps: AppDeps, providerId: string, shared: boolean): Reply {
+async function replyFor(deps: AppDeps, providerId: string, shared: boolean): Promise<Reply> {
   const provider = deps.catalog.byId(providerId);
   if (!provider) return errorReply("That service is no longer in the catalog. Try `/ai-privacy list`.");
   return providerReply(provider, workspaceToday(deps.now(), deps.config), deps, shared);
@@ -35,7 +35,7 @@ export function registerCatalogActions(app: App, deps: AppDeps): void {
     await ack();
     const parsed = ButtonValue.safeParse(action);
     const reply = parsed.success
-      ? replyFor(deps, parsed.data.value, false)
+      ? await replyFor(deps, parsed.data.value, false)
       : errorReply("I couldn't read that button.");
     await respond({
       response_type: "ephemeral",
@@ -50,7 +50,7 @@ export function registerCatalogActions(app: App, deps: AppDeps): void {
     await ack();
     const parsed = ButtonValue.safeParse(action);
     const reply = parsed.success
-      ? replyFor(deps, parsed.data.value, true)
+      ? await replyFor(deps, parsed.data.value, true)
       : errorReply("I couldn't read that button.");
     const sharedBy = {
       type: "context" as const,

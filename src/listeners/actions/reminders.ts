@@ -66,8 +66,8 @@ type Args = { ack: () => Promise<void>; body: unknown; respond?: RespondFn; clie
 export function registerReminderActions(app: App, deps: AppDeps): void {
   const fromHome = (b: Body) => b.container.type === "view";
   const teamOf = (b: Body) => b.team?.id ?? "";
-  const refreshHome = (b: Body) =>
-    deps.slack.publishHome(b.user.id, buildHome(deps, { teamId: teamOf(b), userId: b.user.id }));
+  const refreshHome = async (b: Body) =>
+    deps.slack.publishHome(b.user.id, await buildHome(deps, { teamId: teamOf(b), userId: b.user.id }));
   const reply = async (respond: RespondFn | undefined, message: Rendered, replace: boolean) => {
     await respond?.({
       ...message,
@@ -111,7 +111,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     on(actionId, async (body, { respond }) => {
       const value = StateValue.safeParse(body.actions[0]?.value ?? "");
       if (!value.success) return;
-      const result = answerClick(deps, {
+      const result = await answerClick(deps, {
         stateId: value.data.stateId,
         actorId: body.user.id,
         click,
@@ -126,7 +126,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   on(ACTION.steps, async (body, { respond, client }) => {
     const provider = deps.catalog.byId(body.actions[0]?.value ?? "");
     if (!provider) return;
-    const steps = providerReply(provider, workspaceToday(deps.now(), deps.config), deps, true);
+    const steps = await providerReply(provider, workspaceToday(deps.now(), deps.config), deps, true);
     if (fromHome(body) && body.trigger_id) {
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -145,7 +145,12 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
 
   on(ACTION.tools, async (body) => {
     const selected = body.actions[0]?.selected_options?.map((o) => o.value) ?? [];
-    setTools(deps, { teamId: teamOf(body), userId: body.user.id, providerIds: selected, now: deps.now() });
+    await setTools(deps, {
+      teamId: teamOf(body),
+      userId: body.user.id,
+      providerIds: selected,
+      now: deps.now(),
+    });
     await refreshHome(body);
   });
 
@@ -183,7 +188,11 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   on(ACTION.forgetConfirm, async (body, { respond }) => {
     // Only the person who asked can confirm, and only about themselves.
     if (body.actions[0]?.value !== body.user.id) return;
-    const summary = forgetMe(deps.store, { teamId: teamOf(body), userId: body.user.id, now: deps.now() });
+    const summary = await forgetMe(deps.store, {
+      teamId: teamOf(body),
+      userId: body.user.id,
+      now: deps.now(),
+    });
     await reply(respond, renderForgotten(summary), true);
     await refreshHome(body);
   });

@@ -14,7 +14,7 @@ export function register(app: App, deps: AppDeps): void {
     const envelope = Envelope.safeParse(body);
     if (!opened.success || !envelope.success || (opened.data.tab ?? "home") !== "home") return;
     try {
-      const view = buildHome(deps, { teamId: envelope.data.team_id, userId: opened.data.user });
+      const view = await buildHome(deps, { teamId: envelope.data.team_id, userId: opened.data.user });
       await deps.slack.publishHome(opened.data.user, view);
     } catch (err) {
       deps.logger.error(`app_home_opened failed: ${(err as Error).message}`);

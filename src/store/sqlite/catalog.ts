@@ -1,3 +1,4 @@
+import type { Sync } from "./gate.js";
 import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import type { CatalogHistoryEntry, CatalogHistoryRepository } from "../catalog.js";
@@ -31,7 +32,7 @@ const HistoryRow = z
     }),
   );
 
-export function sqliteCatalogHistory(db: Database): CatalogHistoryRepository {
+export function sqliteCatalogHistory(db: Database): Sync<CatalogHistoryRepository> {
   const latest = db.prepare(
     "SELECT seq, from_hash, to_hash FROM catalog_history WHERE provider_id = ? ORDER BY seq DESC LIMIT 1",
   );

@@ -12,6 +12,7 @@ import type {
   SubscriptionKind,
   SubscriptionRepository,
 } from "../core.js";
+import type { Sync } from "./gate.js";
 import { iso, isoOrNull, json, toIso } from "./rows.js";
 
 const kindsSchema = z.array(z.enum(["deadlines", "changes", "catalog", "regulation"]));
@@ -42,7 +43,7 @@ const SubscriptionRow = z
     }),
   );
 
-export function sqliteSubscriptions(db: Database): SubscriptionRepository {
+export function sqliteSubscriptions(db: Database): Sync<SubscriptionRepository> {
   const read = (row: unknown) => SubscriptionRow.parse(row);
   const byKey = db.prepare(
     "SELECT * FROM subscriptions WHERE team_id = ? AND channel_id = ? AND provider_id = ?",
@@ -153,7 +154,7 @@ const OutboxRowSchema = z
     }),
   );
 
-export function sqliteOutbox(db: Database): OutboxRepository {
+export function sqliteOutbox(db: Database): Sync<OutboxRepository> {
   const read = (row: unknown) => OutboxRowSchema.parse(row);
   const insert = db.prepare(`
     INSERT INTO outbox (idempotency_key, kind, team_id, channel_id, thread_of, payload, next_attempt_at,
@@ -267,7 +268,7 @@ const AuditRow = z
 
 export const FORGOTTEN_ACTOR = "forgotten-user";
 
-export function sqliteAudit(db: Database): AuditRepository {
+export function sqliteAudit(db: Database): Sync<AuditRepository> {
   const read = (row: unknown) => AuditRow.parse(row);
   return {
     record(e) {
@@ -292,7 +293,7 @@ export function sqliteAudit(db: Database): AuditRepository {
   };
 }
 
-export function sqliteKeyValue(db: Database): KeyValueRepository {
+export function sqliteKeyValue(db: Database): Sync<KeyValueRepository> {
   return {
     get<T>(key: string) {
       const row = db.prepare("SELECT value FROM kv WHERE key = ?").get(key) as { value: string } | undefined;

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import type { Store } from "../types.js";
 import { sqliteCatalogHistory } from "./catalog.js";
 import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "./core.js";
+import { asyncRepository, Gate } from "./gate.js";
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
 import { sqliteDocuments } from "./monitor.js";
@@ -34,7 +35,7 @@ export function openSqliteStore(path: string): Store {
         "Check that the folder exists or can be created and is writable, e.g. DATABASE_URL=sqlite:./data/ai-privacy.db",
     );
   }
-  return {
+  const sync = {
     subscriptions: sqliteSubscriptions(db),
     outbox: sqliteOutbox(db),
     audit: sqliteAudit(db),
@@ -42,8 +43,32 @@ export function openSqliteStore(path: string): Store {
     documents: sqliteDocuments(db),
     reminders: sqliteReminders(db),
     catalogHistory: sqliteCatalogHistory(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    ping: () => sqlitePing(db, path, opened),
-    close: () => db.close(),
+  };
+  const gate = new Gate(db);
+  const repositories = (exec: <T>(statement: () => T) => Promise<T>) => ({
+    subscriptions: asyncRepository(sync.subscriptions, exec),
+    outbox: asyncRepository(sync.outbox, exec),
+    audit: asyncRepository(sync.audit, exec),
+    kv: asyncRepository(sync.kv, exec),
+    documents: asyncRepository(sync.documents, exec),
+    reminders: asyncRepository(sync.reminders, exec),
+    catalogHistory: asyncRepository(sync.catalogHistory, exec),
+  });
+  const ping = () => sqlitePing(db, path, opened);
+  /** The store bound to one open transaction; a transaction on it joins that one. */
+  const inTransaction = (token: symbol): Store => {
+    const tx: Store = {
+      ...repositories((statement) => gate.runIn(token, statement)),
+      transaction: (fn) => fn(tx),
+      ping,
+      close: () => Promise.reject(new Error("store: close the outer store, not a transaction")),
+    };
+    return tx;
+  };
+  return {
+    ...repositories((statement) => gate.run(statement)),
+    transaction: (fn) => gate.transaction((token) => fn(inTransaction(token))),
+    ping,
+    close: () => gate.drain(() => void db.close()),
   };
 }

@@ -10,6 +10,7 @@ import type {
   ReviewFlag,
   VersionSummary,
 } from "../monitor.js";
+import type { Sync } from "./gate.js";
 import { iso, isoOrNull, toIso } from "./rows.js";
 
 const StateRow = z
@@ -109,7 +110,7 @@ const ReviewRow = z
 const SUMMARY_SELECT = `SELECT id, document_id, provider_id, hash, raw_hash, first_seen_at, last_seen_at, effective_date,
   baseline, length(text) AS chars FROM document_versions`;
 
-export function sqliteDocuments(db: Database): DocumentRepository {
+export function sqliteDocuments(db: Database): Sync<DocumentRepository> {
   const readVersion = (row: unknown) => (row === undefined ? undefined : VersionRow.parse(row));
   const upsertState = db.prepare(`
     INSERT INTO document_state (document_id, provider_id, url, rules_key, etag, last_modified, raw_hash, text_hash,

@@ -11,6 +11,7 @@ import {
   type UserTool,
 } from "../reminders.js";
 import { FORGOTTEN_ACTOR } from "./core.js";
+import type { Sync } from "./gate.js";
 import { iso, isoOrNull, toIso } from "./rows.js";
 
 const answerState = z.enum(ANSWER_STATES);
@@ -103,7 +104,7 @@ const PATCH_COLUMNS: Record<keyof StatePatch, string> = {
 
 const column = (v: unknown): unknown => (v instanceof Date ? toIso(v) : v);
 
-export function sqliteReminders(db: Database): ReminderRepository {
+export function sqliteReminders(db: Database): Sync<ReminderRepository> {
   const statements = new Map<string, Statement>();
   /** Statements built from a few fixed shapes (filters, patches), prepared once each. */
   const prepared = (sql: string): Statement => {
