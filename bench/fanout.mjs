@@ -167,9 +167,9 @@ export async function runFanoutBench() {
       },
     ],
   };
-  store.transaction(() => {
+  await store.transaction(async (tx) => {
     for (let i = 0; i < CHANNELS; i += 1) {
-      store.subscriptions.upsert({
+      await tx.subscriptions.upsert({
         teamId: "T0BENCH",
         channelId: `C${String(i).padStart(6, "0")}`,
         providerId: "*",
@@ -181,7 +181,7 @@ export async function runFanoutBench() {
   });
 
   const planStart = performance.now();
-  const planned = runDeadlineCheck({
+  const planned = await runDeadlineCheck({
     store,
     catalog: makeCatalog([provider]),
     now: () => now,
@@ -239,7 +239,7 @@ export async function runFanoutBench() {
     { metric: "wall time / floor", value: +ratio.toFixed(3), target: "≤ 1.1" },
     { metric: "peak RSS", mb: Math.round(process.resourceUsage().maxRSS / 1024) },
   ];
-  store.close();
+  await store.close();
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
   const text = formatMetricRows("Fan-out (one announcement → subscribed channels)", rows);

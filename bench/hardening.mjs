@@ -65,7 +65,7 @@ async function serveBot() {
     SLACK_API_URL: "http://127.0.0.1:9/api/",
     LOG_LEVEL: "error",
   });
-  const deps = buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
+  const deps = await buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
   const bot = createBot(deps, { botIds: BOT_IDS });
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   const site = process.env.BENCH_SITE;

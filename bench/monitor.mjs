@@ -227,7 +227,7 @@ async function conditionalPass(sharedDir) {
   const results = await runPolicyCheck({ store, catalog, now: new Date(), fetcher });
   const wallMs = performance.now() - started;
   await fetcher.close();
-  store.close();
+  await store.close();
   server.close();
   return { wallMs, bytesSent, notModified, documents: results.length, first };
 }

@@ -95,7 +95,7 @@ export async function runRemindersBench() {
 
   // 1. Resolve (users.list pages of 1,000 for audiences over 200) and enqueue one DM per person.
   const store = openSqliteStore(join(dir, "bench.db"));
-  const deps = buildDeps(config, { store, logger, catalog, now: () => NOW });
+  const deps = await buildDeps(config, { store, logger, catalog, now: () => NOW });
   const { outcome, ms: enqueueMs } = await campaign(deps);
   rows.push({
     metric: `campaign to ${PEOPLE} people via users.list: resolve + enqueue`,
@@ -126,7 +126,7 @@ export async function runRemindersBench() {
   });
 
   // 3. Clicks at 100 concurrent: a bare Bolt app that only acks, then ours (ack first, work after).
-  const states = store.reminders.statesForCampaign(outcome.campaigns[0].id);
+  const states = await store.reminders.statesForCampaign(outcome.campaigns[0].id);
   const actions = [ACTION.done, ACTION.later, ACTION.notUsing, ACTION.undo];
   const bodies = Array.from({ length: CLICKS }, (_, i) => {
     const s = states[i % states.length];
@@ -194,7 +194,7 @@ export async function runRemindersBench() {
   rows.push({ metric: "peak RSS", mb: Math.round(process.resourceUsage().maxRSS / 1024) });
   await app.stop();
   await bare.stop();
-  store.close();
+  await store.close();
   await fake.stop();
   rmSync(dir, { recursive: true, force: true });
 

@@ -5,7 +5,7 @@ import { openSqliteStore } from "../src/store/index.js";
 const DAY = 86_400_000;
 
 describe("outbox housekeeping", () => {
-  it("keeps delivered rows RETENTION_DAYS, and never less than the longest deadline lead plus two days", () => {
+  it("keeps delivered rows RETENTION_DAYS, and never less than the longest deadline lead plus two days", async () => {
     const now = new Date("2026-11-29T03:41:00Z");
     expect(
       now.getTime() -
@@ -16,21 +16,24 @@ describe("outbox housekeeping", () => {
     ).toBe(32 * DAY);
   });
 
-  it("removes only finished rows older than the horizon", () => {
+  it("removes only finished rows older than the horizon", async () => {
     const store = openSqliteStore(":memory:");
     const old = new Date("2026-01-01T00:00:00Z");
     const recent = new Date("2026-11-28T00:00:00Z");
-    const add = (key: string, at: Date) =>
-      store.outbox.enqueue({ key, kind: "test", teamId: "T", channelId: "C1", payload: { text: key } }, at);
-    add("old-sent", old);
-    add("old-pending", old);
-    add("recent-sent", recent);
-    store.outbox.markSent(store.outbox.get("old-sent")!.id, "1.1", old);
-    store.outbox.markSent(store.outbox.get("recent-sent")!.id, "1.2", recent);
-    expect(store.outbox.purgeFinishedBefore(new Date("2026-06-01T00:00:00Z"))).toBe(1);
-    expect(store.outbox.get("old-sent")).toBeUndefined();
-    expect(store.outbox.get("old-pending")?.status).toBe("pending");
-    expect(store.outbox.get("recent-sent")?.status).toBe("sent");
-    store.close();
+    const add = async (key: string, at: Date) =>
+      await store.outbox.enqueue(
+        { key, kind: "test", teamId: "T", channelId: "C1", payload: { text: key } },
+        at,
+      );
+    await add("old-sent", old);
+    await add("old-pending", old);
+    await add("recent-sent", recent);
+    await store.outbox.markSent((await store.outbox.get("old-sent"))!.id, "1.1", old);
+    await store.outbox.markSent((await store.outbox.get("recent-sent"))!.id, "1.2", recent);
+    expect(await store.outbox.purgeFinishedBefore(new Date("2026-06-01T00:00:00Z"))).toBe(1);
+    expect(await store.outbox.get("old-sent")).toBeUndefined();
+    expect((await store.outbox.get("old-pending"))?.status).toBe("pending");
+    expect((await store.outbox.get("recent-sent"))?.status).toBe("sent");
+    await store.close();
   });
 });

@@ -140,15 +140,17 @@ export async function runCatalogCheck(deps: {
 }): Promise<CatalogCheckResult> {
   const { store, catalog } = deps;
   const now = deps.now();
-  const stored = new Map<string, unknown>();
-  for (const p of catalog.providers) stored.set(p.id, await store.kv.get(snapshotKey(p.id)));
-  // A snapshot that does not parse (hand-edited, older format) counts as missing: recorded again silently.
-  const { changes, snapshots, baselines } = detectCatalogChanges(catalog.providers, (id) => {
-    const parsed = SnapshotSchema.safeParse(stored.get(id));
-    return parsed.success ? parsed.data : undefined;
-  });
   let enqueued = 0;
-  await store.transaction(async (tx) => {
+  // Snapshots are read in the same transaction that replaces them, so two runs never both announce.
+  const { changes, baselines } = await store.transaction(async (tx) => {
+    const stored = new Map<string, unknown>();
+    for (const p of catalog.providers) stored.set(p.id, await tx.kv.get(snapshotKey(p.id)));
+    // A snapshot that does not parse (hand-edited, older format) counts as missing: recorded again silently.
+    const detected = detectCatalogChanges(catalog.providers, (id) => {
+      const parsed = SnapshotSchema.safeParse(stored.get(id));
+      return parsed.success ? parsed.data : undefined;
+    });
+    const { changes, snapshots, baselines } = detected;
     for (const id of baselines) await tx.kv.set(snapshotKey(id), snapshots.get(id), now);
     for (const change of changes) {
       const payload = catalogChangeMessage(
@@ -182,6 +184,7 @@ export async function runCatalogCheck(deps: {
       });
       await tx.kv.set(snapshotKey(change.providerId), snapshots.get(change.providerId), now);
     }
+    return detected;
   });
   return { changes, baselines, enqueued };
 }

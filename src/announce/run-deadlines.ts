@@ -54,16 +54,17 @@ export interface DeadlineCheckResult {
 /** The deadline job: plans the current lead for every event and channel and enqueues, in one transaction. */
 export async function runDeadlineCheck(deps: DeadlineCheckDeps): Promise<DeadlineCheckResult> {
   const now = deps.now();
-  const planned = planDeadlineAnnouncements({
-    events: catalogEvents(deps.catalog),
-    subscriptions: await deps.store.subscriptions.listAll(),
-    leadDays: deps.config.DEADLINE_LEAD_DAYS,
-    now,
-    timeZone: deps.config.DEFAULT_TIMEZONE,
-  });
   let enqueued = 0;
-  await deps.store.transaction(async (tx) => {
-    for (const p of planned) {
+  // Planned from the subscriptions as they are inside the transaction that enqueues.
+  const planned = await deps.store.transaction(async (tx) => {
+    const plan = planDeadlineAnnouncements({
+      events: catalogEvents(deps.catalog),
+      subscriptions: await tx.subscriptions.listAll(),
+      leadDays: deps.config.DEADLINE_LEAD_DAYS,
+      now,
+      timeZone: deps.config.DEFAULT_TIMEZONE,
+    });
+    for (const p of plan) {
       const message = {
         key: p.key,
         kind: "deadline",
@@ -75,6 +76,7 @@ export async function runDeadlineCheck(deps: DeadlineCheckDeps): Promise<Deadlin
       };
       if (await enqueueMessage(tx, message, now)) enqueued += 1;
     }
+    return plan;
   });
   return { planned, enqueued };
 }

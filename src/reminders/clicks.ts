@@ -87,17 +87,18 @@ export async function controlCampaign(
   const campaign = await deps.store.reminders.getCampaign(input.campaignId);
   if (!campaign) return "gone";
   if (campaign.leadId !== input.actorId && !(await deps.leads.isLead(input.actorId))) return "forbidden";
-  if (input.control.kind === "close") await closeCampaign(deps, campaign.id, input.now);
-  else await deps.store.reminders.setRecheck(campaign.id, input.control.on);
-  await deps.store.audit.record({
-    at: input.now,
-    teamId: campaign.teamId,
-    actorId: input.actorId,
-    action: input.control.kind === "close" ? "reminders.campaign.close" : "reminders.campaign.recheck",
-    detail: {
-      campaignId: campaign.id,
-      ...(input.control.kind === "recheck" ? { on: input.control.on } : {}),
-    },
+  const { control } = input;
+  // The change and its audit entry commit together.
+  await deps.store.transaction(async (tx) => {
+    if (control.kind === "close") await closeCampaign({ ...deps, store: tx }, campaign.id, input.now);
+    else await tx.reminders.setRecheck(campaign.id, control.on);
+    await tx.audit.record({
+      at: input.now,
+      teamId: campaign.teamId,
+      actorId: input.actorId,
+      action: control.kind === "close" ? "reminders.campaign.close" : "reminders.campaign.recheck",
+      detail: { campaignId: campaign.id, ...(control.kind === "recheck" ? { on: control.on } : {}) },
+    });
   });
   return "done";
 }

@@ -14,13 +14,13 @@ const edited = (p: Provider, change: (copy: Provider) => void): Provider => {
 };
 
 describe("detectCatalogChanges", () => {
-  it("records unknown providers as a silent baseline", () => {
+  it("records unknown providers as a silent baseline", async () => {
     const result = detectCatalogChanges([claude], () => undefined);
     expect(result.changes).toEqual([]);
     expect(result.baselines).toEqual(["claude"]);
   });
 
-  it("reports each changed field old → new, and whether the opt-out steps changed", () => {
+  it("reports each changed field old → new, and whether the opt-out steps changed", async () => {
     const before = snapshotOf(claude);
     const after = edited(claude, (p) => {
       p.trainsByDefault = { value: "no", sources: [] };
@@ -42,7 +42,7 @@ describe("detectCatalogChanges", () => {
     expect(stepChange?.optOutStepsChanged).toBe(true);
   });
 
-  it("sees a new or moved dated event", () => {
+  it("sees a new or moved dated event", async () => {
     const before = snapshotOf(claude);
     const after = edited(claude, (p) => {
       p.deadlines.push({
@@ -57,7 +57,7 @@ describe("detectCatalogChanges", () => {
     expect(change?.fields).toEqual([{ field: "Date: New consent screen", before: "", after: "2027-01-31" }]);
   });
 
-  it("every built-in provider's change message fits Slack's limits", () => {
+  it("every built-in provider's change message fits Slack's limits", async () => {
     for (const p of builtin.providers) {
       const everything = edited(p, (c) => {
         c.trainsByDefault = { value: "partial", detail: "x".repeat(2000), sources: [] };
@@ -67,32 +67,32 @@ describe("detectCatalogChanges", () => {
         };
       });
       const store = openStore();
-      store.kv.set(`catalog-snapshot:${p.id}`, snapshotOf(p), new Date());
-      subscribe(store, "C1");
-      runCatalogCheck({ store, catalog: makeCatalog([everything]), now: () => new Date() });
-      const row = store.outbox.list({})[0];
+      await store.kv.set(`catalog-snapshot:${p.id}`, snapshotOf(p), new Date());
+      await subscribe(store, "C1");
+      await runCatalogCheck({ store, catalog: makeCatalog([everything]), now: () => new Date() });
+      const row = (await store.outbox.list({}))[0];
       expect(row, p.id).toBeDefined();
       expect(checkMessage(row!.payload)).toEqual([]);
-      store.close();
+      await store.close();
     }
   });
 });
 
 describe("runCatalogCheck", () => {
-  it("treats an unreadable snapshot as missing (silent baseline), not as a change or a crash", () => {
+  it("treats an unreadable snapshot as missing (silent baseline), not as a change or a crash", async () => {
     const store = openStore();
-    subscribe(store, "CALL");
-    store.kv.set("catalog-snapshot:claude", { hash: "old-format" }, new Date());
-    const result = runCatalogCheck({ store, catalog: makeCatalog([claude]), now: () => new Date() });
+    await subscribe(store, "CALL");
+    await store.kv.set("catalog-snapshot:claude", { hash: "old-format" }, new Date());
+    const result = await runCatalogCheck({ store, catalog: makeCatalog([claude]), now: () => new Date() });
     expect(result).toMatchObject({ changes: [], baselines: ["claude"], enqueued: 0 });
     expect(store.kv.get<{ hash: string }>("catalog-snapshot:claude")?.hash).toBe(snapshotOf(claude).hash);
-    store.close();
+    await store.close();
   });
 
-  it("first run is silent; an edited overlay announces once to 'catalog' subscribers, not again on the next run", () => {
+  it("first run is silent; an edited overlay announces once to 'catalog' subscribers, not again on the next run", async () => {
     const store = openStore();
-    subscribe(store, "CALL");
-    store.subscriptions.upsert({
+    await subscribe(store, "CALL");
+    await store.subscriptions.upsert({
       teamId: TEAM,
       channelId: "CDEAD",
       providerId: "*",
@@ -100,7 +100,7 @@ describe("runCatalogCheck", () => {
       createdBy: "ULEAD",
       now: new Date(),
     });
-    store.subscriptions.upsert({
+    await store.subscriptions.upsert({
       teamId: TEAM,
       channelId: "CGPT",
       providerId: "chatgpt",
@@ -110,25 +110,25 @@ describe("runCatalogCheck", () => {
     });
     const now = () => new Date("2026-12-01T10:00:00Z");
     const v1: Catalog = makeCatalog([claude]);
-    expect(runCatalogCheck({ store, catalog: v1, now })).toMatchObject({
+    expect(await runCatalogCheck({ store, catalog: v1, now })).toMatchObject({
       changes: [],
       baselines: ["claude"],
       enqueued: 0,
     });
-    expect(runCatalogCheck({ store, catalog: v1, now }).enqueued).toBe(0);
+    expect((await runCatalogCheck({ store, catalog: v1, now })).enqueued).toBe(0);
 
     const v2 = makeCatalog([edited(claude, (p) => (p.optOut!.label = "Model training"))]);
-    const result = runCatalogCheck({ store, catalog: v2, now });
+    const result = await runCatalogCheck({ store, catalog: v2, now });
     expect(result.changes.map((c) => [c.providerId, c.optOutStepsChanged])).toEqual([["claude", true]]);
     expect(result.enqueued).toBe(1);
-    const [row] = store.outbox.list({});
+    const [row] = await store.outbox.list({});
     expect(row).toMatchObject({ channelId: "CALL", kind: "catalog" });
     expect(row?.key).toMatch(/^catalog:claude:[0-9a-f]{12}-[0-9a-f]{12}:CALL$/);
     expect(JSON.stringify(row?.payload.blocks)).toContain("Model training");
     expect(JSON.stringify(row?.payload.blocks)).toContain("Help improve Claude");
 
-    expect(runCatalogCheck({ store, catalog: v2, now })).toMatchObject({ changes: [], enqueued: 0 });
-    expect(store.outbox.counts().pending).toBe(1);
+    expect(await runCatalogCheck({ store, catalog: v2, now })).toMatchObject({ changes: [], enqueued: 0 });
+    expect((await store.outbox.counts()).pending).toBe(1);
     // The history behind the catalog-updates feed: one entry for the one change, none for the baseline.
     expect(store.catalogHistory.list(10)).toEqual([
       expect.objectContaining({
@@ -141,6 +141,6 @@ describe("runCatalogCheck", () => {
         fields: [expect.objectContaining({ field: "Setting label", after: "Model training" })],
       }),
     ]);
-    store.close();
+    await store.close();
   });
 });

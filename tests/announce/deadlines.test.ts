@@ -38,7 +38,7 @@ const plan = (now: string, events: CalendarEvent[], subs: Subscription[], timeZo
   planDeadlineAnnouncements({ events, subscriptions: subs, leadDays: LEADS, now: new Date(now), timeZone });
 
 describe("currentLead", () => {
-  it("is the smallest lead time at or above the days left", () => {
+  it("is the smallest lead time at or above the days left", async () => {
     expect(currentLead(14, LEADS)).toBe(14);
     expect(currentLead(10, LEADS)).toBe(14);
     expect(currentLead(7, LEADS)).toBe(7);
@@ -50,7 +50,7 @@ describe("currentLead", () => {
 });
 
 describe("planDeadlineAnnouncements", () => {
-  it("plans the 3-day announcement 3 days out, keyed by event, lead and channel", () => {
+  it("plans the 3-day announcement 3 days out, keyed by event, lead and channel", async () => {
     const planned = plan(
       "2026-12-07T10:00:00Z",
       [event("2026-12-10")],
@@ -63,34 +63,34 @@ describe("planDeadlineAnnouncements", () => {
     expect(planned[0]).toMatchObject({ lead: 3, daysUntil: 3, today: "2026-12-07", notifyUserId: "ULEAD" });
   });
 
-  it("after downtime plans only the most recent missed lead, not a burst", () => {
+  it("after downtime plans only the most recent missed lead, not a burst", async () => {
     // Down from 20 days before until 2 days before: 14, 7 and 3 were all missed; only 3 is sent.
     const planned = plan("2026-12-08T10:00:00Z", [event("2026-12-10")], [sub()]);
     expect(planned.map((p) => p.lead)).toEqual([3]);
     expect(planned[0]?.daysUntil).toBe(2);
   });
 
-  it("keeps the same key between lead times, so repeated runs add nothing", () => {
+  it("keeps the same key between lead times, so repeated runs add nothing", async () => {
     const a = plan("2026-12-04T01:00:00Z", [event("2026-12-10")], [sub({ id: 1 })]);
     const b = plan("2026-12-05T23:00:00Z", [event("2026-12-10")], [sub({ id: 1 })]);
     expect(a[0]?.key).toBe("deadline:claude/opt-out:7:C1");
     expect(b[0]?.key).toBe(a[0]?.key);
   });
 
-  it("gives a channel that subscribes 2 days before the current lead's message", () => {
+  it("gives a channel that subscribes 2 days before the current lead's message", async () => {
     const late = sub({ createdAt: new Date("2026-12-08T09:00:00Z") });
     expect(plan("2026-12-08T09:05:00Z", [event("2026-12-10")], [late]).map((p) => p.key)).toEqual([
       "deadline:claude/opt-out:3:C1",
     ]);
   });
 
-  it("never announces past events, and nothing before the first lead", () => {
+  it("never announces past events, and nothing before the first lead", async () => {
     expect(plan("2026-12-11T00:00:00Z", [event("2026-12-10")], [sub()])).toEqual([]);
     expect(plan("2026-11-20T00:00:00Z", [event("2026-12-10")], [sub()])).toEqual([]);
     expect(plan("2026-12-10T23:59:59Z", [event("2026-12-10")], [sub()]).map((p) => p.lead)).toEqual([0]);
   });
 
-  it("respects provider filters, kinds and pauses, and announces once per channel", () => {
+  it("respects provider filters, kinds and pauses, and announces once per channel", async () => {
     const subs = [
       sub({ channelId: "CALL" }),
       sub({ channelId: "CALL", providerId: "claude" }),
@@ -108,12 +108,12 @@ describe("planDeadlineAnnouncements", () => {
   });
 
   describe("lead-day boundaries follow DEFAULT_TIMEZONE", () => {
-    it("UTC: one second before midnight is still 4 days out; at midnight it is 3", () => {
+    it("UTC: one second before midnight is still 4 days out; at midnight it is 3", async () => {
       expect(plan("2026-12-06T23:59:59Z", [event("2026-12-10")], [sub()]).map((p) => p.lead)).toEqual([7]);
       expect(plan("2026-12-07T00:00:00Z", [event("2026-12-10")], [sub()]).map((p) => p.lead)).toEqual([3]);
     });
 
-    it("Europe/Berlin: 23:30 UTC is already the next day (UTC+1 in December)", () => {
+    it("Europe/Berlin: 23:30 UTC is already the next day (UTC+1 in December)", async () => {
       expect(
         plan("2026-12-06T22:59:59Z", [event("2026-12-10")], [sub()], "Europe/Berlin").map((p) => p.lead),
       ).toEqual([7]);
@@ -121,7 +121,7 @@ describe("planDeadlineAnnouncements", () => {
       expect(planned.map((p) => [p.lead, p.today])).toEqual([[3, "2026-12-07"]]);
     });
 
-    it("America/Los_Angeles: 05:00 UTC is still the previous evening", () => {
+    it("America/Los_Angeles: 05:00 UTC is still the previous evening", async () => {
       expect(
         plan("2026-12-07T05:00:00Z", [event("2026-12-10")], [sub()], "America/Los_Angeles").map(
           (p) => p.lead,
@@ -134,14 +134,14 @@ describe("planDeadlineAnnouncements", () => {
       ).toEqual([3]);
     });
 
-    it("Pacific/Kiritimati (UTC+14): the deadline day starts 14 hours before UTC's", () => {
+    it("Pacific/Kiritimati (UTC+14): the deadline day starts 14 hours before UTC's", async () => {
       expect(
         plan("2026-12-09T10:00:00Z", [event("2026-12-10")], [sub()], "Pacific/Kiritimati").map((p) => p.lead),
       ).toEqual([0]);
       expect(plan("2026-12-10T10:00:00Z", [event("2026-12-10")], [sub()], "Pacific/Kiritimati")).toEqual([]);
     });
 
-    it("counts calendar days across a DST change (23-hour day)", () => {
+    it("counts calendar days across a DST change (23-hour day)", async () => {
       // Europe/Berlin springs forward on 2027-03-28.
       expect(
         plan("2027-03-27T23:30:00Z", [event("2027-03-31")], [sub()], "Europe/Berlin").map((p) => p.daysUntil),
@@ -151,7 +151,7 @@ describe("planDeadlineAnnouncements", () => {
 });
 
 describe("upcomingAnnouncements", () => {
-  it("lists today's current lead and each later lead on its day", () => {
+  it("lists today's current lead and each later lead on its day", async () => {
     const rows = upcomingAnnouncements({
       events: [event("2026-12-10")],
       subscriptions: [sub({ channelId: "C2" }), sub({ channelId: "C1" })],
@@ -170,7 +170,7 @@ describe("upcomingAnnouncements", () => {
 });
 
 describe("time helpers", () => {
-  it("calendarDate is the local date", () => {
+  it("calendarDate is the local date", async () => {
     expect(calendarDate(new Date("2026-12-06T23:30:00Z"), "Europe/Berlin")).toBe("2026-12-07");
     expect(calendarDate(new Date("2026-12-06T23:30:00Z"), "UTC")).toBe("2026-12-06");
   });

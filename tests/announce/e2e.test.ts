@@ -87,7 +87,7 @@ describe("subscriptions and deadline announcements, end to end", () => {
       const list = await bot.command("subscriptions", { user_id: "UBOB", channel_id: "C2" });
       expect(textOf(list.body)).toContain("Every provider");
       expect(textOf(list.body)).toContain("<@UOWNER>");
-      expect(bot.deps.store.audit.list("T0FAKE", 10).map((a) => [a.action, a.actorId])).toEqual([
+      expect((await bot.deps.store.audit.list("T0FAKE", 10)).map((a) => [a.action, a.actorId])).toEqual([
         ["subscribe", "UOWNER"],
         ["subscribe", "ULEAD"],
       ]);
@@ -112,15 +112,15 @@ describe("subscriptions and deadline announcements, end to end", () => {
       await second.scheduler.stop();
       expect([...keyCounts(fake).values()].every((n) => n === 1)).toBe(true);
       expect(fake.messages.filter((m) => m.text.includes("Acme AI")).length).toBe(2);
-      expect(formatOutboxReport(second.bot.deps.store)).toContain("sent 2");
+      expect(await formatOutboxReport(second.bot.deps.store)).toContain("sent 2");
 
       // Unsubscribing is lead-only and audited.
       const no = await second.bot.command("unsubscribe all", { user_id: "UBOB", channel_id: "C1" });
       expect(textOf(no.body)).toContain("Only team leads");
       const yes = await second.bot.command("unsubscribe acme", { user_id: "ULEAD", channel_id: "C1" });
       expect(textOf(yes.body)).toContain("no longer gets announcements");
-      expect(second.bot.deps.store.subscriptions.listForChannel("T0FAKE", "C1")).toEqual([]);
-      expect(second.bot.deps.store.audit.list("T0FAKE", 1)[0]).toMatchObject({
+      expect(await second.bot.deps.store.subscriptions.listForChannel("T0FAKE", "C1")).toEqual([]);
+      expect((await second.bot.deps.store.audit.list("T0FAKE", 1))[0]).toMatchObject({
         action: "unsubscribe",
         actorId: "ULEAD",
       });
@@ -155,7 +155,9 @@ describe("subscriptions and deadline announcements, end to end", () => {
       });
       expect(JSON.stringify(bot.responsesTo(remind.responseUrl)[0])).toContain("remind you about *Claude*");
       await bot.click({ actionId: "remind_me", value: "claude", userId: "UBOB", channelId: "C1" });
-      const rows = bot.deps.store.outbox.list({ status: "pending" }).filter((r) => r.kind === "remind-me");
+      const rows = (await bot.deps.store.outbox.list({ status: "pending" })).filter(
+        (r) => r.kind === "remind-me",
+      );
       expect(rows.length).toBe(1);
       expect(rows[0]).toMatchObject({ channelId: "UBOB" });
       // 09:30 in Berlin on a working day, in the future (the same morning a reminder snooze picks).

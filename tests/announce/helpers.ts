@@ -35,8 +35,8 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), "ai-privacy-announce-")), "bot.db");
 }
 
-export function subscribe(store: Store, channelId: string, createdBy = "ULEAD", providerId = "*") {
-  return store.subscriptions.upsert({
+export async function subscribe(store: Store, channelId: string, createdBy = "ULEAD", providerId = "*") {
+  return await store.subscriptions.upsert({
     teamId: TEAM,
     channelId,
     providerId,
@@ -47,12 +47,12 @@ export function subscribe(store: Store, channelId: string, createdBy = "ULEAD", 
 }
 
 /** Enqueues one simple announcement per channel, tied to that channel's subscription. */
-export function fanOut(store: Store, channels: readonly string[], tag = "a1"): void {
-  store.transaction(() => {
+export async function fanOut(store: Store, channels: readonly string[], tag = "a1"): Promise<void> {
+  await store.transaction(async (tx) => {
     for (const channelId of channels) {
-      const sub = store.subscriptions.listForChannel(TEAM, channelId)[0];
-      enqueueMessage(
-        store,
+      const sub = (await tx.subscriptions.listForChannel(TEAM, channelId))[0];
+      await enqueueMessage(
+        tx,
         {
           key: `test:${tag}:${channelId}`,
           kind: "deadline",

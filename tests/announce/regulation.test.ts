@@ -31,7 +31,7 @@ const sub = (over: Partial<Subscription> = {}): Subscription => ({
 });
 
 describe("regulatory dates (kind: regulation)", () => {
-  it("come from the addendum with their sources, in date order, after 2026-12-01", () => {
+  it("come from the addendum with their sources, in date order, after 2026-12-01", async () => {
     const events = catalog.regulations ?? [];
     expect(events.map((e) => `${e.date} ${e.jurisdiction}`)).toEqual([
       "2027-01-01 California",
@@ -44,7 +44,7 @@ describe("regulatory dates (kind: regulation)", () => {
       for (const s of e.sources) expect(sheet, s.url).toContain(s.url.replace(/^https:\/\//, ""));
   });
 
-  it("are announced only to channels subscribed to regulation, whatever their provider filter", () => {
+  it("are announced only to channels subscribed to regulation, whatever their provider filter", async () => {
     const events = catalogEvents(catalog).filter((e) => e.kind === "regulation");
     expect(events).toHaveLength(4);
     const subs = [
@@ -71,7 +71,7 @@ describe("regulatory dates (kind: regulation)", () => {
     expect(upcoming.every((u) => !u.channels.includes("C-DEADLINES"))).toBe(true);
   });
 
-  it("keep provider deadlines away from a regulation-only channel", () => {
+  it("keep provider deadlines away from a regulation-only channel", async () => {
     const event: CalendarEvent = {
       providerId: "claude",
       providerName: "Claude",
@@ -90,7 +90,7 @@ describe("regulatory dates (kind: regulation)", () => {
     expect(planned).toEqual([]);
   });
 
-  it("say they are a law's date, with no steps buttons, within Slack's limits", () => {
+  it("say they are a law's date, with no steps buttons, within Slack's limits", async () => {
     const event = catalogEvents(catalog).find((e) => e.id === "eu-ai-act-gpai-legacy-models")!;
     const message = deadlineMessage(event, "2027-07-26");
     expect(checkMessage(message)).toEqual([]);
@@ -103,12 +103,12 @@ describe("regulatory dates (kind: regulation)", () => {
     expect(json).toContain("subscribed to regulatory dates");
   });
 
-  it("are opt-in: a plain subscribe does not include them, subscribe regulation does", () => {
+  it("are opt-in: a plain subscribe does not include them, subscribe regulation does", async () => {
     expect(parseCommand("subscribe")).toMatchObject({ kinds: ["deadlines", "changes", "catalog"] });
     expect(parseCommand("subscribe regulation")).toMatchObject({ providers: "all", kinds: ["regulation"] });
   });
 
-  it("are listed apart in deadlines", () => {
+  it("are listed apart in deadlines", async () => {
     const m = renderDeadlines([], [], "2026-12-01", undefined, catalog.regulations ?? []);
     const json = JSON.stringify(m.blocks);
     expect(json).toContain("*Regulatory dates* (laws, not opt-outs)");
@@ -116,7 +116,7 @@ describe("regulatory dates (kind: regulation)", () => {
     expect(checkMessage(m)).toEqual([]);
   });
 
-  it("refuse a regulation file with events out of order or without sources", () => {
+  it("refuse a regulation file with events out of order or without sources", async () => {
     const dir = mkdtempSync(join(tmpdir(), "aipb-reg-"));
     const file = join(dir, "regulation.yaml");
     const src = (id: string) =>

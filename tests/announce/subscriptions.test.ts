@@ -50,7 +50,7 @@ const run = async (deps: AppDeps, text: string, userId = "ULEAD", channelId = "C
 };
 
 describe("resolveProviders", () => {
-  it("reads multi-word names longest first and reports ambiguous or unknown words", () => {
+  it("reads multi-word names longest first and reports ambiguous or unknown words", async () => {
     const ok = resolveProviders(catalog, ["chat", "gpt", "microsoft", "copilot", "claude"]);
     expect(ok.ok && ok.providers.map((p) => p.id)).toEqual(["chatgpt", "microsoft-copilot", "claude"]);
     const bad = resolveProviders(catalog, ["copilot", "clade", "zzzqqq"]);
@@ -71,8 +71,8 @@ describe("subscription commands", () => {
       expect(reply.all).toContain("Only team leads");
       expect(reply.all).toContain("<@ULEAD>");
     }
-    expect(deps.store.subscriptions.listAll()).toEqual([]);
-    expect(deps.store.audit.list(TEAM, 10)).toEqual([]);
+    expect(await deps.store.subscriptions.listAll()).toEqual([]);
+    expect(await deps.store.audit.list(TEAM, 10)).toEqual([]);
   });
 
   it("refuses DMs and explains how to fix channels the bot cannot post in", async () => {
@@ -80,24 +80,24 @@ describe("subscription commands", () => {
     expect((await run(deps, "subscribe", "ULEAD", "D123")).all).toContain("not in a DM");
     expect((await run(deps, "subscribe", "ULEAD", "CPRIV")).all).toContain("/invite @ai-privacy");
     expect((await run(deps, "subscribe", "ULEAD", "CARCH")).all).toContain("archived");
-    expect(deps.store.subscriptions.listAll()).toEqual([]);
+    expect(await deps.store.subscriptions.listAll()).toEqual([]);
   });
 
   it("subscribes named providers with kinds, widens kinds later, and lists who added what", async () => {
     const deps = makeDeps();
     await run(deps, "subscribe claude chatgpt deadlines");
     await run(deps, "subscribe claude catalog");
-    const subs = deps.store.subscriptions.listForChannel(TEAM, "C1");
+    const subs = await deps.store.subscriptions.listForChannel(TEAM, "C1");
     expect(subs.map((s) => [s.providerId, s.kinds])).toEqual([
       ["chatgpt", ["deadlines"]],
       ["claude", ["catalog", "deadlines"]],
     ]);
-    expect(deps.store.audit.list(TEAM, 5)[1]).toMatchObject({
+    expect((await deps.store.audit.list(TEAM, 5))[1]).toMatchObject({
       action: "subscribe",
       actorId: "ULEAD",
       detail: { channelId: "C1", providers: ["claude", "chatgpt"], kinds: ["deadlines"] },
     });
-    deps.store.subscriptions.pause(subs[0]!.id, "not_in_channel", NOW);
+    await deps.store.subscriptions.pause(subs[0]!.id, "not_in_channel", NOW);
     const list = await run(deps, "subscriptions", "UBOB");
     expect(list.all).toContain("*ChatGPT*: deadlines — added by <@ULEAD> on 1 Dec 2026");
     expect(list.all).toContain("paused");
@@ -113,6 +113,9 @@ describe("subscription commands", () => {
     expect((await run(deps, "unsubscribe all")).all).toContain("no longer gets announcements");
     expect((await run(deps, "unsubscribe all")).all).toContain("wasn't subscribed");
     expect((await run(deps, "subscriptions")).all).toContain("has no subscriptions");
-    expect(deps.store.audit.list(TEAM, 10).map((a) => a.action)).toEqual(["unsubscribe", "subscribe"]);
+    expect((await deps.store.audit.list(TEAM, 10)).map((a) => a.action)).toEqual([
+      "unsubscribe",
+      "subscribe",
+    ]);
   });
 });

@@ -14,7 +14,7 @@ let store: Store | undefined;
 afterEach(() => store?.close());
 
 describe("staleness (CATALOG_STALE_DAYS)", () => {
-  it("marks an entry reviewed more than staleDays before today, never a fresh or unreviewed one", () => {
+  it("marks an entry reviewed more than staleDays before today, never a fresh or unreviewed one", async () => {
     expect(staleSince(old, "2026-11-29", 120)).toBeUndefined(); // exactly 120 days: not yet
     expect(staleSince(old, "2026-11-30", 120)).toBe("2026-08-01");
     expect(staleSince(old, "2026-11-29", 119)).toBe("2026-08-01");
@@ -22,7 +22,7 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
     expect(staleProviders(catalog.providers, "2026-12-01", 120)).toEqual([]);
   });
 
-  it("says so in the answer and in list, within Slack's limits", () => {
+  it("says so in the answer and in list, within Slack's limits", async () => {
     const answer = renderSteps(old, { today: "2026-12-15", staleDays: 120 });
     expect(JSON.stringify(answer.blocks)).toContain(
       "This entry may be out of date (last reviewed 1 Aug 2026).",
@@ -38,11 +38,11 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
     expect(list.match(/may be out of date/g)).toHaveLength(1);
   });
 
-  it("says so in App Home for the tools a person uses", () => {
+  it("says so in App Home for the tools a person uses", async () => {
     store = openSqliteStore(":memory:");
     const now = new Date("2026-12-15T10:00:00Z");
-    store.reminders.setTools("T1", "U1", ["claude"], now);
-    const home = buildHome(
+    await store.reminders.setTools("T1", "U1", ["claude"], now);
+    const home = await buildHome(
       { store, catalog: makeCatalog([old]), now: () => now, config: { CATALOG_STALE_DAYS: 120 } },
       { teamId: "T1", userId: "U1" },
     );
@@ -51,26 +51,31 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
     );
   });
 
-  it("shows the monitor's 'needs review' flag in App Home until it is cleared", () => {
+  it("shows the monitor's 'needs review' flag in App Home until it is cleared", async () => {
     store = openSqliteStore(":memory:");
     const now = new Date("2026-12-15T10:00:00Z");
-    store.reminders.setTools("T1", "U1", ["claude"], now);
+    await store.reminders.setTools("T1", "U1", ["claude"], now);
     const deps = {
       store,
       catalog: makeCatalog([claude]),
       now: () => now,
       config: { CATALOG_STALE_DAYS: 120 },
     };
-    const home = () => JSON.stringify(buildHome(deps, { teamId: "T1", userId: "U1" }).blocks);
-    expect(home()).not.toContain("needs review");
-    store.documents.flagForReview({ providerId: "claude", documentId: "help", versionId: null, since: now });
-    expect(home()).toContain("*Claude*: you use it · not asked by a lead · :warning: needs review");
-    expect(checkMessage(buildHome(deps, { teamId: "T1", userId: "U1" }), "home")).toEqual([]);
-    store.documents.clearReview("claude");
-    expect(home()).not.toContain("needs review");
+    const home = async () => JSON.stringify((await buildHome(deps, { teamId: "T1", userId: "U1" })).blocks);
+    expect(await home()).not.toContain("needs review");
+    await store.documents.flagForReview({
+      providerId: "claude",
+      documentId: "help",
+      versionId: null,
+      since: now,
+    });
+    expect(await home()).toContain("*Claude*: you use it · not asked by a lead · :warning: needs review");
+    expect(checkMessage(await buildHome(deps, { teamId: "T1", userId: "U1" }), "home")).toEqual([]);
+    await store.documents.clearReview("claude");
+    expect(await home()).not.toContain("needs review");
   });
 
-  it("lists stale entries to the ops channel once a week", () => {
+  it("lists stale entries to the ops channel once a week", async () => {
     store = openSqliteStore(":memory:");
     const s = store;
     const deps = (at: string, ops: string | undefined) => ({
@@ -81,11 +86,11 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
     });
     expect(weekOf("2026-12-16")).toBe("2026-12-14");
     expect(weekOf("2026-12-14")).toBe("2026-12-14");
-    expect(runStaleNotice(deps("2026-12-15T09:00:00Z", undefined))).toBe(false);
-    expect(runStaleNotice(deps("2026-12-15T09:00:00Z", "C0OPS"))).toBe(true);
-    expect(runStaleNotice(deps("2026-12-18T09:00:00Z", "C0OPS"))).toBe(false); // same week
-    expect(runStaleNotice(deps("2026-12-21T09:00:00Z", "C0OPS"))).toBe(true); // next week
-    const row = s.outbox.get("notice:stale:2026-12-14:C0OPS");
+    expect(await runStaleNotice(deps("2026-12-15T09:00:00Z", undefined))).toBe(false);
+    expect(await runStaleNotice(deps("2026-12-15T09:00:00Z", "C0OPS"))).toBe(true);
+    expect(await runStaleNotice(deps("2026-12-18T09:00:00Z", "C0OPS"))).toBe(false); // same week
+    expect(await runStaleNotice(deps("2026-12-21T09:00:00Z", "C0OPS"))).toBe(true); // next week
+    const row = await s.outbox.get("notice:stale:2026-12-14:C0OPS");
     expect(row?.channelId).toBe("C0OPS");
     expect(JSON.stringify(row?.payload)).toContain("*Claude*: last reviewed 1 Aug 2026 (136 days ago)");
     expect(JSON.stringify(row?.payload)).not.toContain("1 Dec 2026");

@@ -107,7 +107,7 @@ describe("/ai-privacy over signed HTTP", () => {
   });
 
   it("marks a provider 'needs review' in list and answers once its help article changed", async () => {
-    bot.deps.store.documents.flagForReview({
+    await bot.deps.store.documents.flagForReview({
       providerId: "claude",
       documentId: "anthropic-help-model-improvement",
       versionId: null,
@@ -117,7 +117,7 @@ describe("/ai-privacy over signed HTTP", () => {
     const answer = blocksText((await bot.command("claude")).body);
     expect(answer).toContain("Needs review");
     expect(answer).toContain("20 Nov 2026");
-    bot.deps.store.documents.clearReview("claude");
+    await bot.deps.store.documents.clearReview("claude");
     expect(blocksText((await bot.command("claude")).body)).not.toContain("Needs review");
   });
 

@@ -10,7 +10,7 @@ describe("`list` and settings-link health", () => {
       now: () => new Date("2026-11-29T10:00:00Z"),
       env: { ADMIN_USER_IDS: "U0LEAD" },
     });
-    bot.deps.store.documents.markLinkBroken({
+    await bot.deps.store.documents.markLinkBroken({
       providerId: "claude",
       url: "https://support.claude.com/gone",
       reason: "HTTP 404",
@@ -32,7 +32,7 @@ describe("`list` and settings-link health", () => {
   });
 
   it("drops the marker once the link works again", async () => {
-    bot.deps.store.documents.clearBrokenLink("claude", "https://support.claude.com/gone");
+    await bot.deps.store.documents.clearBrokenLink("claude", "https://support.claude.com/gone");
     expect(blocksText((await bot.command("list", { user_id: "U0LEAD" })).body)).not.toContain(
       "link may be broken",
     );

@@ -24,7 +24,7 @@ describe("Socket Mode", () => {
       DATABASE_URL: "sqlite::memory:",
       LOG_LEVEL: "error",
     });
-    const deps = buildDeps(config, {
+    const deps = await buildDeps(config, {
       store: openSqliteStore(":memory:"),
       logger: makeLogger("error"),
       catalog: loadCatalog(),
@@ -40,7 +40,7 @@ describe("Socket Mode", () => {
     await fake.stop();
   });
 
-  it("opens the connection with the app-level token, not the bot token", () => {
+  it("opens the connection with the app-level token, not the bot token", async () => {
     const open = fake.callsTo("apps.connections.open");
     expect(open.length).toBeGreaterThan(0);
     expect(open[0]?.token).toMatch(/^xapp-/);

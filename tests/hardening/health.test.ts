@@ -116,7 +116,7 @@ describe("/healthz in Socket Mode", () => {
       LOG_LEVEL: "error",
     });
     const store = openSqliteStore(":memory:");
-    const deps = buildDeps(config, { store, logger: makeLogger("error"), catalog: loadCatalog() });
+    const deps = await buildDeps(config, { store, logger: makeLogger("error"), catalog: loadCatalog() });
     const bot: Bot = createBot(deps, { healthCacheMs: 0 });
     try {
       const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
@@ -128,7 +128,7 @@ describe("/healthz in Socket Mode", () => {
       expect((await health(`http://127.0.0.1:${port}`)).status).toBe(503);
     } finally {
       await bot.stop();
-      store.close();
+      await store.close();
       await socket.stop();
       await fake.stop();
     }

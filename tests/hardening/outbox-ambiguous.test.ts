@@ -21,7 +21,7 @@ beforeEach(async () => {
   store = openStore();
 });
 afterEach(async () => {
-  store.close();
+  await store.close();
   await fake.stop();
 });
 
@@ -33,7 +33,7 @@ const drainAll = async () => {
     stats.sent += s.sent;
     stats.recovered += s.recovered;
     stats.failed += s.failed;
-    if (store.outbox.counts().pending === 0) break;
+    if ((await store.outbox.counts()).pending === 0) break;
   }
   return stats;
 };
@@ -46,12 +46,12 @@ describe("non-JSON answers from Slack", () => {
   ])(
     "chat.postMessage answered with %s before posting: retried, delivered once",
     async (_l, body, contentType) => {
-      subscribe(store, "C1");
-      fanOut(store, ["C1"]);
+      await subscribe(store, "C1");
+      await fanOut(store, ["C1"]);
       fake.inject("chat.postMessage", { kind: "body", body, contentType }, { times: 2 });
       const stats = await drainAll();
       expect(stats.failed).toBe(0);
-      expect(store.outbox.counts()).toMatchObject({ sent: 1, failed: 0 });
+      expect(await store.outbox.counts()).toMatchObject({ sent: 1, failed: 0 });
       expect(keyCounts(fake).get("test:a1:C1")).toBe(1);
     },
   );
@@ -60,8 +60,8 @@ describe("non-JSON answers from Slack", () => {
     ["an HTML page with 200", HTML, "text/html"],
     ["truncated JSON", TRUNCATED, "application/json"],
   ])("posted, but the answer was %s: found in history, not posted again", async (_l, body, contentType) => {
-    subscribe(store, "C1");
-    fanOut(store, ["C1"]);
+    await subscribe(store, "C1");
+    await fanOut(store, ["C1"]);
     fake.inject("chat.postMessage", { kind: "body", body, contentType, processed: true });
     const stats = await drainAll();
     expect(stats).toMatchObject({ recovered: 1, failed: 0 });
@@ -69,8 +69,8 @@ describe("non-JSON answers from Slack", () => {
   });
 
   it("a history check answered with invalid JSON is retried, not taken as 'not posted'", async () => {
-    subscribe(store, "C1");
-    fanOut(store, ["C1"]);
+    await subscribe(store, "C1");
+    await fanOut(store, ["C1"]);
     fake.inject("chat.postMessage", { kind: "body", body: HTML, processed: true });
     fake.inject("conversations.history", { kind: "body", body: TRUNCATED, contentType: "application/json" });
     fake.inject("conversations.history", { kind: "body", body: HTML });
@@ -80,7 +80,7 @@ describe("non-JSON answers from Slack", () => {
     expect(fake.messagesIn("C1")).toHaveLength(1);
   });
 
-  it("the error kept on the row is a category, never the page or a URL", () => {
+  it("the error kept on the row is a category, never the page or a URL", async () => {
     const platform = (error: unknown) => ({
       code: "slack_webapi_platform_error",
       data: { ok: false, error },

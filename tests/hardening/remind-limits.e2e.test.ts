@@ -49,10 +49,10 @@ describe("remind reads everything it was given, within Slack's limits (issue 8, 
     expect(body).not.toContain("“zzqx10word”");
     expect(body).toContain("…and 140 more words I couldn't match to a provider.");
     expect(body).toContain("Nobody was asked.");
-    expect(b.deps.store.reminders.listCampaigns({})).toEqual([]);
+    expect(await b.deps.store.reminders.listCampaigns({})).toEqual([]);
   });
 
-  it("text beyond what remind reads is refused with its length, never cut silently", () => {
+  it("text beyond what remind reads is refused with its length, never cut silently", async () => {
     const text = `remind ${Array.from({ length: 600 }, (_, i) => mention(i)).join(" ")} claude`;
     const command = parseCommand(text);
     expect(command.type).toBe("invalid");

@@ -17,8 +17,8 @@ const config = parseConfig({
 let store: Store;
 afterEach(() => store?.close());
 
-function campaignFor(providerId: string, people: number, leadId: string) {
-  const c = store.reminders.createCampaign({
+async function campaignFor(providerId: string, people: number, leadId: string) {
+  const c = await store.reminders.createCampaign({
     teamId: "T1",
     leadId,
     channelId: "C1",
@@ -26,7 +26,7 @@ function campaignFor(providerId: string, people: number, leadId: string) {
     deadline: null,
     now: NOW,
   });
-  store.reminders.addPeople(
+  await store.reminders.addPeople(
     c.id,
     Array.from({ length: people }, (_, i) => ({
       userId: `U${providerId.toUpperCase()}${i}`,
@@ -39,7 +39,7 @@ function campaignFor(providerId: string, people: number, leadId: string) {
 }
 
 describe("each person's reminder is its own unit of work (issue 8, item 18)", () => {
-  it("one reminder that cannot be built is recorded and reported once; the 50 healthy ones go out", () => {
+  it("one reminder that cannot be built is recorded and reported once; the 50 healthy ones go out", async () => {
     store = openSqliteStore(":memory:");
     const builtin = loadCatalog();
     const claude = builtin.byId("claude")!;
@@ -51,34 +51,33 @@ describe("each person's reminder is its own unit of work (issue 8, item 18)", ()
       },
     });
     const catalog = makeCatalog([claude, broken]);
-    const bad = campaignFor("broken", 2, "ULEADB");
-    const good = campaignFor("claude", 50, "ULEADA");
+    const bad = await campaignFor("broken", 2, "ULEADB");
+    const good = await campaignFor("claude", 50, "ULEADA");
 
-    const first = runReminderTick({ store, catalog, config }, NOW);
+    const first = await runReminderTick({ store, catalog, config }, NOW);
     expect(first).toMatchObject({ sent: 50, failed: 2 });
-    const rows = store.outbox.list({ limit: 500 });
+    const rows = await store.outbox.list({ limit: 500 });
     expect(rows.filter((r) => r.kind === "reminder")).toHaveLength(50);
     const notices = rows.filter((r) => r.kind === "notice");
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ channelId: "ULEADB" });
     expect(JSON.stringify(notices[0]?.payload.blocks)).toContain("steps unreadable");
     expect(
-      store.audit
-        .list("T1", 50)
+      (await store.audit.list("T1", 50))
         .filter((a) => a.action === "reminder-failed")
         .map((a) => (a.detail as { campaignId: number }).campaignId),
     ).toEqual([bad.id, bad.id]);
-    expect(store.reminders.counts(good.id).pending).toBe(50);
+    expect((await store.reminders.counts(good.id)).pending).toBe(50);
 
     // The next tick neither retries the broken ones nor reports them again.
-    const second = runReminderTick({ store, catalog, config }, new Date(NOW.getTime() + 300_000));
+    const second = await runReminderTick({ store, catalog, config }, new Date(NOW.getTime() + 300_000));
     expect(second).toMatchObject({ sent: 0, failed: 0 });
-    expect(store.outbox.list({ limit: 500 }).filter((r) => r.kind === "notice")).toHaveLength(1);
+    expect((await store.outbox.list({ limit: 500 })).filter((r) => r.kind === "notice")).toHaveLength(1);
   });
 });
 
 describe("re-checks are per person too (issue 8, item 18)", () => {
-  it("one re-check that cannot be built does not hold up the others", () => {
+  it("one re-check that cannot be built does not hold up the others", async () => {
     store = openSqliteStore(":memory:");
     const claude = loadCatalog().byId("claude")!;
     // Fails the first time its steps are read, then works: one person's message fails, not the batch.
@@ -92,21 +91,28 @@ describe("re-checks are per person too (issue 8, item 18)", () => {
       },
     });
     const catalog = makeCatalog([flaky]);
-    const c = campaignFor("claude", 3, "ULEAD");
-    for (const s of store.reminders.statesForCampaign(c.id))
-      store.reminders.transition(s.id, "pending", { state: "done", answeredAt: NOW, nextAt: null }, NOW);
-    const asked = requestRecheck(
+    const c = await campaignFor("claude", 3, "ULEAD");
+    for (const s of await store.reminders.statesForCampaign(c.id))
+      await store.reminders.transition(
+        s.id,
+        "pending",
+        { state: "done", answeredAt: NOW, nextAt: null },
+        NOW,
+      );
+    const asked = await requestRecheck(
       { store, catalog, config },
       { providerId: "claude", reason: "Anthropic changed its terms.", now: NOW },
     );
     expect(asked).toBe(2);
-    expect(store.outbox.list({ limit: 50 }).filter((r) => r.kind === "reminder-recheck")).toHaveLength(2);
-    expect(store.audit.list("T1", 50).filter((a) => a.action === "reminder-failed")).toHaveLength(1);
+    expect(
+      (await store.outbox.list({ limit: 50 })).filter((r) => r.kind === "reminder-recheck"),
+    ).toHaveLength(2);
+    expect((await store.audit.list("T1", 50)).filter((a) => a.action === "reminder-failed")).toHaveLength(1);
   });
 });
 
 describe("provider names with Slack markup (issue 8, item 18)", () => {
-  it("are refused at catalog load with the file and the path", () => {
+  it("are refused at catalog load with the file and the path", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "aipb-evil-")), "overlay.yaml");
     writeFileSync(file, 'providers:\n  - id: evil\n    name: "<!channel> Evil"\n    aliases: ["<@U123>"]\n');
     let problems: string[] = [];
@@ -122,7 +128,7 @@ describe("provider names with Slack markup (issue 8, item 18)", () => {
     ]);
   });
 
-  it("are escaped in the notification text too, when a catalog is built in code", () => {
+  it("are escaped in the notification text too, when a catalog is built in code", async () => {
     const claude = loadCatalog().byId("claude")!;
     const evil = { ...claude, name: "<!channel> Evil" };
     const state = {
@@ -159,11 +165,11 @@ describe("provider names with Slack markup (issue 8, item 18)", () => {
 });
 
 describe("one 'today' for reminder DMs (issue 8, item 16)", () => {
-  it("counts 'in N days' to the deadline in DEFAULT_TIMEZONE, not in the person's zone", () => {
+  it("counts 'in N days' to the deadline in DEFAULT_TIMEZONE, not in the person's zone", async () => {
     store = openSqliteStore(":memory:");
     // 20:00 UTC on Tue 1 Dec is 10:00 on Wed 2 Dec in Kiritimati (UTC+14): working hours there.
     const now = new Date("2026-12-01T20:00:00Z");
-    const c = store.reminders.createCampaign({
+    const c = await store.reminders.createCampaign({
       teamId: "T1",
       leadId: "ULEAD",
       channelId: "C1",
@@ -171,9 +177,9 @@ describe("one 'today' for reminder DMs (issue 8, item 16)", () => {
       deadline: "2026-12-04",
       now,
     });
-    store.reminders.addPeople(c.id, [{ userId: "UKIRI", tz: "Pacific/Kiritimati", nextAt: now }], now);
-    expect(runReminderTick({ store, catalog: loadCatalog(), config }, now)).toMatchObject({ sent: 1 });
-    const [row] = store.outbox.list({ limit: 5 }).filter((r) => r.kind === "reminder");
+    await store.reminders.addPeople(c.id, [{ userId: "UKIRI", tz: "Pacific/Kiritimati", nextAt: now }], now);
+    expect(await runReminderTick({ store, catalog: loadCatalog(), config }, now)).toMatchObject({ sent: 1 });
+    const [row] = (await store.outbox.list({ limit: 5 })).filter((r) => r.kind === "reminder");
     expect(JSON.stringify(row?.payload.blocks)).toContain("4 Dec 2026 (in 3 days)");
   });
 });

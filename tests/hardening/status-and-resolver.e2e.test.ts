@@ -32,13 +32,15 @@ describe("status: names only for the campaign's own lead (issue 8, item 15)", ()
     const totals = blockText(other.body?.blocks);
     expect(totals).toContain("no answer: *3*");
     expect(totals).not.toContain("<@");
-    expect(bot.deps.store.audit.list("T0FAKE", 50).map((a) => a.action)).not.toContain("status-names");
+    expect((await bot.deps.store.audit.list("T0FAKE", 50)).map((a) => a.action)).not.toContain(
+      "status-names",
+    );
 
     const overridden = await bot.command("status claude names", { user_id: OTHER_ADMIN });
     expect(overridden.body?.response_type).toBe("ephemeral");
     expect(blockText(overridden.body?.blocks)).toContain(`<@${TOKYO}>`);
     expect(blockText(overridden.body?.blocks)).toContain("recorded in the audit log");
-    const audit = bot.deps.store.audit.list("T0FAKE", 50).find((a) => a.action === "status-names");
+    const audit = (await bot.deps.store.audit.list("T0FAKE", 50)).find((a) => a.action === "status-names");
     expect(audit).toMatchObject({ actorId: OTHER_ADMIN });
 
     const refused = await bot.command("status names", { user_id: NEW_YORK });
@@ -53,12 +55,10 @@ describe("one provider resolver for every verb (issue 8, item 16)", () => {
       user_id: LEAD,
     });
     expect(reply.body?.text).not.toContain("could be");
-    expect(
-      bot.deps.store.reminders
-        .listCampaigns({})
-        .map((c) => c.providerId)
-        .sort(),
-    ).toEqual(["chatgpt", "microsoft-copilot"]);
+    expect((await bot.deps.store.reminders.listCampaigns({})).map((c) => c.providerId).sort()).toEqual([
+      "chatgpt",
+      "microsoft-copilot",
+    ]);
     const status = await bot.command("status chat gpt", { user_id: LEAD });
     expect(blockText(status.body?.blocks)).toContain("ChatGPT");
     expect(blockText(status.body?.blocks)).not.toContain("Copilot");

@@ -41,8 +41,8 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     const b = await startReminderBot(time.now);
     bot = b;
     await b.command(`remind <@${BERLIN}|berlin> <@${TOKYO}|tokyo> claude chatgpt`, { user_id: LEAD });
-    const berlinRows = () => b.deps.store.outbox.list({ limit: 500 }).filter((r) => r.channelId === BERLIN);
-    expect(berlinRows().map((r) => r.status)).toEqual(["pending", "pending"]);
+    const berlinRows = () => (await b.deps.store.outbox.list({ limit: 500 })).filter((r) => r.channelId === BERLIN);
+    expect((await berlinRows()).map((r) => r.status)).toEqual(["pending", "pending"]);
 
     // Berlin's account is deactivated before the first DM goes out.
     b.fake.inject(
@@ -52,27 +52,27 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     );
     await deliverWithHook(b);
     expect(
-      berlinRows()
+      await berlinRows()
         .map((r) => r.status)
         .sort(),
     ).toEqual(["cancelled", "failed"]);
-    const states = b.deps.store.reminders.statesForUser(BERLIN);
+    const states = await b.deps.store.reminders.statesForUser(BERLIN);
     expect(states.map((s) => s.nextAt)).toEqual([null, null]);
     expect(states.map((s) => s.state)).toEqual(["unreachable", "unreachable"]);
-    expect(b.deps.store.reminders.statesForUser(TOKYO).every((s) => s.nextAt !== null)).toBe(true);
-    const audit = b.deps.store.audit.list("T0FAKE", 50).filter((a) => a.action === "reminders.unreachable");
+    expect((await b.deps.store.reminders.statesForUser(TOKYO)).every((s) => s.nextAt !== null)).toBe(true);
+    const audit = (await b.deps.store.audit.list("T0FAKE", 50)).filter((a) => a.action === "reminders.unreachable");
     expect(audit).toHaveLength(1);
     expect(audit[0]?.detail).toMatchObject({ error: "user_disabled", stoppedReminders: 2 });
     const notices = () =>
-      b.deps.store.outbox.list({ limit: 500 }).filter((r) => r.kind === "notice" && r.channelId === LEAD);
-    const noticesBefore = notices().length;
+      (await b.deps.store.outbox.list({ limit: 500 })).filter((r) => r.kind === "notice" && r.channelId === LEAD);
+    const noticesBefore = (await notices()).length;
 
     // A week later (10:00 in Tokyo) the others are reminded; Berlin is not, and nobody hears about it again.
     time.set("2026-12-08T01:00:00Z");
-    runReminderTick(b.deps, time.now());
+    await runReminderTick(b.deps, time.now());
     await deliverWithHook(b);
-    expect(berlinRows()).toHaveLength(2);
-    expect(notices()).toHaveLength(noticesBefore);
+    expect(await berlinRows()).toHaveLength(2);
+    expect(await notices()).toHaveLength(noticesBefore);
     expect(b.fake.callsTo("chat.postMessage").filter((c) => c.args.channel === TOKYO)).toHaveLength(2);
   });
 
@@ -85,7 +85,7 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     // Berlin was deleted after the campaign started: Slack answers the DM with user_not_found.
     b.fake.inject("chat.postMessage", { kind: "error", error: "user_not_found" }, { channel: BERLIN });
     await deliverWithHook(b);
-    expect(b.deps.store.reminders.statesForUser(BERLIN).map((s) => s.state)).toEqual(["unreachable"]);
+    expect((await b.deps.store.reminders.statesForUser(BERLIN)).map((s) => s.state)).toEqual(["unreachable"]);
 
     const own = blockText((await b.command("status claude", { user_id: LEAD })).body?.blocks);
     expect(own).toContain("unreachable: *1*");
@@ -101,10 +101,10 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     const confirm = await b.command("forget-me", { user_id: BERLIN });
     const value = buttonsIn(confirm.body?.blocks as unknown[]).get(ACTION.forgetConfirm)!;
     await clickReminder(b, ACTION.forgetConfirm, value, BERLIN);
-    expect(b.deps.store.reminders.statesForUser(BERLIN)).toEqual([]);
-    const campaign = b.deps.store.reminders.listCampaigns({ providerId: "claude" })[0]!;
+    expect(await b.deps.store.reminders.statesForUser(BERLIN)).toEqual([]);
+    const campaign = (await b.deps.store.reminders.listCampaigns({ providerId: "claude" }))[0]!;
     // Only an anonymous count stays, as for every other answer.
-    expect(b.deps.store.reminders.counts(campaign.id)).toMatchObject({ unreachable: 1, pending: 1 });
+    expect(await b.deps.store.reminders.counts(campaign.id)).toMatchObject({ unreachable: 1, pending: 1 });
     const after = blockText((await b.command("status claude", { user_id: LEAD })).body?.blocks);
     expect(after).toContain("unreachable: *1*");
     expect(after).not.toContain(BERLIN);

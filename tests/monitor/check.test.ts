@@ -44,9 +44,9 @@ const A = BASE_PARAGRAPHS;
 const B = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "90 days"));
 const C = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "2 years"));
 
-function setup(select = ["main"]) {
+async function setup(select = ["main"]) {
   const store = openSqliteStore(":memory:");
-  store.subscriptions.upsert({
+  await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C1",
     providerId: "*",
@@ -61,13 +61,14 @@ function setup(select = ["main"]) {
   let day = 1;
   const run = async (c = catalog) =>
     (await runPolicyCheck({ store, catalog: c, fetcher, now: new Date(Date.UTC(2025, 0, day++)) }))[0]!;
-  const announcements = () => store.outbox.list({}).filter((r) => r.kind === "policy-change").length;
+  const announcements = async () =>
+    (await store.outbox.list({})).filter((r) => r.kind === "policy-change").length;
   return { store, catalog, fetcher, run, announcements };
 }
 
 describe("runPolicyCheck", () => {
   it("announces a page flipping between two versions once", async () => {
-    const { fetcher, run, announcements } = setup();
+    const { fetcher, run, announcements } = await setup();
     const statuses: string[] = [];
     for (const text of [A, B, A, B, A, C]) {
       fetcher.html(policyPage(text));
@@ -82,11 +83,11 @@ describe("runPolicyCheck", () => {
       "changed (seen)",
       "changed",
     ]);
-    expect(announcements()).toBe(2);
+    expect(await announcements()).toBe(2);
   });
 
   it("re-baselines silently from the stored page when the selectors change", async () => {
-    const { store, fetcher, run, announcements } = setup();
+    const { store, fetcher, run, announcements } = await setup();
     fetcher.html(policyPage(A));
     await run();
     const narrower = testCatalog(
@@ -98,12 +99,12 @@ describe("runPolicyCheck", () => {
     expect(await run(narrower)).toMatchObject({ status: "unchanged" });
     fetcher.html(policyPage(A, { churn: true }));
     expect(await run(narrower)).toMatchObject({ status: "unchanged" });
-    expect(announcements()).toBe(0);
-    expect(store.documents.versions("acme-privacy").map((v) => v.baseline)).toEqual([true, true]);
+    expect(await announcements()).toBe(0);
+    expect((await store.documents.versions("acme-privacy")).map((v) => v.baseline)).toEqual([true, true]);
   });
 
   it("starts a new silent baseline when the new selectors find nothing in the stored page", async () => {
-    const { fetcher, run, announcements } = setup();
+    const { fetcher, run, announcements } = await setup();
     fetcher.html(policyPage(A));
     await run();
     const moved = testCatalog(
@@ -113,11 +114,11 @@ describe("runPolicyCheck", () => {
     );
     fetcher.html(policyPage(A).replace("<main>", "<article>").replace("</main>", "</article>"));
     expect((await run(moved)).status).toBe("new");
-    expect(announcements()).toBe(0);
+    expect(await announcements()).toBe(0);
   });
 
   it("starts a silent baseline when the operator moves a document to another address", async () => {
-    const { fetcher, run, announcements } = setup();
+    const { fetcher, run, announcements } = await setup();
     fetcher.html(policyPage(A));
     await run();
     const moved = testCatalog(
@@ -125,11 +126,11 @@ describe("runPolicyCheck", () => {
     );
     fetcher.html(policyPage(B));
     expect((await run(moved)).status).toBe("new");
-    expect(announcements()).toBe(0);
+    expect(await announcements()).toBe(0);
   });
 
   it("refuses a document id used by two providers instead of mixing their baselines", async () => {
-    const { store, fetcher } = setup();
+    const { store, fetcher } = await setup();
     const doc = { id: "privacy", url: "https://acme.example/privacy" };
     const catalog = testCatalog(testProvider("acme", [doc]), testProvider("other", [doc], "Other AI"));
     fetcher.html(policyPage(A));
@@ -139,7 +140,7 @@ describe("runPolicyCheck", () => {
   });
 
   it("treats a 304 for a failing document as a re-read of the stored page", async () => {
-    const { fetcher, run } = setup(["#missing"]);
+    const { fetcher, run } = await setup(["#missing"]);
     fetcher.html(policyPage(A), '"v1"');
     expect((await run()).status).toBe("failed");
     fetcher.next({ kind: "not-modified" });
@@ -151,7 +152,7 @@ describe("runPolicyCheck", () => {
   });
 
   it("prints one line or one JSON object per document", async () => {
-    const { fetcher, run } = setup();
+    const { fetcher, run } = await setup();
     fetcher.html(policyPage(A));
     await run();
     fetcher.html(policyPage(B));
@@ -169,29 +170,31 @@ describe("runPolicyCheck", () => {
   });
 
   it("lists the history and diffs versions by number or hash prefix", async () => {
-    const { store, catalog, fetcher, run } = setup();
+    const { store, catalog, fetcher, run } = await setup();
     for (const text of [A, B, C]) {
       fetcher.html(policyPage(text));
       await run();
     }
-    const [history] = documentHistory(store, catalog, "acme");
+    const [history] = await documentHistory(store, catalog, "acme");
     expect(history!.versions.map((v) => v.id)).toEqual([3, 2, 1]);
     expect(formatHistory([history!])).toMatch(/#3 .* current/);
-    const latest = documentDiff(store, "acme-privacy");
+    const latest = await documentDiff(store, "acme-privacy");
     expect(latest).toContain("-We keep your chats for 90 days after you delete them.");
     expect(latest).toContain("+We keep your chats for 2 years after you delete them.");
-    const byHash = documentDiff(store, "acme-privacy", history!.versions[2]!.hash.slice(0, 8), "2");
+    const byHash = await documentDiff(store, "acme-privacy", history!.versions[2]!.hash.slice(0, 8), "2");
     expect(byHash).toContain("+We keep your chats for 90 days after you delete them.");
-    expect(() => documentHistory(store, catalog, "nope")).toThrow(MonitorLookupError);
-    expect(() => documentDiff(store, "acme-privacy", "999")).toThrow(/no version "999"/);
-    expect(() => documentDiff(store, "acme-privacy", "zz")).toThrow(/no version "zz"/);
-    expect(documentDiff(store, "acme-privacy", "#1", "#2")).toContain("+We keep your chats for 90 days");
-    expect(documentDiff(store, "unknown-doc")).toMatch(/no version recorded yet/);
+    await expect(documentHistory(store, catalog, "nope")).rejects.toThrow(MonitorLookupError);
+    await expect(documentDiff(store, "acme-privacy", "999")).rejects.toThrow(/no version "999"/);
+    await expect(documentDiff(store, "acme-privacy", "zz")).rejects.toThrow(/no version "zz"/);
+    expect(await documentDiff(store, "acme-privacy", "#1", "#2")).toContain(
+      "+We keep your chats for 90 days",
+    );
+    expect(await documentDiff(store, "unknown-doc")).toMatch(/no version recorded yet/);
   });
 });
 
 describe("jitterMs", () => {
-  it("stays within [0, max)", () => {
+  it("stays within [0, max)", async () => {
     expect(jitterMs(1000, () => 0)).toBe(0);
     expect(jitterMs(1000, () => 0.9999999)).toBe(999);
     expect(jitterMs(0)).toBe(0);

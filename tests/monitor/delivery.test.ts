@@ -47,7 +47,7 @@ describe("policy change delivered to Slack", () => {
       pacing: { channel: fast, workspace: fast },
       backoff: { baseMs: 10, capMs: 50 },
     });
-    store.subscriptions.upsert({
+    await store.subscriptions.upsert({
       teamId: "T1",
       channelId: "CPOLICY",
       providerId: "acme",
@@ -79,6 +79,6 @@ describe("policy change delivered to Slack", () => {
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.every((r) => r.thread_ts === parents[0]!.ts)).toBe(true);
     await deliverer.stop();
-    store.close();
+    await store.close();
   });
 });

@@ -64,7 +64,7 @@ describe.skipIf(!present)("replaying the real policy snapshots", () => {
         { id: folder, url: `${site.url}${path}`, select: expected.select, remove: expected.remove },
       ]);
       const catalog = testCatalog(provider);
-      store.subscriptions.upsert({
+      await store.subscriptions.upsert({
         teamId: "T1",
         channelId: "C-WATCH",
         providerId: "fixture",
@@ -83,7 +83,7 @@ describe.skipIf(!present)("replaying the real policy snapshots", () => {
       }
 
       expect(actual).toEqual(expected.steps.map((s) => `${s.file} ${s.expected}`));
-      const parents = store.outbox.list({}).filter((row) => row.kind === "policy-change");
+      const parents = (await store.outbox.list({})).filter((row) => row.kind === "policy-change");
       expect(parents).toHaveLength(announced);
       expect(parents.every((row) => row.channelId === "C-WATCH")).toBe(true);
       // One "can't read" notice per outage of three or more failed checks, one "readable again" per recovery.
@@ -92,8 +92,10 @@ describe.skipIf(!present)("replaying the real policy snapshots", () => {
         .join("")
         .split(".")
         .filter((run) => run.length >= 3).length;
-      expect(store.outbox.list({}).filter((row) => row.kind === "monitor-unreadable")).toHaveLength(outages);
-      store.close();
+      expect((await store.outbox.list({})).filter((row) => row.kind === "monitor-unreadable")).toHaveLength(
+        outages,
+      );
+      await store.close();
     },
     120_000,
   );

@@ -39,12 +39,12 @@ function deepChain(depth: number, names: readonly string[], leaf: string): Eleme
 }
 
 describe("element and depth caps", () => {
-  it("a page over the element cap is a failure, not a change", () => {
+  it("a page over the element cap is a failure, not a change", async () => {
     const result = extractText(siblingMains(MAX_ELEMENTS + 10), rules);
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining(PAGE_TOO_COMPLEX) });
   });
 
-  it("a page nested past the depth cap is a failure, without overflowing the stack", () => {
+  it("a page nested past the depth cap is a failure, without overflowing the stack", async () => {
     expect(extractText(nestedDivs(MAX_DEPTH + 5), rules)).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/page too complex \(elements nested over 512 deep\)/),
@@ -57,7 +57,7 @@ describe("element and depth caps", () => {
     expect(extractText(nestedDivs(MAX_DEPTH - 10), rules)).toMatchObject({ ok: true });
   });
 
-  it("the text renderer is iterative: 100,000 nested elements render without a stack overflow", () => {
+  it("the text renderer is iterative: 100,000 nested elements render without a stack overflow", async () => {
     const blocks = deepChain(100_000, ["div", "section", "span", "p"], "deep");
     const list = deepChain(2_000, ["li", "ul"], "item");
     const cell = new Element("table", {}, [
@@ -69,7 +69,7 @@ describe("element and depth caps", () => {
     expect(text).toContain("cell");
   });
 
-  it("40,000 sibling matches are de-duplicated and all read, in document order", () => {
+  it("40,000 sibling matches are de-duplicated and all read, in document order", async () => {
     const result = extractText(siblingMains(40_000), { select: ["main", "main p", "body main"], remove: [] });
     expect(result.ok).toBe(true);
     if (result.ok) expect(result.text.split("We keep chats.").length - 1).toBe(40_000);
@@ -154,13 +154,13 @@ describe("the extraction worker pool", () => {
     const hostile = await check(2);
     expect(hostile.status).toBe("failed");
     expect(hostile.error).toContain(PAGE_TOO_COMPLEX);
-    expect(store.outbox.list({}).filter((r) => r.kind === "policy-change")).toHaveLength(0);
-    store.close();
+    expect((await store.outbox.list({})).filter((r) => r.kind === "policy-change")).toHaveLength(0);
+    await store.close();
   });
 });
 
 describe("finding the worker file", () => {
-  it("uses the sibling in dist/, and dist/ from src/ (tests run from src after npm run build)", () => {
+  it("uses the sibling in dist/, and dist/ from src/ (tests run from src after npm run build)", async () => {
     const root = resolve(import.meta.dirname, "../..");
     const fromDist = pathToFileURL(join(root, "dist/monitor/extract-pool.js")).href;
     const fromSrc = pathToFileURL(join(root, "src/monitor/extract-pool.ts")).href;
@@ -169,7 +169,7 @@ describe("finding the worker file", () => {
     expect(extractionWorkerUrl(fromSrc).href).toBe(built);
   });
 
-  it("says how to fix a missing worker", () => {
+  it("says how to fix a missing worker", async () => {
     const nowhere = pathToFileURL(
       join(mkdtempSync(join(tmpdir(), "no-worker-")), "a/b/extract-pool.js"),
     ).href;

@@ -42,7 +42,7 @@ const run = (p: Provider, ops = "C0OPS") =>
   runLinkCheck({ store, catalog: makeCatalog([p]), now: () => clock, opsChannelId: ops, probe });
 
 describe("settings-link health", () => {
-  it("checks the settings URL and the official articles the steps cite, not press or site roots", () => {
+  it("checks the settings URL and the official articles the steps cite, not press or site roots", async () => {
     expect(linksOf(provider("/settings")).map((l) => l.url)).toEqual([
       `${site.url}/settings`,
       `${site.url}/help/opt-out`,
@@ -61,8 +61,8 @@ describe("settings-link health", () => {
     expect(first.find((r) => r.url.endsWith("/opt-out"))?.verdict).toEqual({ kind: "ok" });
     clock = new Date("2026-12-02T06:00:00Z");
     await run(p); // still broken: no second notice
-    expect(brokenLinkProviders(store)).toEqual(new Set(["acme"]));
-    expect(store.documents.brokenLinks()).toEqual([
+    expect(await brokenLinkProviders(store)).toEqual(new Set(["acme"]));
+    expect(await store.documents.brokenLinks()).toEqual([
       {
         providerId: "acme",
         url: `${site.url}/gone`,
@@ -70,7 +70,7 @@ describe("settings-link health", () => {
         since: new Date("2026-12-01T06:00:00Z"),
       },
     ]);
-    const broken = store.outbox.list({ limit: 100 }).filter((m) => m.kind === "link-broken");
+    const broken = (await store.outbox.list({ limit: 100 })).filter((m) => m.kind === "link-broken");
     expect(broken).toHaveLength(1);
     expect(broken[0]?.channelId).toBe("C0OPS");
     expect(JSON.stringify(broken[0]?.payload)).toContain("a link may be broken");
@@ -79,8 +79,8 @@ describe("settings-link health", () => {
     site.set("/gone", page);
     clock = new Date("2026-12-03T06:00:00Z");
     await run(p);
-    expect(brokenLinkProviders(store).size).toBe(0);
-    const pending = store.outbox.list({ limit: 100 });
+    expect((await brokenLinkProviders(store)).size).toBe(0);
+    const pending = await store.outbox.list({ limit: 100 });
     expect(pending.filter((m) => m.kind === "link-recovered")).toHaveLength(1);
     expect(pending.filter((m) => m.kind === "link-broken")).toHaveLength(1);
     expect(pending.every((m) => m.channelId === "C0OPS")).toBe(true);
@@ -124,11 +124,11 @@ describe("settings-link health", () => {
       kind: "unknown",
       reason: "HTTP 503",
     });
-    expect(store.documents.brokenLinks()).toEqual([]);
-    expect(store.outbox.list({ limit: 100 })).toEqual([]);
+    expect(await store.documents.brokenLinks()).toEqual([]);
+    expect(await store.outbox.list({ limit: 100 })).toEqual([]);
   });
 
-  it("shows 'link may be broken' in list only when given (leads)", () => {
+  it("shows 'link may be broken' in list only when given (leads)", async () => {
     const p = provider("/x");
     const forLead = JSON.stringify(renderList([p], new Map(), undefined, new Set(["acme"])).blocks);
     const forOthers = JSON.stringify(renderList([p], new Map()).blocks);

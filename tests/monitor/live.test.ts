@@ -24,9 +24,9 @@ afterAll(async () => {
   await fetcher.close();
   await site.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   store = openSqliteStore(":memory:");
-  store.subscriptions.upsert({
+  await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C-PRIVACY",
     providerId: "acme",
@@ -36,7 +36,7 @@ beforeEach(() => {
   });
 });
 
-const rows = (kind: string) => store.outbox.list({}).filter((r) => r.kind === kind);
+const rows = async (kind: string) => (await store.outbox.list({})).filter((r) => r.kind === kind);
 
 function catalogFor(path: string, extra: { carriesSteps?: boolean; select?: string[] } = {}) {
   return testCatalog(
@@ -52,7 +52,7 @@ describe("a subscribed channel watching a live page", () => {
 
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
     expect((await check()).status).toBe("new");
-    expect(store.outbox.list({})).toHaveLength(0);
+    expect(await store.outbox.list({})).toHaveLength(0);
 
     // Same bytes: a conditional request, answered 304, costs no download.
     const hitsBefore = site.hits(path);
@@ -68,7 +68,7 @@ describe("a subscribed channel watching a live page", () => {
     expect((await check()).status).toBe("unchanged");
     site.set(path, { body: policyPage(BASE_PARAGRAPHS), gzip: true });
     expect((await check()).status).toBe("unchanged");
-    expect(store.outbox.list({})).toHaveLength(0);
+    expect(await store.outbox.list({})).toHaveLength(0);
 
     // The real change: one message, its diff in the thread.
     site.set(path, { body: policyPage(CHANGED) });
@@ -79,10 +79,10 @@ describe("a subscribed channel watching a live page", () => {
       ["removed", true],
       ["added", true],
     ]);
-    const [announcement] = rows("policy-change");
-    expect(rows("policy-change")).toHaveLength(1);
+    const [announcement] = await rows("policy-change");
+    expect(await rows("policy-change")).toHaveLength(1);
     expect(announcement).toMatchObject({ channelId: "C-PRIVACY", teamId: "T1" });
-    const replies = rows("policy-change-diff");
+    const replies = await rows("policy-change-diff");
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.every((r) => r.threadOf === announcement!.key)).toBe(true);
     expect(JSON.stringify(replies[0]!.payload.blocks)).toContain("5 years");
@@ -92,31 +92,31 @@ describe("a subscribed channel watching a live page", () => {
     expect((await check()).status).toBe("failed");
     site.set(path, { body: emptySelectionPage });
     expect((await check()).status).toBe("failed");
-    expect(rows("monitor-unreadable")).toHaveLength(0);
+    expect(await rows("monitor-unreadable")).toHaveLength(0);
     site.set(path, { body: challengePage });
     const third = await check();
     expect(third.status).toBe("failed");
     expect(third.error).toMatch(/bot-challenge/);
-    expect(rows("monitor-unreadable")).toHaveLength(1);
+    expect(await rows("monitor-unreadable")).toHaveLength(1);
     site.set(path, { status: 500, body: "oops" });
     expect((await check()).status).toBe("failed");
-    expect(rows("monitor-unreadable")).toHaveLength(1);
-    expect(rows("monitor-unreadable")[0]).toMatchObject({ channelId: "U-LEAD", teamId: "T1" });
+    expect(await rows("monitor-unreadable")).toHaveLength(1);
+    expect((await rows("monitor-unreadable"))[0]).toMatchObject({ channelId: "U-LEAD", teamId: "T1" });
 
     // Readable again with the text from before the outage: compared with the last readable version.
     site.set(path, { body: policyPage(CHANGED, { churn: true }) });
     expect((await check()).status).toBe("unchanged");
-    expect(rows("monitor-readable")).toHaveLength(1);
-    expect(rows("policy-change")).toHaveLength(1);
+    expect(await rows("monitor-readable")).toHaveLength(1);
+    expect(await rows("policy-change")).toHaveLength(1);
 
     // Flip-flop between two versions already seen: recorded, never announced again.
     for (const text of [BASE_PARAGRAPHS, CHANGED, BASE_PARAGRAPHS]) {
       site.set(path, { body: policyPage(text) });
       expect(await check()).toMatchObject({ status: "changed", seenBefore: true });
     }
-    expect(rows("policy-change")).toHaveLength(1);
+    expect(await rows("policy-change")).toHaveLength(1);
 
-    for (const row of store.outbox.list({})) expect(checkMessage(row.payload)).toEqual([]);
+    for (const row of await store.outbox.list({})) expect(checkMessage(row.payload)).toEqual([]);
   });
 
   it("sends the unreadable notice to the ops channel when one is set, once per outage", async () => {
@@ -127,11 +127,11 @@ describe("a subscribed channel watching a live page", () => {
     site.set(path, { status: 404, body: "gone" });
     for (let i = 0; i < 5; i++)
       await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
-    expect(rows("monitor-unreadable").map((r) => r.channelId)).toEqual(["C-OPS"]);
+    expect((await rows("monitor-unreadable")).map((r) => r.channelId)).toEqual(["C-OPS"]);
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
     await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
     await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
-    expect(rows("monitor-readable").map((r) => r.channelId)).toEqual(["C-OPS"]);
+    expect((await rows("monitor-readable")).map((r) => r.channelId)).toEqual(["C-OPS"]);
   });
 
   it("marks the provider for review when an article carrying the opt-out steps changes", async () => {
@@ -139,12 +139,12 @@ describe("a subscribed channel watching a live page", () => {
     const catalog = catalogFor(path, { carriesSteps: true });
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
     await runPolicyCheck({ store, catalog, now: nextDay(), fetcher });
-    expect(needsReview(store).size).toBe(0);
+    expect((await needsReview(store)).size).toBe(0);
     site.set(path, { body: policyPage(CHANGED) });
     const when = nextDay();
     await runPolicyCheck({ store, catalog, now: when, fetcher });
-    expect(needsReview(store).get("acme")).toEqual({ documentId: "acme-privacy", since: when });
-    expect(JSON.stringify(rows("policy-change")[0]!.payload.blocks)).toContain("needs review");
+    expect((await needsReview(store)).get("acme")).toEqual({ documentId: "acme-privacy", since: when });
+    expect(JSON.stringify((await rows("policy-change"))[0]!.payload.blocks)).toContain("needs review");
   });
 
   it("records a silent baseline from the stored page when the selectors change", async () => {
@@ -156,8 +156,8 @@ describe("a subscribed channel watching a live page", () => {
     const [result] = await runPolicyCheck({ store, catalog: narrower, now: nextDay(), fetcher });
     expect(result).toMatchObject({ status: "unchanged", notModified: true });
     expect(site.hits(path)).toBe(hits + 1);
-    expect(store.outbox.list({})).toHaveLength(0);
-    const versions = store.documents.versions("acme-privacy");
+    expect(await store.outbox.list({})).toHaveLength(0);
+    const versions = await store.documents.versions("acme-privacy");
     expect(versions).toHaveLength(2);
     expect(versions[0]).toMatchObject({ baseline: true });
   });

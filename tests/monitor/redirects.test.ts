@@ -147,7 +147,7 @@ describe("fetching and checking through redirects", () => {
 
   it("an internal page behind a redirect is a failure: not stored, not announced", async () => {
     const store = openSqliteStore(":memory:");
-    store.subscriptions.upsert({
+    await store.subscriptions.upsert({
       teamId: "T1",
       channelId: "C1",
       providerId: "*",
@@ -165,8 +165,8 @@ describe("fetching and checking through redirects", () => {
     site.set("/policy", { status: 302, body: "", headers: { location: `${internal.url}/admin` } });
     const result = await check(2);
     expect(result).toMatchObject({ status: "failed", error: expect.stringContaining("loopback") });
-    expect(store.outbox.list({}).filter((r) => r.kind === "policy-change")).toHaveLength(0);
-    expect(store.documents.rawPage("acme-privacy")?.html ?? "").not.toContain("staging database");
-    store.close();
+    expect((await store.outbox.list({})).filter((r) => r.kind === "policy-change")).toHaveLength(0);
+    expect((await store.documents.rawPage("acme-privacy"))?.html ?? "").not.toContain("staging database");
+    await store.close();
   });
 });

@@ -9,14 +9,14 @@ import { quietLogger } from "../announce/helpers.js";
 
 /** Issue 8, item 11: the policy check's start delay stays inside the schedule's own period. */
 describe("policy-check start spread", () => {
-  it("reads the shortest gap between two runs of a cron expression", () => {
+  it("reads the shortest gap between two runs of a cron expression", async () => {
     expect(shortestCronIntervalMs("* * * * *", "UTC")).toBe(60_000);
     expect(shortestCronIntervalMs("17 */6 * * *", "UTC")).toBe(6 * 3_600_000);
     expect(shortestCronIntervalMs("0 9,10 * * *", "Europe/Berlin")).toBe(3_600_000);
     expect(shortestCronIntervalMs("*/10 * * * * *", "UTC")).toBe(10_000);
   });
 
-  it("is at most 10 % of the period and never more than 5 minutes", () => {
+  it("is at most 10 % of the period and never more than 5 minutes", async () => {
     expect(checkJitterBoundMs(60_000)).toBe(6_000);
     expect(checkJitterBoundMs(10 * 60_000)).toBe(60_000);
     expect(checkJitterBoundMs(6 * 3_600_000)).toBe(DEFAULT_CHECK_JITTER_MS);
@@ -29,7 +29,7 @@ describe("policy-check start spread", () => {
     ["* * * * *", 6_000],
     ["*/30 * * * *", 180_000],
     ["17 */6 * * *", 300_000],
-  ])("the wired policy-check job for POLICY_CHECK_CRON=%s waits at most %d ms", (cron, bound) => {
+  ])("the wired policy-check job for POLICY_CHECK_CRON=%s waits at most %d ms", async (cron, bound) => {
     const config = parseConfig({
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: "abcdef0123456789abcdef",
@@ -37,8 +37,8 @@ describe("policy-check start spread", () => {
       POLICY_CHECK_CRON: cron,
     });
     const store = openSqliteStore(":memory:");
-    const deps = buildDeps(config, { store, logger: quietLogger() });
+    const deps = await buildDeps(config, { store, logger: quietLogger() });
     expect(backgroundJobs(deps).policyJitterBoundMs).toBe(bound);
-    store.close();
+    await store.close();
   });
 });

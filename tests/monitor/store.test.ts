@@ -14,54 +14,54 @@ const version = (hash: string, text = `text ${hash}`) => ({
 });
 
 describe("sqlite document repository", () => {
-  it("records each distinct text once and knows when a text comes back", () => {
+  it("records each distinct text once and knows when a text comes back", async () => {
     const store = openSqliteStore(":memory:");
     const t = (day: number) => new Date(Date.UTC(2025, 0, day));
-    const a = store.documents.recordVersion(version("aaaa1111"), t(1));
-    const b = store.documents.recordVersion(version("bbbb2222"), t(2));
-    const again = store.documents.recordVersion(version("aaaa1111"), t(3));
+    const a = await store.documents.recordVersion(version("aaaa1111"), t(1));
+    const b = await store.documents.recordVersion(version("bbbb2222"), t(2));
+    const again = await store.documents.recordVersion(version("aaaa1111"), t(3));
     expect([a.seenBefore, b.seenBefore, again.seenBefore]).toEqual([false, false, true]);
     expect(again.version).toMatchObject({ id: a.version.id, firstSeenAt: t(1), lastSeenAt: t(3) });
-    expect(store.documents.versions("doc").map((v) => [v.id, v.chars])).toEqual([
+    expect((await store.documents.versions("doc")).map((v) => [v.id, v.chars])).toEqual([
       [b.version.id, 13],
       [a.version.id, 13],
     ]);
-    expect(store.documents.previousVersion("doc", b.version.id)?.id).toBe(a.version.id);
-    expect(store.documents.findVersion("doc", "bbbb")?.id).toBe(b.version.id);
+    expect((await store.documents.previousVersion("doc", b.version.id))?.id).toBe(a.version.id);
+    expect((await store.documents.findVersion("doc", "bbbb"))?.id).toBe(b.version.id);
   });
 
-  it("keeps the last raw page compressed and returns it intact", () => {
+  it("keeps the last raw page compressed and returns it intact", async () => {
     const store = openSqliteStore(":memory:");
     const html = `<main>Überall — 隐私政策 ${"x".repeat(100_000)}</main>`;
-    store.documents.saveRawPage({ documentId: "doc", rawHash: "r1", html, fetchedAt: new Date(0) });
-    store.documents.saveRawPage({
+    await store.documents.saveRawPage({ documentId: "doc", rawHash: "r1", html, fetchedAt: new Date(0) });
+    await store.documents.saveRawPage({
       documentId: "doc",
       rawHash: "r2",
       html: `${html}!`,
       fetchedAt: new Date(1),
     });
-    expect(store.documents.rawPage("doc")).toMatchObject({ rawHash: "r2", html: `${html}!` });
-    expect(store.documents.rawPage("other")).toBeUndefined();
+    expect(await store.documents.rawPage("doc")).toMatchObject({ rawHash: "r2", html: `${html}!` });
+    expect(await store.documents.rawPage("other")).toBeUndefined();
   });
 
-  it("keeps the first time a provider was flagged for review until it is cleared", () => {
+  it("keeps the first time a provider was flagged for review until it is cleared", async () => {
     const store = openSqliteStore(":memory:");
-    store.documents.flagForReview({
+    await store.documents.flagForReview({
       providerId: "acme",
       documentId: "help",
       versionId: 1,
       since: new Date(10),
     });
-    store.documents.flagForReview({
+    await store.documents.flagForReview({
       providerId: "acme",
       documentId: "help",
       versionId: 2,
       since: new Date(20),
     });
-    expect(store.documents.reviewFlags()).toEqual([
+    expect(await store.documents.reviewFlags()).toEqual([
       { providerId: "acme", documentId: "help", versionId: 2, since: new Date(10) },
     ]);
-    expect(store.documents.clearReview("acme")).toBe(true);
-    expect(store.documents.clearReview("acme")).toBe(false);
+    expect(await store.documents.clearReview("acme")).toBe(true);
+    expect(await store.documents.clearReview("acme")).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ const files = (dir: string): string[] =>
 
 describe("outbox boundary", () => {
   for (const feature of ["announce", "monitor", "reminders"]) {
-    it(`${feature}/ uses only outbox/index.ts and never store.outbox`, () => {
+    it(`${feature}/ uses only outbox/index.ts and never store.outbox`, async () => {
       const offending = files(feature).flatMap((f) => {
         const text = readFileSync(join(src, f), "utf8");
         const bad = [

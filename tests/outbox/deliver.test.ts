@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  store.close();
+  await store.close();
   await fake.stop();
 });
 
@@ -31,14 +31,14 @@ function expectExactlyOnce(keys: readonly string[]) {
 describe("deliverer", () => {
   it("posts each row once, with the idempotency key in message metadata, and marks it sent", async () => {
     const targets = channels(5);
-    for (const c of targets) subscribe(store, c);
-    fanOut(store, targets);
+    for (const c of targets) await subscribe(store, c);
+    await fanOut(store, targets);
     const stats = await deliverer(store, fake).drain();
     expect(stats).toMatchObject({ sent: 5, failed: 0 });
     expectExactlyOnce(targets.map((c) => `test:a1:${c}`));
     expect(fake.messages[0]?.metadata?.event_type).toBe(METADATA_EVENT_TYPE);
-    expect(store.outbox.counts()).toMatchObject({ sent: 5, pending: 0 });
-    const row = store.outbox.get(`test:a1:${targets[0]}`);
+    expect(await store.outbox.counts()).toMatchObject({ sent: 5, pending: 0 });
+    const row = await store.outbox.get(`test:a1:${targets[0]}`);
     expect(row?.postedTs).toBe(fake.messagesIn(targets[0]!)[0]?.ts);
     // A second drain finds nothing to do.
     expect((await deliverer(store, fake).drain()).sent).toBe(0);
@@ -49,8 +49,8 @@ describe("deliverer", () => {
     await fake.stop();
     fake = new FakeSlack({ perChannelPerSecond: 4, perChannelBurst: 1 });
     await fake.start();
-    subscribe(store, "CBUSY");
-    for (const tag of ["a", "b", "c", "d"]) fanOut(store, ["CBUSY"], tag);
+    await subscribe(store, "CBUSY");
+    for (const tag of ["a", "b", "c", "d"]) await fanOut(store, ["CBUSY"], tag);
     const started = Date.now();
     await deliverer(store, fake, {
       pacing: { channel: { perSecond: 3.8, burst: 1 }, workspace: { perSecond: 100, burst: 10 } },
@@ -67,8 +67,8 @@ describe("deliverer", () => {
 
   it("survives 429 + Retry-After, 500s, resets and lost answers during a fan-out: everything exactly once", async () => {
     const targets = channels(30);
-    for (const c of targets) subscribe(store, c);
-    fanOut(store, targets);
+    for (const c of targets) await subscribe(store, c);
+    await fanOut(store, targets);
     fake.inject("chat.postMessage", { kind: "http", status: 429, retryAfter: 1 }, { times: 3 });
     fake.inject("chat.postMessage", { kind: "http", status: 500 }, { times: 3, channel: "C0005" });
     fake.inject("chat.postMessage", { kind: "reset" }, { times: 2, channel: "C0007" });
@@ -80,14 +80,14 @@ describe("deliverer", () => {
     expect(stats.rateLimited).toBe(3);
     expect(stats.recovered).toBe(1);
     expectExactlyOnce(targets.map((c) => `test:a1:${c}`));
-    expect(store.outbox.counts()).toMatchObject({ sent: 30, pending: 0, failed: 0 });
+    expect(await store.outbox.counts()).toMatchObject({ sent: 30, pending: 0, failed: 0 });
     expect(fake.callsTo("conversations.history").length).toBeGreaterThan(0);
   });
 
   it("honours Retry-After: nothing is posted to the workspace before it has passed", async () => {
-    subscribe(store, "C1");
-    subscribe(store, "C2");
-    fanOut(store, ["C1", "C2"]);
+    await subscribe(store, "C1");
+    await subscribe(store, "C2");
+    await fanOut(store, ["C1", "C2"]);
     fake.inject("chat.postMessage", { kind: "http", status: 429, retryAfter: 1 }, { times: 1 });
     const started = Date.now();
     await deliverer(store, fake, { concurrency: 1 }).drain();
@@ -99,18 +99,18 @@ describe("deliverer", () => {
   });
 
   it("channel_not_found pauses that subscription and tells its creator once, without blocking other channels", async () => {
-    const dead = subscribe(store, "CDEAD", "UCREATOR");
-    for (const c of ["C1", "C2", "C3"]) subscribe(store, c);
+    const dead = await subscribe(store, "CDEAD", "UCREATOR");
+    for (const c of ["C1", "C2", "C3"]) await subscribe(store, c);
     fake.channelErrors.set("CDEAD", "channel_not_found");
-    fanOut(store, ["CDEAD", "C1", "C2", "C3"], "first");
-    fanOut(store, ["CDEAD"], "second");
+    await fanOut(store, ["CDEAD", "C1", "C2", "C3"], "first");
+    await fanOut(store, ["CDEAD"], "second");
     const stats = await deliverer(store, fake).drain();
     expect(stats.failed).toBe(2);
     expect(fake.messagesIn("C1").length + fake.messagesIn("C2").length + fake.messagesIn("C3").length).toBe(
       3,
     );
-    expect(store.subscriptions.get(dead.id)).toMatchObject({ pausedReason: "channel_not_found" });
-    expect(store.outbox.get("test:first:CDEAD")).toMatchObject({
+    expect(await store.subscriptions.get(dead.id)).toMatchObject({ pausedReason: "channel_not_found" });
+    expect(await store.outbox.get("test:first:CDEAD")).toMatchObject({
       status: "failed",
       lastError: "channel_not_found",
     });
@@ -122,51 +122,51 @@ describe("deliverer", () => {
     // Only one postMessage went to the dead channel: the second row failed without another call.
     expect(fake.callsTo("chat.postMessage").filter((c) => c.args.channel === "CDEAD").length).toBe(1);
     // Later failures in the same pause add no notice.
-    fanOut(store, ["CDEAD"], "third");
+    await fanOut(store, ["CDEAD"], "third");
     await deliverer(store, fake).drain();
     expect(fake.messagesIn("UCREATOR").length).toBe(1);
   });
 
   it("a message Slack refuses (invalid_blocks) fails and is reported, but the subscription stays", async () => {
-    const sub = subscribe(store, "C1", "UCREATOR");
-    fanOut(store, ["C1"]);
+    const sub = await subscribe(store, "C1", "UCREATOR");
+    await fanOut(store, ["C1"]);
     fake.inject("chat.postMessage", { kind: "error", error: "invalid_blocks" }, { times: 1, channel: "C1" });
     await deliverer(store, fake).drain();
-    expect(store.outbox.get("test:a1:C1")?.status).toBe("failed");
-    expect(store.subscriptions.get(sub.id)?.pausedAt).toBeNull();
+    expect((await store.outbox.get("test:a1:C1"))?.status).toBe("failed");
+    expect((await store.subscriptions.get(sub.id))?.pausedAt).toBeNull();
     expect(fake.messagesIn("UCREATOR").length).toBe(1);
   });
 
   it("a refused token halts delivery and keeps every row pending (nothing lost, nothing paused)", async () => {
-    const subs = ["C1", "C2", "C3"].map((c) => subscribe(store, c));
-    fanOut(store, ["C1", "C2", "C3"]);
+    const subs = await Promise.all(["C1", "C2", "C3"].map((c) => subscribe(store, c)));
+    await fanOut(store, ["C1", "C2", "C3"]);
     fake.inject("chat.postMessage", { kind: "error", error: "invalid_auth" }, { times: 1 });
     const d = deliverer(store, fake, { concurrency: 1 });
     const stats = await d.drain();
     expect(stats.sent).toBe(0);
-    expect(store.outbox.counts()).toMatchObject({ pending: 3, failed: 0 });
-    for (const s of subs) expect(store.subscriptions.get(s.id)?.pausedAt).toBeNull();
+    expect(await store.outbox.counts()).toMatchObject({ pending: 3, failed: 0 });
+    for (const s of subs) expect((await store.subscriptions.get(s.id))?.pausedAt).toBeNull();
     expect(d.logger.lines.some((l) => l.includes("invalid_auth"))).toBe(true);
   });
 
   it("gives up on a row after maxAttempts transient failures and reports it", async () => {
-    subscribe(store, "C1", "UCREATOR");
-    fanOut(store, ["C1"]);
+    await subscribe(store, "C1", "UCREATOR");
+    await fanOut(store, ["C1"]);
     fake.inject("chat.postMessage", { kind: "http", status: 503 }, { times: 10, channel: "C1" });
     await deliverer(store, fake, { maxAttempts: 3 }).drain();
-    expect(store.outbox.get("test:a1:C1")).toMatchObject({ status: "failed", attempts: 3 });
+    expect(await store.outbox.get("test:a1:C1")).toMatchObject({ status: "failed", attempts: 3 });
     expect(fake.messagesIn("UCREATOR").length).toBe(1);
   });
 
   it("re-checks history for rows interrupted while sending: posted ones are not posted again", async () => {
-    subscribe(store, "C1");
-    subscribe(store, "C2");
-    fanOut(store, ["C1", "C2"]);
+    await subscribe(store, "C1");
+    await subscribe(store, "C2");
+    await fanOut(store, ["C1", "C2"]);
     // Simulate a crash: both rows were marked sending; Slack had already accepted C1's.
-    const c1 = store.outbox.get("test:a1:C1")!;
-    const c2 = store.outbox.get("test:a1:C2")!;
-    store.outbox.markSending(c1.id, new Date());
-    store.outbox.markSending(c2.id, new Date());
+    const c1 = (await store.outbox.get("test:a1:C1"))!;
+    const c2 = (await store.outbox.get("test:a1:C2"))!;
+    await store.outbox.markSending(c1.id, new Date());
+    await store.outbox.markSending(c2.id, new Date());
     const client = (await import("../../src/outbox/index.js")).createDeliveryClient("xoxb-test", fake.apiUrl);
     await client.chat.postMessage({
       channel: "C1",
@@ -176,7 +176,7 @@ describe("deliverer", () => {
     const stats = await deliverer(store, fake).drain();
     expect(stats).toMatchObject({ recovered: 1, sent: 1 });
     expectExactlyOnce(["test:a1:C1", "test:a1:C2"]);
-    expect(store.outbox.get("test:a1:C1")?.postedTs).toBe(fake.messagesIn("C1")[0]?.ts);
+    expect((await store.outbox.get("test:a1:C1"))?.postedTs).toBe(fake.messagesIn("C1")[0]?.ts);
   });
 
   it("puts the key in the metadata of rows enqueued without enqueueMessage, so a crash cannot double them either", async () => {
@@ -184,12 +184,12 @@ describe("deliverer", () => {
       text: "Your reminder",
       metadata: { event_type: "ai_privacy_reminder", event_payload: { state_id: 7 } },
     };
-    store.outbox.enqueue(
+    await store.outbox.enqueue(
       { key: "reminder:7:1", kind: "reminder", teamId: TEAM, channelId: "UBOB", payload },
       new Date(),
     );
-    const row = store.outbox.get("reminder:7:1")!;
-    store.outbox.markSending(row.id, new Date());
+    const row = (await store.outbox.get("reminder:7:1"))!;
+    await store.outbox.markSending(row.id, new Date());
     const first = await deliverer(store, fake).drain(); // recovers the interrupted row: not in history yet, so posts it
     expect(first.sent).toBe(1);
     expect(fake.messagesIn("UBOB")[0]?.metadata).toEqual({
@@ -197,14 +197,14 @@ describe("deliverer", () => {
       event_payload: { state_id: 7, key: "reminder:7:1" },
     });
     // Crash again between Slack's ok and the commit: the key in the metadata finds it.
-    store.outbox.markRetry(row.id, "interrupted while sending", new Date(), new Date(), true);
+    await store.outbox.markRetry(row.id, "interrupted while sending", new Date(), new Date(), true);
     const second = await deliverer(store, fake).drain();
     expect(second).toMatchObject({ recovered: 1, sent: 0 });
     expect(fake.messagesIn("UBOB").length).toBe(1);
   });
 
   it("posts thread replies under the parent's ts, after the parent", async () => {
-    enqueueMessage(
+    await enqueueMessage(
       store,
       {
         key: "child",
@@ -216,7 +216,7 @@ describe("deliverer", () => {
       },
       new Date(),
     );
-    enqueueMessage(
+    await enqueueMessage(
       store,
       { key: "parent", kind: "t", teamId: TEAM, channelId: "C1", payload: { text: "parent" } },
       new Date(),
@@ -229,8 +229,8 @@ describe("deliverer", () => {
 
   it("stop() lets the call in flight finish and be recorded, and leaves the rest pending", async () => {
     const targets = channels(6);
-    for (const c of targets) subscribe(store, c);
-    fanOut(store, targets);
+    for (const c of targets) await subscribe(store, c);
+    await fanOut(store, targets);
     fake.inject("chat.postMessage", { kind: "delay", ms: 300 }, { times: 1 });
     const d = deliverer(store, fake, { concurrency: 1 });
     const draining = d.drain();
@@ -238,23 +238,23 @@ describe("deliverer", () => {
     await d.stop();
     await draining;
     expect(fake.messages.length).toBe(1);
-    expect(store.outbox.counts()).toMatchObject({ sent: 1, pending: 5, sending: 0 });
+    expect(await store.outbox.counts()).toMatchObject({ sent: 1, pending: 5, sending: 0 });
   });
 
   it("withdraws rows whose subscription was removed before delivery", async () => {
-    subscribe(store, "C1");
-    subscribe(store, "C2");
-    fanOut(store, ["C1", "C2"]);
-    store.subscriptions.remove(TEAM, "C1", "all");
+    await subscribe(store, "C1");
+    await subscribe(store, "C2");
+    await fanOut(store, ["C1", "C2"]);
+    await store.subscriptions.remove(TEAM, "C1", "all");
     await deliverer(store, fake).drain();
     expect(fake.messages.map((m) => m.channel)).toEqual(["C2"]);
-    expect(store.outbox.get("test:a1:C1")).toMatchObject({
+    expect(await store.outbox.get("test:a1:C1")).toMatchObject({
       status: "cancelled",
       lastError: "unsubscribed before delivery",
     });
   });
 
-  it("refuses to enqueue a message Slack would reject", () => {
+  it("refuses to enqueue a message Slack would reject", async () => {
     const tooLong = {
       text: "x",
       blocks: [{ type: "section", text: { type: "mrkdwn", text: "y".repeat(3001) } }],
@@ -266,6 +266,6 @@ describe("deliverer", () => {
         new Date(),
       ),
     ).toThrow(BlockLimitError);
-    expect(store.outbox.get("k")).toBeUndefined();
+    expect(await store.outbox.get("k")).toBeUndefined();
   });
 });

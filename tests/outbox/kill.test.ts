@@ -16,7 +16,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const outDir = join(repo, `node_modules/.cache/ai-privacy-tests/kill-${process.pid}`);
 const childJs = join(outDir, "out/tests/support/deliver-child.js");
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "package.json"), '{ "type": "module" }\n');
   const tsconfig = join(outDir, "tsconfig.json");
@@ -85,9 +85,9 @@ describe("SIGKILL mid-fan-out", () => {
     const dbPath = tempDbPath();
     const channels = Array.from({ length: 40 }, (_, i) => `C${String(i).padStart(4, "0")}`);
     const store = openStore(dbPath);
-    for (const c of channels) subscribe(store, c);
-    fanOut(store, channels);
-    store.close();
+    for (const c of channels) await subscribe(store, c);
+    await fanOut(store, channels);
+    await store.close();
 
     // This channel's post is held by "Slack" for 1.5 s and then accepted: the process dies while it is in flight.
     const held = "C0012";
@@ -106,8 +106,8 @@ describe("SIGKILL mid-fan-out", () => {
     await until(() => fake.messagesIn(held).length === 1); // Slack accepted it after our process died
 
     const check = openStore(dbPath);
-    expect(check.outbox.get(`test:a1:${held}`)?.status).toBe("sending");
-    check.close();
+    expect((await check.outbox.get(`test:a1:${held}`))?.status).toBe("sending");
+    await check.close();
 
     const second = runChild(dbPath);
     const result = await second.done;
@@ -119,7 +119,7 @@ describe("SIGKILL mid-fan-out", () => {
     for (const c of channels) expect(counts.get(`test:a1:${c}`), c).toBe(1);
     expect(fake.messages.length).toBe(channels.length);
     const after = openStore(dbPath);
-    expect(after.outbox.counts()).toMatchObject({ sent: 40, pending: 0, sending: 0, failed: 0 });
-    after.close();
+    expect(await after.outbox.counts()).toMatchObject({ sent: 40, pending: 0, sending: 0, failed: 0 });
+    await after.close();
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { deliverer, openStore, TEAM, tempDbPath } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
 
 describe("'maybe posted' is a typed column", () => {
-  it("migration 4 turns the old last_error prefix into the column and keeps the error itself", () => {
+  it("migration 4 turns the old last_error prefix into the column and keeps the error itself", async () => {
     const path = tempDbPath();
     const db = new Database(path);
     migrate(db, migrations.slice(0, 3));
@@ -22,13 +22,16 @@ describe("'maybe posted' is a typed column", () => {
     db.close();
     const store = openSqliteStore(path);
     try {
-      expect(store.outbox.get("old-ambiguous")).toMatchObject({ maybePosted: true, lastError: "http_503" });
-      expect(store.outbox.get("old-429")).toMatchObject({
+      expect(await store.outbox.get("old-ambiguous")).toMatchObject({
+        maybePosted: true,
+        lastError: "http_503",
+      });
+      expect(await store.outbox.get("old-429")).toMatchObject({
         maybePosted: false,
         lastError: "rate_limited (Retry-After 1s)",
       });
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
@@ -42,12 +45,12 @@ describe("the deliverer and maybe posted", () => {
     store = openStore();
   });
   afterEach(async () => {
-    store.close();
+    await store.close();
     await fake.stop();
   });
 
   it("a lost answer marks the row maybe posted, without a prefix in last_error", async () => {
-    enqueueMessage(
+    await enqueueMessage(
       store,
       { key: "k1", kind: "t", teamId: TEAM, channelId: "C1", payload: { text: "hi" } },
       new Date(),
@@ -55,7 +58,7 @@ describe("the deliverer and maybe posted", () => {
     fake.inject("chat.postMessage", { kind: "http", status: 503 }, { times: 1 });
     const d = deliverer(store, fake, { lingerMs: 0 });
     await d.drain();
-    expect(store.outbox.get("k1")).toMatchObject({
+    expect(await store.outbox.get("k1")).toMatchObject({
       status: "pending",
       maybePosted: true,
       lastError: "http_503",
@@ -64,7 +67,7 @@ describe("the deliverer and maybe posted", () => {
   });
 
   it("a 429 on the history check keeps the row maybe posted: it is found later, never posted twice", async () => {
-    enqueueMessage(
+    await enqueueMessage(
       store,
       { key: "k2", kind: "t", teamId: TEAM, channelId: "C2", payload: { text: "hi" } },
       new Date(),
@@ -76,16 +79,16 @@ describe("the deliverer and maybe posted", () => {
     await first.stop();
     // The delayed post lands in the fake channel once the fake answers (after our client gave up).
     await vi.waitFor(() => expect(fake.messagesIn("C2")).toHaveLength(1), { timeout: 5000, interval: 20 });
-    expect(store.outbox.get("k2")?.maybePosted).toBe(true);
+    expect((await store.outbox.get("k2"))?.maybePosted).toBe(true);
     // The history check is rate-limited once: that says nothing about the earlier post.
     fake.inject("conversations.history", { kind: "http", status: 429, retryAfter: 1 }, { times: 1 });
-    const row = store.outbox.get("k2")!;
-    store.outbox.markRetry(row.id, row.lastError ?? "", new Date(), new Date(), true);
+    const row = (await store.outbox.get("k2"))!;
+    await store.outbox.markRetry(row.id, row.lastError ?? "", new Date(), new Date(), true);
     const second = deliverer(store, fake);
     const stats = await second.drain();
     await second.stop();
     expect(stats).toMatchObject({ rateLimited: 1, recovered: 1, sent: 0 });
     expect(fake.messagesIn("C2")).toHaveLength(1);
-    expect(store.outbox.get("k2")).toMatchObject({ status: "sent", maybePosted: false });
+    expect(await store.outbox.get("k2")).toMatchObject({ status: "sent", maybePosted: false });
   });
 });

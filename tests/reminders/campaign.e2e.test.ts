@@ -32,22 +32,22 @@ describe("a reminder campaign to a channel and a user group", () => {
       "Asked 3 people about Claude and ChatGPT; 2 will get it at 09:30 their time, when their working day starts; 1 skipped (bot); 1 skipped (deactivated)",
     );
 
-    const campaigns = bot.deps.store.reminders.listCampaigns({ teamId: "T0FAKE" });
+    const campaigns = await bot.deps.store.reminders.listCampaigns({ teamId: "T0FAKE" });
     expect(campaigns.map((c) => [c.providerId, c.deadline, c.leadId]).sort()).toEqual([
       ["chatgpt", "2026-12-31", LEAD],
       ["claude", "2026-12-31", LEAD],
     ]);
-    const dms = bot.deps.store.outbox.list({ status: "pending" });
+    const dms = await bot.deps.store.outbox.list({ status: "pending" });
     expect(dms.map((r) => r.channelId).sort()).toEqual([BERLIN, BERLIN]);
     // The others wait for their own working morning: Tuesday 09:30 in New York, Wednesday 09:30 in Tokyo.
-    expect(stateOf(bot, NEW_YORK).nextAt?.toISOString()).toBe("2026-12-01T14:30:00.000Z");
-    expect(stateOf(bot, TOKYO).nextAt?.toISOString()).toBe("2026-12-02T00:30:00.000Z");
+    expect((await stateOf(bot, NEW_YORK)).nextAt?.toISOString()).toBe("2026-12-01T14:30:00.000Z");
+    expect((await stateOf(bot, TOKYO)).nextAt?.toISOString()).toBe("2026-12-02T00:30:00.000Z");
 
     // Asking again adds nobody: the same people are already asked about the same providers.
     const again = await bot.command(REMIND_ALL, { user_id: LEAD, channel_id: TEAM_CHANNEL });
     expect(again.body?.text).toContain("Nobody new to ask");
     expect(again.body?.text).toContain("3 already asked about Claude in an open campaign");
-    expect(bot.deps.store.reminders.listCampaigns({})).toHaveLength(2);
+    expect(await bot.deps.store.reminders.listCampaigns({})).toHaveLength(2);
   });
 
   it("delivers a DM with the four buttons; each click settles the message in place, idempotently, with Undo", async () => {
@@ -81,33 +81,37 @@ describe("a reminder campaign to a channel and a user group", () => {
     expect(blockText(first?.blocks)).toContain("You've opted out of Claude training");
     expect(blockText(first?.blocks)).toContain(`Recorded for <@${BERLIN}>`);
     expect(second?.blocks).toEqual(first?.blocks);
-    const campaign = bot.deps.store.reminders.getState(id)!.campaignId;
-    expect(bot.deps.store.reminders.counts(campaign)).toMatchObject({ done: 1, pending: 2 });
+    const campaign = (await bot.deps.store.reminders.getState(id))!.campaignId;
+    expect(await bot.deps.store.reminders.counts(campaign)).toMatchObject({ done: 1, pending: 2 });
 
     // A stale "Not using it" on the old message changes nothing.
     await clickReminder(bot, ACTION.notUsing, value, BERLIN);
-    expect(currentState(bot, id)).toBe("done");
+    expect(await currentState(bot, id)).toBe("done");
 
     // Undo brings the question back; a second Undo of the same answer is stale and changes nothing.
     const undoValue = buttonsIn(first?.blocks).get(ACTION.undo)!;
     expect(undoValue).toBe(`${id}:done`);
     const [undone] = await clickReminder(bot, ACTION.undo, undoValue, BERLIN);
-    expect(currentState(bot, id)).toBe("pending");
+    expect(await currentState(bot, id)).toBe("pending");
     expect([...buttonsIn(undone?.blocks).keys()]).toContain(ACTION.done);
     await clickReminder(bot, ACTION.undo, undoValue, BERLIN);
-    expect(currentState(bot, id)).toBe("pending");
+    expect(await currentState(bot, id)).toBe("pending");
 
     // Not using it, then Remind me later is stale until Undo.
     const [notUsing] = await clickReminder(bot, ACTION.notUsing, value, BERLIN);
     expect(blockText(notUsing?.blocks)).toContain("you don't use Claude");
     await clickReminder(bot, ACTION.later, value, BERLIN);
-    expect(currentState(bot, id)).toBe("not_using");
-    expect(bot.deps.store.reminders.counts(campaign)).toMatchObject({ done: 0, not_using: 1, pending: 2 });
+    expect(await currentState(bot, id)).toBe("not_using");
+    expect(await bot.deps.store.reminders.counts(campaign)).toMatchObject({
+      done: 0,
+      not_using: 1,
+      pending: 2,
+    });
 
     // Someone else's click (a forwarded or guessed value) changes nothing and is answered privately.
     const [foreign] = await clickReminder(bot, ACTION.undo, `${id}:not_using`, NEW_YORK);
     expect(foreign).toMatchObject({ replace_original: false, response_type: "ephemeral" });
-    expect(currentState(bot, id)).toBe("not_using");
+    expect(await currentState(bot, id)).toBe("not_using");
 
     // A reminder deleted meanwhile (unknown id) says so instead of crashing.
     const [gone] = await clickReminder(bot, ACTION.done, "999999", BERLIN);
@@ -115,11 +119,11 @@ describe("a reminder campaign to a channel and a user group", () => {
 
     // Remind me later: snoozed to the next working morning in Berlin (Wednesday 09:30 CET).
     const chatgpt = String(
-      bot.deps.store.reminders.statesForUser(BERLIN).find((s) => s.providerId === "chatgpt")!.id,
+      (await bot.deps.store.reminders.statesForUser(BERLIN)).find((s) => s.providerId === "chatgpt")!.id,
     );
     const [later] = await clickReminder(bot, ACTION.later, chatgpt, BERLIN);
     expect(blockText(later?.blocks)).toContain("I'll remind you");
-    expect(bot.deps.store.reminders.getState(Number(chatgpt))?.snoozedUntil?.toISOString()).toBe(
+    expect((await bot.deps.store.reminders.getState(Number(chatgpt)))?.snoozedUntil?.toISOString()).toBe(
       "2026-12-02T08:30:00.000Z",
     );
   });
@@ -128,13 +132,13 @@ describe("a reminder campaign to a channel and a user group", () => {
     const time = clock(START);
     bot = await startReminderBot(time.now);
     await bot.command(REMIND_ALL, { user_id: LEAD, channel_id: TEAM_CHANNEL });
-    const state = stateOf(bot, BERLIN);
-    bot.deps.store.reminders.closeCampaign(state.campaignId, time.now());
+    const state = await stateOf(bot, BERLIN);
+    await bot.deps.store.reminders.closeCampaign(state.campaignId, time.now());
     const [closed] = await clickReminder(bot, ACTION.done, String(state.id), BERLIN);
     expect(blockText(closed?.blocks)).toContain("campaign closed");
-    expect(currentState(bot, state.id)).toBe("pending");
+    expect(await currentState(bot, state.id)).toBe("pending");
 
-    const csv = exportCampaignCsv(bot.deps.store, state.campaignId)!;
+    const csv = (await exportCampaignCsv(bot.deps.store, state.campaignId))!;
     const lines = csv.trim().split("\n");
     expect(lines[0]).toBe(
       "campaign_id,provider_id,user_id,state,snoozed_until,reminders_sent,last_sent_at,answered_at",
@@ -145,6 +149,6 @@ describe("a reminder campaign to a channel and a user group", () => {
         .map((l) => l.split(",")[2])
         .sort(),
     ).toEqual([BERLIN, NEW_YORK, TOKYO].sort());
-    expect(exportCampaignCsv(bot.deps.store, 424242)).toBeUndefined();
+    expect(await exportCampaignCsv(bot.deps.store, 424242)).toBeUndefined();
   });
 });

@@ -14,14 +14,15 @@ describe("remind: deadlines and mistakes", () => {
     const ok = await bot.command(`remind <@${BERLIN}|berlin> github-copilot`, { user_id: LEAD });
     expect(ok.body?.text).toContain("Asked 1 person about GitHub Copilot");
     expect(
-      bot.deps.store.reminders.getCampaign(stateOf(bot, BERLIN, "github-copilot").campaignId)?.deadline,
+      (await bot.deps.store.reminders.getCampaign((await stateOf(bot, BERLIN, "github-copilot")).campaignId))
+        ?.deadline,
     ).toBe("2026-03-25");
 
     const past = await bot.command(`remind <@${BERLIN}|berlin> claude by 2026-01-01`, { user_id: LEAD });
     expect(past.body?.text).toContain("The deadline 2026-01-01 is in the past. Nobody was asked.");
     const unknown = await bot.command(`remind <@${BERLIN}|berlin> claude notarealtool`, { user_id: LEAD });
     expect(unknown.body?.text).toContain("I don't know “notarealtool”");
-    expect(bot.deps.store.reminders.listCampaigns({})).toHaveLength(1);
+    expect(await bot.deps.store.reminders.listCampaigns({})).toHaveLength(1);
   });
 });
 
@@ -43,7 +44,7 @@ describe("wiring helpers", () => {
     const job = reminderJob(bot.deps);
     expect(job).toMatchObject({ name: "reminders", cron: bot.deps.config.REMINDER_CRON });
     time.set("2026-12-08T09:00:00Z");
-    expect(job.run()).toMatchObject({ sent: 1, digests: 1 });
-    expect(job.run()).toMatchObject({ sent: 0, digests: 0 });
+    expect(await job.run()).toMatchObject({ sent: 1, digests: 1 });
+    expect(await job.run()).toMatchObject({ sent: 0, digests: 0 });
   });
 });

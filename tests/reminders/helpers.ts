@@ -40,14 +40,16 @@ export async function startReminderBot(now: () => Date, env: Record<string, stri
 
 export const REMIND_ALL = `remind <#${TEAM_CHANNEL}|team> <!subteam^${DESIGN_GROUP}|@design> claude chatgpt by 2026-12-31`;
 
-export function stateOf(bot: TestBot, userId: string, providerId = "claude"): ReminderState {
-  const state = bot.deps.store.reminders.statesForUser(userId).find((s) => s.providerId === providerId);
+export async function stateOf(bot: TestBot, userId: string, providerId = "claude"): Promise<ReminderState> {
+  const state = (await bot.deps.store.reminders.statesForUser(userId)).find(
+    (s) => s.providerId === providerId,
+  );
   if (!state) throw new Error(`no ${providerId} state for ${userId}`);
   return state;
 }
 
-export const currentState = (bot: TestBot, id: number): AnswerState | undefined =>
-  bot.deps.store.reminders.getState(id)?.state;
+export const currentState = async (bot: TestBot, id: number): Promise<AnswerState | undefined> =>
+  (await bot.deps.store.reminders.getState(id))?.state;
 
 /** Clicks a reminder button as `userId` in their DM and returns what the app answered at response_url. */
 export async function clickReminder(bot: TestBot, actionId: string, value: string, userId: string) {

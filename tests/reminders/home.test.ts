@@ -8,8 +8,8 @@ const now = new Date("2026-12-01T10:00:00Z");
 let store: Store;
 afterEach(() => store?.close());
 
-function ask(providerId: string, userId: string) {
-  const c = store.reminders.createCampaign({
+async function ask(providerId: string, userId: string) {
+  const c = await store.reminders.createCampaign({
     teamId: "T1",
     leadId: "UL",
     channelId: "C1",
@@ -17,26 +17,26 @@ function ask(providerId: string, userId: string) {
     deadline: null,
     now,
   });
-  store.reminders.addPeople(c.id, [{ userId, tz: null, nextAt: now }], now);
+  await store.reminders.addPeople(c.id, [{ userId, tz: null, nextAt: now }], now);
   return c;
 }
 
 describe("the App Home checklist", () => {
-  it("shows one row per provider: the open campaign's answer first, else the newest closed one; unanswered first", () => {
+  it("shows one row per provider: the open campaign's answer first, else the newest closed one; unanswered first", async () => {
     store = openSqliteStore(":memory:");
-    const old = ask("claude", "U1");
-    const newer = ask("claude", "U1");
-    store.reminders.closeCampaign(old.id, now);
-    store.reminders.closeCampaign(newer.id, now);
-    const open = ask("chatgpt", "U1");
-    store.reminders.setTools("T1", "U1", ["gemini", "claude"], now);
-    const items = checklist(store, catalog, "T1", "U1");
+    const old = await ask("claude", "U1");
+    const newer = await ask("claude", "U1");
+    await store.reminders.closeCampaign(old.id, now);
+    await store.reminders.closeCampaign(newer.id, now);
+    const open = await ask("chatgpt", "U1");
+    await store.reminders.setTools("T1", "U1", ["gemini", "claude"], now);
+    const items = await checklist(store, catalog, "T1", "U1");
     expect(items.map((i) => [i.provider.id, i.campaign?.id ?? null, i.uses])).toEqual([
       ["chatgpt", open.id, false],
       ["claude", newer.id, true],
       ["gemini", null, true],
     ]);
-    expect(checklist(store, catalog, "T2", "U1").map((i) => i.provider.id)).toEqual([]);
+    expect((await checklist(store, catalog, "T2", "U1")).map((i) => i.provider.id)).toEqual([]);
   });
 });
 
@@ -46,8 +46,8 @@ describe("my-data at any size", () => {
     const { checkMessage } = await import("../../src/blocks/limits.js");
     store = openSqliteStore(":memory:");
     for (let i = 0; i < 60; i += 1) {
-      ask(i % 2 ? "claude" : "chatgpt", "U1");
-      store.audit.record({
+      await ask(i % 2 ? "claude" : "chatgpt", "U1");
+      await store.audit.record({
         at: now,
         teamId: "T1",
         actorId: "U1",
@@ -55,13 +55,13 @@ describe("my-data at any size", () => {
         detail: { big: "y".repeat(500) },
       });
     }
-    store.reminders.setTools(
+    await store.reminders.setTools(
       "T1",
       "U1",
       catalog.providers.map((p) => p.id),
       now,
     );
-    const message = renderMyData(collectMyData(store, "T1", "U1"), catalog);
+    const message = renderMyData(await collectMyData(store, "T1", "U1"), catalog);
     expect(checkMessage(message)).toEqual([]);
     expect(JSON.stringify(message.blocks)).toContain("Audit log entries* (60)");
   });

@@ -44,9 +44,9 @@ describe("leads and everyone else", () => {
     await campaign();
     const refused = await bot.command(`remind <@${BERLIN}|berlin> claude`, { user_id: TOKYO });
     expect(refused.body?.text).toContain("Only team leads can send opt-out reminders");
-    expect(bot.deps.store.reminders.listCampaigns({})).toHaveLength(2);
+    expect(await bot.deps.store.reminders.listCampaigns({})).toHaveLength(2);
 
-    await clickReminder(bot, ACTION.done, String(stateOf(bot, BERLIN).id), BERLIN);
+    await clickReminder(bot, ACTION.done, String((await stateOf(bot, BERLIN)).id), BERLIN);
     const totals = await bot.command("status claude", { user_id: TOKYO, channel_id: TEAM_CHANNEL });
     expect(totals.body?.response_type).toBe("ephemeral");
     expect(blockText(totals.body?.blocks)).toContain("opted out: *1*");
@@ -63,37 +63,39 @@ describe("leads and everyone else", () => {
 describe("re-check when things change", () => {
   it("asks only people who opted out, once per change, and not when the lead turned it off", async () => {
     const time = await campaign();
-    const berlin = stateOf(bot, BERLIN);
+    const berlin = await stateOf(bot, BERLIN);
     await clickReminder(bot, ACTION.done, String(berlin.id), BERLIN);
-    await clickReminder(bot, ACTION.notUsing, String(stateOf(bot, TOKYO).id), TOKYO);
+    await clickReminder(bot, ACTION.notUsing, String((await stateOf(bot, TOKYO)).id), TOKYO);
 
     // The policy monitor announces a change for Claude.
     const reason = "Anthropic updated its Consumer Terms on 1 Dec 2026.";
     expect(
-      requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v2", now: time.now() }),
+      await requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v2", now: time.now() }),
     ).toBe(1);
     expect(
-      requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v2", now: time.now() }),
+      await requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v2", now: time.now() }),
     ).toBe(0);
-    const rechecks = bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-recheck");
+    const rechecks = (await bot.deps.store.outbox.list({ limit: 100 })).filter(
+      (r) => r.kind === "reminder-recheck",
+    );
     expect(rechecks.map((r) => r.channelId)).toEqual([BERLIN]);
     expect(rechecks[0]?.payload.text).toContain("please re-check");
     expect(blockText(rechecks[0]?.payload.blocks)).toContain("Consumer Terms");
-    expect(currentState(bot, berlin.id)).toBe("pending");
-    expect(currentState(bot, stateOf(bot, TOKYO).id)).toBe("not_using");
+    expect(await currentState(bot, berlin.id)).toBe("pending");
+    expect(await currentState(bot, (await stateOf(bot, TOKYO)).id)).toBe("not_using");
 
     // Confirming from the re-check message counts as opted out again.
     await clickReminder(bot, ACTION.done, buttonsIn(rechecks[0]?.payload.blocks).get(ACTION.done)!, BERLIN);
-    expect(currentState(bot, berlin.id)).toBe("done");
+    expect(await currentState(bot, berlin.id)).toBe("done");
 
     // The lead turns re-checks off for the campaign from the App Home: the next change asks nobody.
     const home = (await openHome(bot, LEAD)) as { blocks: unknown[] };
     const toggle = buttonsIn(home.blocks).get(ACTION.recheckToggle);
     expect(toggle).toBe(`${berlin.campaignId}:off`);
     await bot.click({ actionId: ACTION.recheckToggle, value: toggle!, userId: LEAD, containerType: "view" });
-    expect(bot.deps.store.reminders.getCampaign(berlin.campaignId)?.recheck).toBe(false);
+    expect((await bot.deps.store.reminders.getCampaign(berlin.campaignId))?.recheck).toBe(false);
     expect(
-      requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v3", now: time.now() }),
+      await requestRecheck(bot.deps, { providerId: "claude", reason, changeId: "doc-v3", now: time.now() }),
     ).toBe(0);
     // …and back on: the monitor's results (only real changes, not flip-flops or failures) ask again.
     await bot.click({
@@ -113,17 +115,19 @@ describe("re-check when things change", () => {
       },
       { providerId: "claude", documentId: "anthropic-consumer-terms", status: "changed", versionId: 10 },
     ];
-    expect(recheckForPolicyChanges(bot.deps, results, time.now())).toBe(1);
-    const latest = bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-recheck")[0];
+    expect(await recheckForPolicyChanges(bot.deps, results, time.now())).toBe(1);
+    const latest = (await bot.deps.store.outbox.list({ limit: 100 })).filter(
+      (r) => r.kind === "reminder-recheck",
+    )[0];
     expect(blockText(latest?.payload.blocks)).toContain("Claude changed “Anthropic Consumer Terms”");
   });
 
   it("asks for a re-check when announce/ finds the catalog's opt-out steps changed, once per change", async () => {
     const time = await campaign();
-    await clickReminder(bot, ACTION.done, String(stateOf(bot, BERLIN, "chatgpt").id), BERLIN);
-    await clickReminder(bot, ACTION.done, String(stateOf(bot, NEW_YORK, "claude").id), NEW_YORK);
-    const check = (catalog: Catalog) => runCatalogCheck({ ...bot.deps, catalog });
-    expect(check(bot.deps.catalog).changes).toEqual([]); // first run: the baseline
+    await clickReminder(bot, ACTION.done, String((await stateOf(bot, BERLIN, "chatgpt")).id), BERLIN);
+    await clickReminder(bot, ACTION.done, String((await stateOf(bot, NEW_YORK, "claude")).id), NEW_YORK);
+    const check = async (catalog: Catalog) => await runCatalogCheck({ ...bot.deps, catalog });
+    expect((await check(bot.deps.catalog)).changes).toEqual([]); // first run: the baseline
     const changed = bot.deps.catalog.providers.map((p) =>
       p.id === "chatgpt" && p.optOut
         ? {
@@ -140,17 +144,19 @@ describe("re-check when things change", () => {
           ? { ...p, trainsByDefault: { value: "partial" as const, sources: [] } }
           : p,
     );
-    const { changes } = check(makeCatalog(changed));
+    const { changes } = await check(makeCatalog(changed));
     expect(changes.map((c) => [c.providerId, c.optOutStepsChanged]).sort()).toEqual([
       ["chatgpt", true],
       ["claude", false],
     ]);
-    expect(recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(1);
-    expect(recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(0);
-    const rechecks = bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-recheck");
+    expect(await recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(1);
+    expect(await recheckForCatalogChanges(bot.deps, changes, time.now())).toBe(0);
+    const rechecks = (await bot.deps.store.outbox.list({ limit: 100 })).filter(
+      (r) => r.kind === "reminder-recheck",
+    );
     expect(rechecks.map((r) => r.channelId)).toEqual([BERLIN]);
     expect(rechecks[0]?.payload.text).toContain("ChatGPT");
-    expect(currentState(bot, stateOf(bot, NEW_YORK, "claude").id)).toBe("done");
+    expect(await currentState(bot, (await stateOf(bot, NEW_YORK, "claude")).id)).toBe("done");
   });
 });
 
@@ -161,9 +167,9 @@ describe("App Home", () => {
     expect(home.type).toBe("home");
     expect(blockText(home.blocks)).toContain("*Claude*: no answer");
     expect(blockText(home.blocks)).not.toContain("Your reminder campaigns");
-    const claude = String(stateOf(bot, NEW_YORK).id);
+    const claude = String((await stateOf(bot, NEW_YORK)).id);
     await bot.click({ actionId: ACTION.done, value: claude, userId: NEW_YORK, containerType: "view" });
-    expect(currentState(bot, Number(claude))).toBe("done");
+    expect(await currentState(bot, Number(claude))).toBe("done");
     const refreshed = bot.fake.homeViews.get(NEW_YORK) as { blocks: unknown[] };
     expect(blockText(refreshed.blocks)).toContain("*Claude*: opted out");
     expect(buttonsIn(refreshed.blocks).get(ACTION.undo)).toBe(`${claude}:done`);
@@ -171,7 +177,9 @@ describe("App Home", () => {
     // The search behind "Tools I use" (used when the catalog is too big to list) finds by name or alias.
     expect((await searchTools(bot, NEW_YORK, "gemi")).map((o) => o.value)).toEqual(["gemini"]);
     await chooseTools(bot, NEW_YORK, ["gemini", "not-a-provider"]);
-    expect(bot.deps.store.reminders.tools("T0FAKE", NEW_YORK).map((t) => t.providerId)).toEqual(["gemini"]);
+    expect((await bot.deps.store.reminders.tools("T0FAKE", NEW_YORK)).map((t) => t.providerId)).toEqual([
+      "gemini",
+    ]);
     expect(blockText((bot.fake.homeViews.get(NEW_YORK) as { blocks: unknown[] }).blocks)).toContain(
       "you use it",
     );
@@ -182,11 +190,11 @@ describe("App Home", () => {
     const close = [...buttonsIn(lead.blocks).entries()].find(([k]) => k === ACTION.closeCampaign)?.[1];
     // Someone else cannot close the lead's campaign.
     await bot.click({ actionId: ACTION.closeCampaign, value: close!, userId: TOKYO, containerType: "view" });
-    expect(bot.deps.store.reminders.getCampaign(Number(close))?.status).toBe("open");
+    expect((await bot.deps.store.reminders.getCampaign(Number(close)))?.status).toBe("open");
     await bot.click({ actionId: ACTION.closeCampaign, value: close!, userId: LEAD, containerType: "view" });
-    expect(bot.deps.store.reminders.getCampaign(Number(close))?.status).toBe("closed");
+    expect((await bot.deps.store.reminders.getCampaign(Number(close)))?.status).toBe("closed");
     expect(
-      bot.deps.store.outbox.list({ limit: 100 }).filter((r) => r.kind === "reminder-closing"),
+      (await bot.deps.store.outbox.list({ limit: 100 })).filter((r) => r.kind === "reminder-closing"),
     ).toHaveLength(1);
   });
 });
@@ -194,16 +202,16 @@ describe("App Home", () => {
 describe("the bot's own privacy", () => {
   it("my-data shows everything stored; forget-me deletes every row about the person after a confirm", async () => {
     const time = await campaign();
-    await clickReminder(bot, ACTION.later, String(stateOf(bot, BERLIN).id), BERLIN);
-    bot.deps.store.reminders.setTools("T0FAKE", BERLIN, ["gemini"], time.now());
-    bot.deps.store.audit.record({
+    await clickReminder(bot, ACTION.later, String((await stateOf(bot, BERLIN)).id), BERLIN);
+    await bot.deps.store.reminders.setTools("T0FAKE", BERLIN, ["gemini"], time.now());
+    await bot.deps.store.audit.record({
       at: time.now(),
       teamId: "T0FAKE",
       actorId: BERLIN,
       action: "test.action",
       detail: {},
     });
-    bot.deps.store.subscriptions.upsert({
+    await bot.deps.store.subscriptions.upsert({
       teamId: "T0FAKE",
       channelId: "C0X",
       providerId: "claude",
@@ -211,7 +219,7 @@ describe("the bot's own privacy", () => {
       createdBy: BERLIN,
       now: time.now(),
     });
-    runReminderTick(bot.deps, new Date("2026-12-02T08:30:00Z"));
+    await runReminderTick(bot.deps, new Date("2026-12-02T08:30:00Z"));
 
     const mine = await bot.command("my-data", { user_id: BERLIN });
     const text = blockText(mine.body?.blocks);
@@ -228,25 +236,27 @@ describe("the bot's own privacy", () => {
 
     const confirm = await bot.command("forget-me", { user_id: BERLIN });
     const value = buttonsIn(confirm.body?.blocks as unknown[]).get(ACTION.forgetConfirm)!;
-    expect(bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2); // nothing deleted before the click
+    expect(await bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2); // nothing deleted before the click
     // Someone else clicking the confirm button deletes nothing.
     await clickReminder(bot, ACTION.forgetConfirm, value, TOKYO);
-    expect(bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2);
+    expect(await bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2);
     const [done] = await clickReminder(bot, ACTION.forgetConfirm, value, BERLIN);
     expect(blockText(done?.blocks)).toContain("I deleted 2 reminder answer(s)");
 
     const { store } = bot.deps;
-    expect(store.reminders.statesForUser(BERLIN)).toEqual([]);
-    expect(store.reminders.tools("T0FAKE", BERLIN)).toEqual([]);
-    expect(store.audit.forActor(BERLIN)).toEqual([]);
-    expect(store.subscriptions.listAll().filter((s) => s.createdBy === BERLIN)).toEqual([]);
+    expect(await store.reminders.statesForUser(BERLIN)).toEqual([]);
+    expect(await store.reminders.tools("T0FAKE", BERLIN)).toEqual([]);
+    expect(await store.audit.forActor(BERLIN)).toEqual([]);
+    expect((await store.subscriptions.listAll()).filter((s) => s.createdBy === BERLIN)).toEqual([]);
     expect(
-      store.outbox.list({ limit: 1000 }).filter((r) => r.channelId === BERLIN || r.notifyUserId === BERLIN),
+      (await store.outbox.list({ limit: 1000 })).filter(
+        (r) => r.channelId === BERLIN || r.notifyUserId === BERLIN,
+      ),
     ).toEqual([]);
-    expect(JSON.stringify(store.outbox.list({ limit: 1000 }))).not.toContain(BERLIN);
+    expect(JSON.stringify(await store.outbox.list({ limit: 1000 }))).not.toContain(BERLIN);
     // The campaign keeps an anonymous count of the answer.
-    const claude = store.reminders.listCampaigns({ providerId: "claude" })[0]!;
-    expect(store.reminders.counts(claude.id)).toMatchObject({ pending: 3 });
+    const claude = (await store.reminders.listCampaigns({ providerId: "claude" }))[0]!;
+    expect(await store.reminders.counts(claude.id)).toMatchObject({ pending: 3 });
     const after = await bot.command("my-data", { user_id: BERLIN });
     expect(blockText(after.body?.blocks)).toContain("Reminder answers* (0)");
   });

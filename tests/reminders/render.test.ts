@@ -97,7 +97,7 @@ describe("App Home and status stay within limits at any size", () => {
     },
   });
 
-  it("renders a 300-provider catalog and 300 checklist items within 100 blocks, saying how many are left out", () => {
+  it("renders a 300-provider catalog and 300 checklist items within 100 blocks, saying how many are left out", async () => {
     const home = renderHome({
       catalog: big,
       items,
@@ -114,13 +114,13 @@ describe("App Home and status stay within limits at any size", () => {
     );
   });
 
-  it("the empty App Home invites picking tools", () => {
+  it("the empty App Home invites picking tools", async () => {
     const home = renderHome({ catalog, items: [] });
     expect(checkMessage(home, "home")).toEqual([]);
     expect(JSON.stringify(home.blocks)).toContain("pick the tools you use");
   });
 
-  it("status with names for 5,000 people and many campaigns fits one message; totals never carry names", () => {
+  it("status with names for 5,000 people and many campaigns fits one message; totals never carry names", async () => {
     const items12 = Array.from({ length: 12 }, (_, i) => progress(i));
     const lead = renderStatus(items12);
     expect(checkMessage(lead)).toEqual([]);
@@ -135,7 +135,7 @@ describe("App Home and status stay within limits at any size", () => {
 
 describe("the state machine", () => {
   const base = { campaign, actorId: "U1", now, tz: "Europe/Berlin" };
-  it("applies answers only from unanswered states, and Undo only of the answer shown", () => {
+  it("applies answers only from unanswered states, and Undo only of the answer shown", async () => {
     expect(decideClick({ ...base, state: state(), click: "done" })).toMatchObject({
       kind: "apply",
       patch: { state: "done" },

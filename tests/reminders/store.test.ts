@@ -9,9 +9,9 @@ let store: Store;
 afterEach(() => store?.close());
 
 describe("reminder repository (SQLite)", () => {
-  it("creates campaigns, adds people once, and transitions only from the expected state", () => {
+  it("creates campaigns, adds people once, and transitions only from the expected state", async () => {
     store = openSqliteStore(":memory:");
-    const c = store.reminders.createCampaign({
+    const c = await store.reminders.createCampaign({
       teamId: "T1",
       leadId: "ULEAD",
       channelId: "C1",
@@ -21,7 +21,7 @@ describe("reminder repository (SQLite)", () => {
     });
     expect(c).toMatchObject({ status: "open", recheck: true, deadline: "2026-12-20" });
     expect(
-      store.reminders.addPeople(
+      await store.reminders.addPeople(
         c.id,
         [
           { userId: "U1", tz: "Asia/Tokyo", nextAt: now },
@@ -30,29 +30,29 @@ describe("reminder repository (SQLite)", () => {
         now,
       ),
     ).toBe(2);
-    expect(store.reminders.addPeople(c.id, [{ userId: "U1", tz: null, nextAt: now }], now)).toBe(0);
-    expect(store.reminders.askedInOpenCampaigns("T1", "claude")).toEqual(new Set(["U1", "U2"]));
-    const [s1] = store.reminders.statesForCampaign(c.id);
+    expect(await store.reminders.addPeople(c.id, [{ userId: "U1", tz: null, nextAt: now }], now)).toBe(0);
+    expect(await store.reminders.askedInOpenCampaigns("T1", "claude")).toEqual(new Set(["U1", "U2"]));
+    const [s1] = await store.reminders.statesForCampaign(c.id);
     expect(
-      store.reminders.transition(s1!.id, "pending", { state: "done", answeredAt: now, nextAt: null }, now),
+      await store.reminders.transition(s1!.id, "pending", { state: "done", answeredAt: now, nextAt: null }, now),
     ).toBe(true);
-    expect(store.reminders.transition(s1!.id, "pending", { state: "not_using" }, now)).toBe(false);
-    expect(store.reminders.counts(c.id)).toEqual({
+    expect(await store.reminders.transition(s1!.id, "pending", { state: "not_using" }, now)).toBe(false);
+    expect(await store.reminders.counts(c.id)).toEqual({
       done: 1,
       not_using: 0,
       snoozed: 0,
       pending: 1,
       unreachable: 0,
     });
-    expect(store.reminders.due(now, 10).map((s) => s.userId)).toEqual(["U2"]);
-    store.reminders.closeCampaign(c.id, now);
-    expect(store.reminders.due(now, 10)).toEqual([]);
-    expect(store.reminders.askedInOpenCampaigns("T1", "claude").size).toBe(0);
+    expect((await store.reminders.due(now, 10)).map((s) => s.userId)).toEqual(["U2"]);
+    await store.reminders.closeCampaign(c.id, now);
+    expect(await store.reminders.due(now, 10)).toEqual([]);
+    expect((await store.reminders.askedInOpenCampaigns("T1", "claude")).size).toBe(0);
   });
 
-  it("forgetting a person keeps only anonymous counts; purge drops old closed campaigns", () => {
+  it("forgetting a person keeps only anonymous counts; purge drops old closed campaigns", async () => {
     store = openSqliteStore(":memory:");
-    const c = store.reminders.createCampaign({
+    const c = await store.reminders.createCampaign({
       teamId: "T1",
       leadId: "U1",
       channelId: "C1",
@@ -60,21 +60,21 @@ describe("reminder repository (SQLite)", () => {
       deadline: null,
       now,
     });
-    store.reminders.addPeople(c.id, [{ userId: "U1", tz: null, nextAt: now }], now);
-    store.reminders.setTools("T1", "U1", ["claude", "chatgpt"], now);
-    const result = store.reminders.forgetPerson("U1", now);
+    await store.reminders.addPeople(c.id, [{ userId: "U1", tz: null, nextAt: now }], now);
+    await store.reminders.setTools("T1", "U1", ["claude", "chatgpt"], now);
+    const result = await store.reminders.forgetPerson("U1", now);
     expect(result).toMatchObject({ states: 1, tools: 2, campaignsAnonymised: 1 });
-    expect(store.reminders.statesForUser("U1")).toEqual([]);
-    expect(store.reminders.counts(c.id).pending).toBe(1);
-    store.reminders.closeCampaign(c.id, now);
-    expect(store.reminders.purgeClosedBefore(new Date(now.getTime() - 1))).toBe(0);
-    expect(store.reminders.purgeClosedBefore(new Date(now.getTime() + 1))).toBe(1);
-    expect(store.reminders.getCampaign(c.id)).toBeUndefined();
+    expect(await store.reminders.statesForUser("U1")).toEqual([]);
+    expect((await store.reminders.counts(c.id)).pending).toBe(1);
+    await store.reminders.closeCampaign(c.id, now);
+    expect(await store.reminders.purgeClosedBefore(new Date(now.getTime() - 1))).toBe(0);
+    expect(await store.reminders.purgeClosedBefore(new Date(now.getTime() + 1))).toBe(1);
+    expect(await store.reminders.getCampaign(c.id)).toBeUndefined();
   });
 });
 
 describe("migration 7: the 'unreachable' state", () => {
-  it("keeps every reminder state of a version-5 database and accepts the new state", () => {
+  it("keeps every reminder state of a version-5 database and accepts the new state", async () => {
     const db = new Database(":memory:");
     migrate(db, migrations.slice(0, 5));
     db.prepare(

@@ -96,14 +96,14 @@ describe("startScheduler", () => {
     expect(d.logger.lines.filter((l) => l.includes("job boom failed: Error: kaput")).length).toBe(2);
   });
 
-  it("reads schedules in DEFAULT_TIMEZONE", () => {
+  it("reads schedules in DEFAULT_TIMEZONE", async () => {
     const s = start(deps("America/New_York"), [{ name: "morning", cron: "0 9 * * *", run: () => {} }]);
     const next = s.nextRuns().morning!;
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect([13, 14]).toContain(next.getUTCHours()); // 09:00 in New York is 13:00 or 14:00 UTC
   });
 
-  it("rejects invalid cron expressions and duplicate names up front", () => {
+  it("rejects invalid cron expressions and duplicate names up front", async () => {
     expect(() => startScheduler(deps(), [{ name: "x", cron: "every day", run: () => {} }])).toThrow(
       /invalid cron/,
     );
@@ -143,8 +143,8 @@ describe("startScheduler", () => {
     const store = openStore();
     try {
       const channels = ["C1", "C2", "C3", "C4", "C5"];
-      for (const c of channels) subscribe(store, c);
-      fanOut(store, channels);
+      for (const c of channels) await subscribe(store, c);
+      await fanOut(store, channels);
       fake.inject("chat.postMessage", { kind: "delay", ms: 400 }, { channel: "C2" });
       const logger = quietLogger();
       const deliverer = createDeliverer({
@@ -172,11 +172,11 @@ describe("startScheduler", () => {
       // Wait until C2's post is in flight (held 400 ms by "Slack"), then stop.
       while (!fake.callsTo("chat.postMessage").some((c) => c.args.channel === "C2")) await sleep(5);
       await s.stop();
-      expect(store.outbox.get("test:a1:C2")?.status).toBe("sent");
+      expect((await store.outbox.get("test:a1:C2"))?.status).toBe("sent");
       expect(fake.messages.map((m) => m.channel)).toEqual(["C1", "C2"]);
-      expect(store.outbox.counts()).toMatchObject({ sent: 2, pending: 3, sending: 0 });
+      expect(await store.outbox.counts()).toMatchObject({ sent: 2, pending: 3, sending: 0 });
     } finally {
-      store.close();
+      await store.close();
       await fake.stop();
     }
   });
@@ -185,7 +185,7 @@ describe("startScheduler", () => {
 describe("announcementJobs", () => {
   it("a failing catalog step does not stop the deadline step (and the failure is reported)", async () => {
     const store = openStore();
-    subscribe(store, "C1");
+    await subscribe(store, "C1");
     const today = new Date().toISOString().slice(0, 10);
     const provider = {
       id: "acme",
@@ -226,7 +226,7 @@ describe("announcementJobs", () => {
       },
     );
     await expect(Promise.resolve(announce!.run())).rejects.toThrow("disk on fire");
-    expect(store.outbox.get("deadline:acme/d:0:C1")).toBeDefined();
-    store.close();
+    expect(await store.outbox.get("deadline:acme/d:0:C1")).toBeDefined();
+    await store.close();
   });
 });

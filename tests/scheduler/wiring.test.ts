@@ -33,8 +33,8 @@ describe("production wiring", () => {
       DEADLINE_CHECK_CRON: "* * * * * *",
     });
     const store = openSqliteStore(dbPath);
-    const deps = buildDeps(config, { store, logger: quietLogger() });
-    store.subscriptions.upsert({
+    const deps = await buildDeps(config, { store, logger: quietLogger() });
+    await store.subscriptions.upsert({
       teamId: "T0FAKE",
       channelId: "C1",
       providerId: "*",
@@ -63,9 +63,9 @@ describe("production wiring", () => {
       expect(msgs.length).toBe(1);
       expect(msgs[0]?.text).toContain("Acme AI: Opt-out closes");
       expect(msgs[0]?.text).toContain("tomorrow");
-      expect(store.outbox.counts()).toMatchObject({ sent: 1, pending: 0 });
+      expect(await store.outbox.counts()).toMatchObject({ sent: 1, pending: 0 });
     } finally {
-      store.close();
+      await store.close();
       await fake.stop();
     }
   }, 20_000);

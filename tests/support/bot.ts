@@ -68,7 +68,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const store = options.store ?? openSqliteStore(options.databasePath ?? ":memory:");
-  const deps = buildDeps(config, {
+  const deps = await buildDeps(config, {
     store,
     logger: options.logger ?? makeLogger("error"),
     ...(options.readClient ? { readClient: options.readClient } : {}),
@@ -118,7 +118,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
     async stop() {
       await bot.stop();
-      if (!options.store) store.close();
+      if (!options.store) await store.close();
       if (ownsFake) await fake.stop();
     },
   };

@@ -28,5 +28,5 @@ const deliverer = createDeliverer({
   backoff: { baseMs: 20, capMs: 200 },
 });
 const stats = await deliverer.drain();
-store.close();
+await store.close();
 process.stdout.write(`${JSON.stringify(stats)}\n`);

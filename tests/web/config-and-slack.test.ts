@@ -25,14 +25,14 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("PUBLIC_URL", () => {
-  it("is optional, and a trailing slash is dropped", () => {
+  it("is optional, and a trailing slash is dropped", async () => {
     expect(parseConfig(valid).PUBLIC_URL).toBeUndefined();
     expect(parseConfig({ ...valid, PUBLIC_URL: "https://bot.example.com/privacy/" }).PUBLIC_URL).toBe(
       "https://bot.example.com/privacy",
     );
   });
 
-  it("refuses anything that is not a plain http(s) address, naming the variable and the fix", () => {
+  it("refuses anything that is not a plain http(s) address, naming the variable and the fix", async () => {
     for (const bad of [
       "privacy-bot",
       "ftp://bot.example.com",
@@ -101,7 +101,7 @@ describe("Socket Mode", () => {
       LOG_LEVEL: "error",
       PUBLIC_URL: "https://privacy-bot.example.com",
     });
-    const deps = buildDeps(config, {
+    const deps = await buildDeps(config, {
       store: openSqliteStore(":memory:"),
       logger: makeLogger("error"),
       catalog: loadCatalog(),
