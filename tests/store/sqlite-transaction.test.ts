@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import { openSqliteStore, openStore, type Store, StoreOpenError } from "../../src/store/index.js";
 
 const NOW = new Date("2026-12-01T09:00:00Z");
 
@@ -123,5 +123,18 @@ describe("SQLite store transactions (async over one connection)", () => {
     await store.close();
     expect(committed).toBe(true);
     await tx;
+  });
+});
+
+describe("openStore(DATABASE_URL)", () => {
+  it("opens sqlite: URLs and refuses an unknown scheme with a line naming DATABASE_URL", async () => {
+    const store = await openStore("sqlite::memory:");
+    await store.kv.set("k", 1, NOW);
+    expect(await store.kv.get("k")).toBe(1);
+    await store.close();
+    await expect(openStore("mysql://db.example/bot")).rejects.toThrow(
+      /^DATABASE_URL: the scheme "mysql:" is not supported/,
+    );
+    await expect(openStore("sqlite:/dev/null/bot.db")).rejects.toBeInstanceOf(StoreOpenError);
   });
 });
