@@ -54,7 +54,7 @@ class PageCache {
   constructor(private readonly size: number) {}
   get(id: string, make: () => Promise<{ page: string; keep: boolean }>): Promise<string> {
     const hit = this.views.get(id);
-    if (hit) {
+    if (hit !== undefined) {
       this.views.delete(id);
       this.views.set(id, hit);
       return hit;

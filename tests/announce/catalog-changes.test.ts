@@ -85,7 +85,9 @@ describe("runCatalogCheck", () => {
     await store.kv.set("catalog-snapshot:claude", { hash: "old-format" }, new Date());
     const result = await runCatalogCheck({ store, catalog: makeCatalog([claude]), now: () => new Date() });
     expect(result).toMatchObject({ changes: [], baselines: ["claude"], enqueued: 0 });
-    expect(store.kv.get<{ hash: string }>("catalog-snapshot:claude")?.hash).toBe(snapshotOf(claude).hash);
+    expect((await store.kv.get<{ hash: string }>("catalog-snapshot:claude"))?.hash).toBe(
+      snapshotOf(claude).hash,
+    );
     await store.close();
   });
 
@@ -130,7 +132,7 @@ describe("runCatalogCheck", () => {
     expect(await runCatalogCheck({ store, catalog: v2, now })).toMatchObject({ changes: [], enqueued: 0 });
     expect((await store.outbox.counts()).pending).toBe(1);
     // The history behind the catalog-updates feed: one entry for the one change, none for the baseline.
-    expect(store.catalogHistory.list(10)).toEqual([
+    expect(await store.catalogHistory.list(10)).toEqual([
       expect.objectContaining({
         providerId: "claude",
         providerName: "Claude",

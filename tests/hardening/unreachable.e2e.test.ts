@@ -41,7 +41,8 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     const b = await startReminderBot(time.now);
     bot = b;
     await b.command(`remind <@${BERLIN}|berlin> <@${TOKYO}|tokyo> claude chatgpt`, { user_id: LEAD });
-    const berlinRows = () => (await b.deps.store.outbox.list({ limit: 500 })).filter((r) => r.channelId === BERLIN);
+    const berlinRows = async () =>
+      (await b.deps.store.outbox.list({ limit: 500 })).filter((r) => r.channelId === BERLIN);
     expect((await berlinRows()).map((r) => r.status)).toEqual(["pending", "pending"]);
 
     // Berlin's account is deactivated before the first DM goes out.
@@ -51,20 +52,20 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
       { channel: BERLIN, times: 10 },
     );
     await deliverWithHook(b);
-    expect(
-      await berlinRows()
-        .map((r) => r.status)
-        .sort(),
-    ).toEqual(["cancelled", "failed"]);
+    expect((await berlinRows()).map((r) => r.status).sort()).toEqual(["cancelled", "failed"]);
     const states = await b.deps.store.reminders.statesForUser(BERLIN);
     expect(states.map((s) => s.nextAt)).toEqual([null, null]);
     expect(states.map((s) => s.state)).toEqual(["unreachable", "unreachable"]);
     expect((await b.deps.store.reminders.statesForUser(TOKYO)).every((s) => s.nextAt !== null)).toBe(true);
-    const audit = (await b.deps.store.audit.list("T0FAKE", 50)).filter((a) => a.action === "reminders.unreachable");
+    const audit = (await b.deps.store.audit.list("T0FAKE", 50)).filter(
+      (a) => a.action === "reminders.unreachable",
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]?.detail).toMatchObject({ error: "user_disabled", stoppedReminders: 2 });
-    const notices = () =>
-      (await b.deps.store.outbox.list({ limit: 500 })).filter((r) => r.kind === "notice" && r.channelId === LEAD);
+    const notices = async () =>
+      (await b.deps.store.outbox.list({ limit: 500 })).filter(
+        (r) => r.kind === "notice" && r.channelId === LEAD,
+      );
     const noticesBefore = (await notices()).length;
 
     // A week later (10:00 in Tokyo) the others are reminded; Berlin is not, and nobody hears about it again.

@@ -34,7 +34,12 @@ describe("reminder repository (SQLite)", () => {
     expect(await store.reminders.askedInOpenCampaigns("T1", "claude")).toEqual(new Set(["U1", "U2"]));
     const [s1] = await store.reminders.statesForCampaign(c.id);
     expect(
-      await store.reminders.transition(s1!.id, "pending", { state: "done", answeredAt: now, nextAt: null }, now),
+      await store.reminders.transition(
+        s1!.id,
+        "pending",
+        { state: "done", answeredAt: now, nextAt: null },
+        now,
+      ),
     ).toBe(true);
     expect(await store.reminders.transition(s1!.id, "pending", { state: "not_using" }, now)).toBe(false);
     expect(await store.reminders.counts(c.id)).toEqual({

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { announcementJobs } from "../../src/announce/index.js";
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { type Job, type Scheduler, startScheduler } from "../../src/scheduler/index.js";
+import type { Store } from "../../src/store/index.js";
 import { fanOut, openStore, quietLogger, subscribe } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
 
@@ -195,14 +196,15 @@ describe("announcementJobs", () => {
       deadlines: [{ id: "d", date: today, title: "Today", kind: "deadline", sources: [] }],
     };
     const catalog = { providers: [provider], byId: () => undefined } as never;
-    const broken = {
+    const kv = {
+      ...store.kv,
+      get: () => Promise.reject(new Error("disk on fire")),
+    };
+    // The catalog step reads its snapshots inside its transaction: the failing read is the tx's.
+    const broken: Store = {
       ...store,
-      kv: {
-        ...store.kv,
-        get: () => {
-          throw new Error("disk on fire");
-        },
-      },
+      kv,
+      transaction: (fn) => store.transaction((tx) => fn({ ...tx, kv })),
     };
     const logger = quietLogger();
     const [announce] = announcementJobs(

@@ -32,7 +32,7 @@ async function start<T>(
     env: { PUBLIC_URL, ...(overlay !== undefined ? { CATALOG_PATH: overlayPath } : {}) },
   });
   try {
-    runCatalogCheck(bot.deps);
+    await runCatalogCheck(bot.deps);
     return await use(bot, (headers = {}) => fetch(`${bot.base}/feeds/catalog.atom`, { headers }));
   } finally {
     await bot.stop();
@@ -63,7 +63,7 @@ describe("catalog-updates feed across restarts", () => {
   it("first start records the baseline only: a valid feed with no entries", async () => {
     await start("2026-12-01T09:00:00Z", undefined, async (bot, get) => {
       // A channel subscribed to catalog changes: its id and its lead must never reach the feed.
-      bot.deps.store.subscriptions.upsert({
+      await bot.deps.store.subscriptions.upsert({
         teamId: "T0SECRET",
         channelId: "C0SECRETCH",
         providerId: "*",
@@ -102,7 +102,7 @@ describe("catalog-updates feed across restarts", () => {
       expect(content).toContain("<del>up to 5 years (new or resumed chats after you allow training)</del>");
       expect(content).toContain("<ins>up to 6 years (test overlay)</ins>");
       // The subscription made the check queue an announcement; none of it is on the web.
-      expect(bot.deps.store.outbox.list({})).not.toHaveLength(0);
+      expect(await bot.deps.store.outbox.list({})).not.toHaveLength(0);
       expect(xml).not.toMatch(/C0SECRETCH|U0SECRETUS|T0SECRET/);
       firstEntry = { id: text(entry.id), updated: text(entry.updated) };
       etag = res.headers.get("etag") ?? "";

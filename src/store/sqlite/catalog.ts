@@ -1,7 +1,7 @@
-import type { Sync } from "./gate.js";
 import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import type { CatalogHistoryEntry, CatalogHistoryRepository } from "../catalog.js";
+import type { Sync } from "./gate.js";
 import { iso, json, toIso } from "./rows.js";
 
 const FieldsSchema = z.array(z.object({ field: z.string(), before: z.string(), after: z.string() }));
