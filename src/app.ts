@@ -3,6 +3,7 @@ import type { Leads } from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { createHealth, type Health } from "./health/index.js";
 import { type RunningServer, startHttpServer } from "./http/index.js";
+import { registerInstallListeners } from "./install/index.js";
 import { register as registerActions } from "./listeners/actions/index.js";
 import { register as registerCommands } from "./listeners/commands/index.js";
 import { register as registerEvents } from "./listeners/events/index.js";
@@ -74,8 +75,13 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
         logger,
         logLevel,
       });
+  const { distributed } = deps;
+  const single = config.slackAuth.mode === "single" ? config.slackAuth.botToken : undefined;
   const app = new App({
-    token: config.SLACK_BOT_TOKEN,
+    // One workspace: its token. Distributed: each request's workspace token from the installation store.
+    ...(distributed
+      ? { authorize: (source) => distributed.workspaces.authorize(source) }
+      : { token: single, ...(options.botIds ?? {}) }),
     receiver,
     logger,
     logLevel,
@@ -88,18 +94,25 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
     },
     // Bolt's conversation store keeps per-conversation state in memory; the bot keeps its state in the store.
     convoStore: false,
-    ...(options.botIds ?? {}),
   });
 
   app.error(async (error) => {
     logger.error(`unhandled listener error: ${error.message}`);
   });
 
+  // First: a request from a workspace without an installation is answered here and goes no further.
+  if (distributed)
+    registerInstallListeners(app, {
+      workspaces: distributed.workspaces,
+      slackFor: distributed.slackFor,
+      logger,
+      installUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/slack/install` : undefined,
+    });
   registerCommands(app, deps);
   registerActions(app, deps);
   registerEvents(app, deps);
 
-  const probe = makeProbe(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger);
+  const probe = makeProbe(single, config.SLACK_API_URL, logger);
   const health = createHealth({
     version: VERSION,
     mode: socketMode ? "socket" : "http",
@@ -122,6 +135,7 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
         host: listen.host,
         logger,
         health: health.report,
+        ...(distributed ? { pages: distributed.routes } : {}),
         ...(web ? { other: web.handle } : {}),
         ...(receiver instanceof HTTPReceiver
           ? {

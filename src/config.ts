@@ -1,6 +1,7 @@
 import { config as loadDotenv } from "dotenv";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
+import { type DistributedAuth, KEY_ADVICE, parseEncryptionKey } from "./install/index.js";
 
 const cron = (fallback: string) =>
   z
@@ -36,9 +37,50 @@ const isPlainWebAddress = (value: string): boolean => {
 /** Every environment variable the bot reads, with its default and the advice shown when it is wrong. */
 export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: "is required: the Bot User OAuth Token from your app's OAuth & Permissions page" })
+    .string()
     .trim()
-    .regex(/^xoxb-/, "must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)"),
+    .regex(/^xoxb-/, "must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)")
+    .optional(),
+  // Distributed mode (installs through OAuth): Basic Information → App Credentials.
+  SLACK_CLIENT_ID: z
+    .string()
+    .trim()
+    .regex(
+      /^\d+\.\d+$/,
+      "must be the Client ID from Basic Information → App Credentials, e.g. 1234567890.1234567890",
+    )
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{16,}$/i, "must be the hex Client Secret from Basic Information → App Credentials")
+    .optional(),
+  SLACK_STATE_SECRET: z
+    .string()
+    .trim()
+    .min(
+      32,
+      "must be at least 32 random characters (it signs the OAuth state), e.g. from: openssl rand -hex 32",
+    )
+    .optional(),
+  INSTALLATION_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .refine((v) => parseEncryptionKey(v).ok, KEY_ADVICE)
+    .optional(),
+  SLACK_SCOPES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (scopes) => scopes.length > 0 && scopes.every((s) => /^[a-z]+(:[a-z.]+)*$/.test(s)),
+      "must be comma-separated bot scopes such as commands,chat:write,users:read",
+    )
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string()
     .trim()
@@ -139,7 +181,74 @@ export const EnvSchema = z.object({
 const MISSING_SIGNING_SECRET =
   "SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN to use Socket Mode instead";
 
-export type Config = z.infer<typeof EnvSchema>;
+/** The bot scopes manifest.yml asks for (a test keeps the two equal); SLACK_SCOPES overrides them. */
+export const DEFAULT_SCOPES: readonly string[] = [
+  "commands",
+  "chat:write",
+  "channels:read",
+  "groups:read",
+  "users:read",
+  "usergroups:read",
+  "channels:history",
+  "groups:history",
+  "im:write",
+  "im:history",
+];
+
+/** How the bot gets its tokens: one workspace's bot token, or installs through OAuth (README, "Distributing"). */
+export type SlackAuth = { mode: "single"; botToken: string } | ({ mode: "distributed" } & DistributedAuth);
+
+export type Config = z.infer<typeof EnvSchema> & { slackAuth: SlackAuth };
+
+const DISTRIBUTED_VARS = [
+  "SLACK_CLIENT_ID",
+  "SLACK_CLIENT_SECRET",
+  "SLACK_STATE_SECRET",
+  "INSTALLATION_ENCRYPTION_KEY",
+] as const;
+
+/** Exactly one way to get tokens; the problems name the variables to set or remove. */
+function modeProblems(present: Record<string, string>): string[] {
+  const distributed = DISTRIBUTED_VARS.filter((name) => present[name] !== undefined);
+  if (present.SLACK_BOT_TOKEN && distributed.length)
+    return [
+      `SLACK_BOT_TOKEN and ${distributed.join(", ")} are both set: choose one mode — SLACK_BOT_TOKEN for one workspace, or ${DISTRIBUTED_VARS.join(", ")} to let workspaces install the app through OAuth`,
+    ];
+  if (!present.SLACK_BOT_TOKEN && !distributed.length)
+    return [
+      `SLACK_BOT_TOKEN is required: the Bot User OAuth Token from your app's OAuth & Permissions page (or, to let many workspaces install the app, set ${DISTRIBUTED_VARS.join(", ")} instead)`,
+    ];
+  if (!distributed.length) return [];
+  const missing = DISTRIBUTED_VARS.filter((name) => present[name] === undefined);
+  const problems = missing.map(
+    (name) =>
+      `${name} is required in distributed mode (${distributed.join(", ")} ${distributed.length > 1 ? "are" : "is"} set)${name === "INSTALLATION_ENCRYPTION_KEY" ? `: it ${KEY_ADVICE}` : ""}`,
+  );
+  // Both name one workspace's people or channel; in distributed mode each workspace has its own.
+  if (present.ADMIN_USER_IDS)
+    problems.push(
+      "ADMIN_USER_IDS names people of one workspace: unset it in distributed mode (each workspace's admins and owners are its leads)",
+    );
+  if (present.OPS_CHANNEL_ID)
+    problems.push(
+      "OPS_CHANNEL_ID names a channel of one workspace: unset it in distributed mode (notices go to the leads concerned in their own workspace)",
+    );
+  return problems;
+}
+
+function slackAuthOf(data: z.infer<typeof EnvSchema>): SlackAuth {
+  if (data.SLACK_BOT_TOKEN) return { mode: "single", botToken: data.SLACK_BOT_TOKEN };
+  const key = parseEncryptionKey(data.INSTALLATION_ENCRYPTION_KEY ?? "");
+  if (!key.ok) throw new Error("unreachable: the schema checked INSTALLATION_ENCRYPTION_KEY");
+  return {
+    mode: "distributed",
+    clientId: data.SLACK_CLIENT_ID ?? "",
+    clientSecret: data.SLACK_CLIENT_SECRET ?? "",
+    stateSecret: data.SLACK_STATE_SECRET ?? "",
+    encryptionKey: key.key,
+    scopes: data.SLACK_SCOPES ?? [...DEFAULT_SCOPES],
+  };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -161,15 +270,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const present = withoutEmpty(env);
   const result = EnvSchema.safeParse(present);
   // Checked outside the schema so it is reported together with every other problem, not after them.
-  const modeProblems =
+  const receiverProblems =
     !present.SLACK_APP_TOKEN && !present.SLACK_SIGNING_SECRET ? [MISSING_SIGNING_SECRET] : [];
   const problems = [
     ...(result.success
       ? []
       : result.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`)),
-    ...modeProblems,
+    ...modeProblems(present),
+    ...receiverProblems,
   ];
-  if (result.success && problems.length === 0) return result.data;
+  if (result.success && problems.length === 0) return { ...result.data, slackAuth: slackAuthOf(result.data) };
   throw new ConfigError(problems.map((p) => `${p} — set it in .env (see .env.example)`));
 }
 

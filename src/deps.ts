@@ -3,6 +3,7 @@ import type { LeadPolicy } from "./access/index.js";
 import type { Catalog } from "./catalog/index.js";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import type { InstallRoute, Workspaces } from "./install/index.js";
 import type { SlackApi } from "./slack/api.js";
 import type { Store } from "./store/index.js";
 
@@ -15,4 +16,14 @@ export interface AppDeps {
   logger: Logger;
   slack: SlackApi;
   leads: LeadPolicy;
+  /** Distributed mode only: installs, per-workspace tokens, uninstall. */
+  distributed?: Distributed;
+}
+
+export interface Distributed {
+  workspaces: Workspaces;
+  /** GET /slack/install and /slack/oauth_redirect, on the bot's own HTTP server. */
+  routes: InstallRoute[];
+  /** The read API for one workspace's token (cached per token). */
+  slackFor(token: string): SlackApi;
 }

@@ -39,10 +39,17 @@ export interface BackgroundWork {
  * deliverer is the only code that posts to Slack.
  */
 export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number } = {}): BackgroundWork {
-  const { config, logger } = deps;
+  const { config, logger, distributed } = deps;
   const deliverer = createDeliverer({
     store: deps.store,
-    client: createDeliveryClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, { logger }),
+    // Distributed mode: each row's own workspace token (install/workspaces.ts).
+    client: distributed
+      ? { forTeam: (teamId: string) => distributed.workspaces.clientFor(teamId) }
+      : createDeliveryClient(
+          config.slackAuth.mode === "single" ? config.slackAuth.botToken : "",
+          config.SLACK_API_URL,
+          { logger },
+        ),
     logger,
     now: deps.now,
     ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),

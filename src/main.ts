@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   process.once("exit", () => choice.release());
 
   const check = await checkSlack({
-    token: config.SLACK_BOT_TOKEN,
+    token: config.slackAuth.mode === "single" ? config.slackAuth.botToken : undefined,
     slackApiUrl: config.SLACK_API_URL,
     logger,
     signal: starting.signal,
@@ -83,14 +83,18 @@ async function main(): Promise<void> {
   }
 
   const bot = createBot(deps, {
-    botIds: { botId: check.botId, botUserId: check.botUserId },
+    ...(check.botId ? { botIds: { botId: check.botId, botUserId: check.botUserId } } : {}),
     leads: () => coordinator.leads(),
   });
   try {
     const { port } = await bot.start();
     const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
+    const installs =
+      config.slackAuth.mode === "distributed"
+        ? `; distributed mode: installs at ${config.PUBLIC_URL ?? `http://<this host>:${port}`}/slack/install`
+        : "";
     logger.info(
-      `ai-privacy-bot ${VERSION} running ${config.SLACK_APP_TOKEN ? `in Socket Mode (GET /healthz on port ${port})` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}`,
+      `ai-privacy-bot ${VERSION} running ${config.SLACK_APP_TOKEN ? `in Socket Mode (GET /healthz on port ${port})` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}${installs}`,
     );
   } catch (err) {
     if ((err as { code?: string }).code === "EADDRINUSE")

@@ -10,8 +10,23 @@ import {
   createLocalCoordinator,
   createPostgresCoordinator,
 } from "./coordination/index.js";
-import type { AppDeps } from "./deps.js";
-import { makeReadClient, READ_CLIENT_DEFAULTS, type ReadClientOptions, webApi } from "./slack/index.js";
+import type { AppDeps, Distributed } from "./deps.js";
+import {
+  createInstaller,
+  createWorkspaces,
+  currentWorkspace,
+  type DistributedAuth,
+  installRoutes,
+  workspaceSlackApi,
+} from "./install/index.js";
+import { createDeliveryClient } from "./outbox/index.js";
+import {
+  makeReadClient,
+  READ_CLIENT_DEFAULTS,
+  type ReadClientOptions,
+  type SlackApi,
+  webApi,
+} from "./slack/index.js";
 import { openStore, type Store } from "./store/index.js";
 
 export function makeLogger(level: Config["LOG_LEVEL"]): Logger {
@@ -28,8 +43,50 @@ export function makeWebClient(
   config: Config,
   logger: Logger,
   options: Partial<ReadClientOptions> = {},
+  token: string = config.slackAuth.mode === "single" ? config.slackAuth.botToken : "",
 ): WebClient {
-  return makeReadClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL, logger, options);
+  return makeReadClient(token, config.SLACK_API_URL, logger, options);
+}
+
+/** Read APIs kept per token; bounded so a long-running bot with many workspaces does not grow forever. */
+const MAX_CACHED_APIS = 1000;
+
+function distributedParts(
+  config: Config,
+  auth: DistributedAuth,
+  parts: { store: Store; now: Clock; logger: Logger; readClient: Partial<ReadClientOptions> },
+): Distributed {
+  const { store, now, logger } = parts;
+  const installer = createInstaller({
+    auth,
+    store,
+    now,
+    logger,
+    slackApiUrl: config.SLACK_API_URL,
+    publicUrl: config.PUBLIC_URL,
+  });
+  const workspaces = createWorkspaces({
+    installer,
+    store,
+    logger,
+    makeClient: (token) => createDeliveryClient(token, config.SLACK_API_URL, { logger }),
+  });
+  const apis = new Map<string, SlackApi>();
+  return {
+    workspaces,
+    routes: installRoutes(installer, logger),
+    slackFor(token) {
+      let api = apis.get(token);
+      if (!api) {
+        if (apis.size >= MAX_CACHED_APIS) apis.clear();
+        api = webApi(makeWebClient(config, logger, parts.readClient, token), {
+          breakerMs: parts.readClient.breakerMs ?? READ_CLIENT_DEFAULTS.breakerMs,
+        });
+        apis.set(token, api);
+      }
+      return api;
+    },
+  };
 }
 
 export interface BuildOptions {
@@ -47,6 +104,18 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
   const now = options.now ?? systemClock;
   const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
   const store = options.store ?? (await openStore(config.DATABASE_URL));
+  if (config.slackAuth.mode === "distributed") {
+    const distributed = distributedParts(config, config.slackAuth, {
+      store,
+      now,
+      logger,
+      readClient: options.readClient ?? {},
+    });
+    // Each request's reads go to its own workspace (install/scope.ts); so do lead checks and their cache.
+    const slack = workspaceSlackApi;
+    const leads = leadPolicy([], slack, now, () => currentWorkspace()?.teamId ?? "");
+    return { config, store, catalog, now, logger, slack, leads, distributed };
+  }
   const slack = webApi(makeWebClient(config, logger, options.readClient), {
     breakerMs: options.readClient?.breakerMs ?? READ_CLIENT_DEFAULTS.breakerMs,
   });

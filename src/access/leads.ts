@@ -16,18 +16,24 @@ export function leadPolicy(
   adminUserIds: readonly string[],
   slack: SlackApi,
   now: () => Date = () => new Date(),
+  /**
+   * The workspace being answered (distributed mode): Enterprise Grid user IDs are the same in every
+   * workspace of an organisation, and an admin of one workspace is not a lead in another.
+   */
+  teamOf: () => string = () => "",
 ): LeadPolicy {
   const admins = new Set(adminUserIds);
   const cache = new Map<string, { lead: boolean; at: number }>();
   return {
     async isLead(userId) {
       if (admins.has(userId)) return true;
-      const hit = cache.get(userId);
+      const key = `${teamOf()}:${userId}`;
+      const hit = cache.get(key);
       const t = now().getTime();
       if (hit && t - hit.at < CACHE_MS) return hit.lead;
       const user = await slack.userInfo(userId);
       const lead = Boolean(user && !user.deleted && (user.isAdmin || user.isOwner));
-      cache.set(userId, { lead, at: t });
+      cache.set(key, { lead, at: t });
       return lead;
     },
     whoCan() {

@@ -15,7 +15,8 @@ import { makeLogger } from "../wiring.js";
 export function cliConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseConfig({
     ...env,
-    SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN || "xoxb-offline-cli",
+    // A distributed deployment's environment already names its mode; the stand-in would make it two.
+    ...(env.SLACK_CLIENT_ID ? {} : { SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN || "xoxb-offline-cli" }),
     SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET || "00000000000000000000000000000000",
   });
 }

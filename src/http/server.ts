@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   logger: Logger;
   health: () => Promise<HealthReport>;
   slack?: { listener: RequestListener; signingSecret: string; now: () => Date; path: string };
+  /** GET pages answered before the web surface (distributed mode: /slack/install, /slack/oauth_redirect). */
+  pages?: readonly { path: string; handle(req: IncomingMessage, res: ServerResponse): Promise<void> }[];
   /** Every other request (the read-only web pages); without it, 404. */
   other?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Slack's payloads are far below this; anything bigger is refused before it is buffered. */
@@ -83,6 +85,8 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
       slack.listener(req, res);
       return;
     }
+    const page = options.pages?.find((p) => p.path === path);
+    if (page && req.method === "GET") return page.handle(req, res);
     if (options.other) return options.other(req, res);
     end(res, 404);
   };

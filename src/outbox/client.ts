@@ -7,8 +7,12 @@ import type { Rate } from "./pacing.js";
 
 export interface DelivererOptions {
   store: Store;
-  /** Build it with `createDeliveryClient`: no client-side retries or 429 queueing, this deliverer owns both. */
-  client: WebClient;
+  /**
+   * Where each row's token comes from. One workspace: one client (build it with `createDeliveryClient`: no
+   * client-side retries or 429 queueing, this deliverer owns both). Distributed mode: the row's workspace's
+   * client, or undefined when that workspace has no installation (the row is cancelled, never retried).
+   */
+  client: WebClient | { forTeam(teamId: string): Promise<WebClient | undefined> };
   logger: Logger;
   /** Must move with real time (retry times are compared with it). */
   now?: () => Date;

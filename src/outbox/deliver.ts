@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { ChatPostMessageArguments } from "@slack/web-api";
+import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import type { OutboxRow } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
 import { withMetadata } from "./enqueue.js";
@@ -29,7 +29,9 @@ export {
  */
 
 export function createDeliverer(options: DelivererOptions): Deliverer {
-  const { store, client, logger } = options;
+  const { store, logger } = options;
+  const single = options.client instanceof WebClient ? options.client : undefined;
+  const perTeam = options.client instanceof WebClient ? undefined : options.client;
   const clock = options.now ?? (() => new Date());
   const concurrency = options.concurrency ?? 16;
   const batchSize = options.batchSize ?? 500;
@@ -62,7 +64,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       recovered = true;
     }
     const deadChannels = new Map<string, string>();
+    // One workspace: a refused token stops the drain. Distributed: only that workspace's rows wait.
     let halted: string | undefined;
+    const haltedTeams = new Map<string, string>();
     const retryTimes: number[] = [];
     let lastFetch = 0;
 
@@ -101,12 +105,22 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           await defer(row, decision.error, decision.delayMs, decision.maybePosted);
           return undefined;
         case "halt":
-          halted = decision.error;
-          logger.error(
-            `outbox: Slack rejected the bot token (${decision.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
-          );
-          await defer(row, decision.error, decision.delayMs);
-          return undefined;
+          if (single) {
+            halted = decision.error;
+            logger.error(
+              `outbox: Slack rejected the bot token (${decision.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
+            );
+          } else {
+            haltedTeams.set(row.teamId, decision.error);
+            logger.error(
+              `outbox: Slack rejected workspace ${row.teamId}'s token (${decision.error}); its delivery waits (reinstall, or the uninstall event removes it)`,
+            );
+          }
+          {
+            const at = await defer(row, decision.error, decision.delayMs);
+            // The rest of this channel's lane waits too (the drain goes on for other workspaces).
+            return single ? undefined : at;
+          }
         case "fail":
           if (decision.pause) deadChannels.set(`${row.teamId}/${row.channelId}`, decision.error);
           await fail(row, decision.error, decision.pause);
@@ -133,6 +147,21 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       if (dead && (await store.outbox.get(row.key))?.status === "cancelled") return undefined;
       if (dead) {
         await fail(row, dead, true);
+        return undefined;
+      }
+      const teamHalt = haltedTeams.get(row.teamId);
+      if (teamHalt) {
+        await defer(row, teamHalt, Math.max(settings.backoff.capMs, 60_000));
+        return undefined;
+      }
+      const client = single ?? (await perTeam?.forTeam(row.teamId));
+      if (!client) {
+        // Uninstalled (or never installed): no token will ever deliver it, so it must not wait forever.
+        await store.outbox.cancel(
+          row.id,
+          `workspace ${row.teamId} has no installation (uninstalled?)`,
+          clock(),
+        );
         return undefined;
       }
       const threadTs = row.threadOf

@@ -46,9 +46,10 @@ export type ProbeResult = { ok: true } | { ok: false; error: string };
 /**
  * Is Slack reachable with our token right now? One `auth.test` (Tier "special", cheap), short timeout, no
  * retries: a health check must answer quickly. A 429 means Slack answered, so it counts as reachable.
+ * Without a token (distributed mode: one per workspace) it is `api.test`, which checks reachability only.
  */
 export function makeProbe(
-  token: string,
+  token: string | undefined,
   slackApiUrl: string,
   logger: Logger,
   timeoutMs = 3000,
@@ -62,7 +63,8 @@ export function makeProbe(
   });
   return async () => {
     try {
-      await client.auth.test();
+      if (token) await client.auth.test();
+      else await client.api.test();
       return { ok: true };
     } catch (err) {
       const f = slackFailure(err);

@@ -11,6 +11,8 @@ import { SERVER_TROUBLE_CODES, type SlackFailure, slackFailure, TOKEN_REFUSED_CO
  */
 export type SlackCheck =
   | { ok: true; botId: string; botUserId: string; teamId: string }
+  /** Distributed mode has no token of its own: Slack answered `api.test`. */
+  | { ok: true; botId?: undefined }
   /** Slack answered and refused: an operator mistake (exit 2). */
   | { ok: false; kind: "refused"; code: string; line: string }
   /** No usable answer after the retries (exit 1: the network or SLACK_API_URL, maybe temporary). */
@@ -19,7 +21,8 @@ export type SlackCheck =
   | { ok: false; kind: "aborted"; line: string };
 
 export interface SlackCheckOptions {
-  token: string;
+  /** The bot token; without one (distributed mode) only reachability is checked, with `api.test`. */
+  token: string | undefined;
   slackApiUrl: string;
   logger?: Logger;
   /** Per attempt. */
@@ -88,6 +91,10 @@ export async function checkSlack(options: SlackCheckOptions): Promise<SlackCheck
   for (let attempt = 0; attempt <= delays.length; attempt += 1) {
     if (signal?.aborted) return { ok: false, kind: "aborted", line: "stopped during start-up" };
     try {
+      if (!options.token) {
+        await client.api.test();
+        return { ok: true };
+      }
       const raw = await client.auth.test();
       const ids = AuthTest.safeParse(raw);
       if (ids.success)

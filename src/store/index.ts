@@ -1,5 +1,6 @@
 export type * from "./catalog.js";
 export * from "./core.js";
+export type * from "./installations.js";
 export type * from "./monitor.js";
 export { openStore } from "./open.js";
 export * from "./reminders.js";

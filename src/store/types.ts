@@ -5,6 +5,7 @@ import type {
   OutboxRepository,
   SubscriptionRepository,
 } from "./core.js";
+import type { InstallationRepository } from "./installations.js";
 import type { DocumentRepository } from "./monitor.js";
 import type { ReminderRepository } from "./reminders.js";
 
@@ -20,6 +21,8 @@ export interface Store {
   readonly documents: DocumentRepository;
   readonly reminders: ReminderRepository;
   readonly catalogHistory: CatalogHistoryRepository;
+  /** Distributed mode: who installed the app where, with sealed tokens. Empty in single-workspace mode. */
+  readonly installations: InstallationRepository;
   /**
    * Runs `fn` atomically: everything it does through `tx` (a Store bound to the transaction) commits or
    * rolls back together. Code inside must use `tx`, never the outer store. A transaction on `tx` joins the

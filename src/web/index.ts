@@ -11,6 +11,7 @@ import { serve, type WebDeps, type WebRoute, webRoutes } from "./routes.js";
  * Bolt opens no server of its own for requests, it listens on PORT itself.
  */
 
+export { escapeHtml } from "./html.js";
 export { CONTENT_SECURITY_POLICY } from "./http.js";
 export type { Links } from "./layout.js";
 export { linksFor } from "./layout.js";

@@ -46,7 +46,7 @@ describe("production wiring", () => {
       // --- as in main.ts ---
       const deliverer = createDeliverer({
         store: deps.store,
-        client: createDeliveryClient(deps.config.SLACK_BOT_TOKEN, deps.config.SLACK_API_URL, {
+        client: createDeliveryClient(deps.config.SLACK_BOT_TOKEN ?? "", deps.config.SLACK_API_URL, {
           logger: deps.logger,
         }),
         logger: deps.logger,

@@ -5,6 +5,7 @@ import type { Store } from "../types.js";
 import { sqliteCatalogHistory } from "./catalog.js";
 import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "./core.js";
 import { asyncRepository, Gate } from "./gate.js";
+import { sqliteInstallations } from "./installations.js";
 import { migrate } from "./migrate.js";
 import { migrations } from "./migrations/index.js";
 import { sqliteDocuments } from "./monitor.js";
@@ -43,6 +44,7 @@ export function openSqliteStore(path: string): Store {
     documents: sqliteDocuments(db),
     reminders: sqliteReminders(db),
     catalogHistory: sqliteCatalogHistory(db),
+    installations: sqliteInstallations(db),
   };
   const gate = new Gate(db);
   const repositories = (exec: <T>(statement: () => T) => Promise<T>) => ({
@@ -53,6 +55,7 @@ export function openSqliteStore(path: string): Store {
     documents: asyncRepository(sync.documents, exec),
     reminders: asyncRepository(sync.reminders, exec),
     catalogHistory: asyncRepository(sync.catalogHistory, exec),
+    installations: asyncRepository(sync.installations, exec),
   });
   const ping = () => sqlitePing(db, path, opened);
   /** The store bound to one open transaction; a transaction on it joins that one. */
