@@ -59,8 +59,10 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const fake = options.fake ?? new FakeSlack(options.rateLimits);
   const ownsFake = !options.fake;
   if (ownsFake) await fake.start();
+  // Distributed mode (tests/install): the env names the OAuth credentials instead of one bot token.
+  const distributed = Boolean(options.env?.SLACK_CLIENT_ID);
   const config = parseConfig({
-    SLACK_BOT_TOKEN: "xoxb-test-token",
+    ...(distributed ? {} : { SLACK_BOT_TOKEN: "xoxb-test-token" }),
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
     DATABASE_URL: `sqlite:${options.databasePath ?? ":memory:"}`,
@@ -80,7 +82,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const bot = createBot(deps, {
     processBeforeResponse: true,
     healthCacheMs: 0,
-    botIds: { botId: "BBOT", botUserId: "UBOT" },
+    ...(distributed ? {} : { botIds: { botId: "BBOT", botUserId: "UBOT" } }),
   });
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${port}/slack/events`;

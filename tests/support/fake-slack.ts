@@ -12,7 +12,25 @@ export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
   token: string | undefined;
+  /** The raw Authorization header (distributed-mode tests check which workspace's token each call used). */
+  authorization: string | undefined;
   at: number;
+}
+
+/** One workspace (or organisation) the fake knows, by its bot token: what auth.test answers. */
+export interface FakeWorkspace {
+  token: string;
+  teamId: string | null;
+  teamName?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+  botUserId: string;
+  botId: string;
+  installerId: string;
+  scopes?: string;
+  /** Token rotation: oauth.v2.access also answers refresh_token and expires_in. */
+  refreshToken?: string;
+  expiresIn?: number;
 }
 
 export interface FakeUser {
@@ -98,6 +116,14 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   readonly homeViews = new Map<string, unknown>();
   rateLimited429s = 0;
+  /** OAuth: the app credentials oauth.v2.access accepts. */
+  readonly oauthClient = { id: "1111.2222", secret: "0123456789abcdef0123456789abcdef" };
+  /** OAuth codes not yet exchanged → the workspace they install (each code works once). */
+  readonly grants = new Map<string, FakeWorkspace>();
+  /** Bot tokens the fake answers for, with their workspace (auth.test per token). */
+  readonly workspaces = new Map<string, FakeWorkspace>();
+  /** Tokens Slack no longer accepts (after an uninstall). */
+  readonly revoked = new Set<string>();
   /** The WebSocket URL apps.connections.open hands out (set by FakeSocketMode). */
   socketModeUrl: string | undefined;
   private rules: InjectionRule[] = [];
@@ -124,6 +150,11 @@ export class FakeSlack {
   /** A fresh response_url for a simulated slash command or click. */
   responseUrl(): string {
     return `${this.url}/response/${randomUUID()}`;
+  }
+
+  /** A code that oauth.v2.access exchanges for this workspace's install. */
+  addGrant(code: string, workspace: FakeWorkspace): void {
+    this.grants.set(code, workspace);
   }
 
   addUser(user: FakeUser): void {
@@ -182,7 +213,8 @@ export class FakeSlack {
     const method = path.replace(/^\/api\//, "");
     const token =
       (req.headers.authorization ?? "").replace(/^Bearer /, "") || (args.token as string | undefined);
-    this.calls.push({ method, args, token, at: Date.now() });
+    const authorization = req.headers.authorization;
+    this.calls.push({ method, args, token, authorization, at: Date.now() });
 
     const channel = typeof args.channel === "string" ? args.channel : undefined;
     const rule = this.rules.find(
@@ -218,7 +250,23 @@ export class FakeSlack {
         return json(res, 200, { ok: false, error: "invalid_auth" });
       return json(res, 200, { ok: true, url: this.socketModeUrl });
     }
+    if (method === "oauth.v2.access") return json(res, 200, this.exchange(args, authorization));
+    if (method === "api.test") return json(res, 200, { ok: true });
     if (!token?.startsWith("xoxb-")) return json(res, 200, { ok: false, error: "not_authed" });
+    if (this.revoked.has(token)) return json(res, 200, { ok: false, error: "token_revoked" });
+    const workspace = this.workspaces.get(token);
+    if (workspace && method === "auth.test")
+      return json(res, 200, {
+        ok: true,
+        url: "https://fake.slack.test/",
+        team: workspace.teamName ?? "Fake",
+        user: "ai-privacy",
+        team_id: workspace.teamId ?? workspace.enterpriseId,
+        user_id: workspace.botUserId,
+        bot_id: workspace.botId,
+        ...(workspace.enterpriseId ? { enterprise_id: workspace.enterpriseId } : {}),
+        is_enterprise_install: workspace.isEnterpriseInstall === true,
+      });
     return json(res, 200, this.answer(method, args, res));
   }
 
@@ -292,6 +340,37 @@ export class FakeSlack {
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /** oauth.v2.access (docs.slack.dev/reference/methods/oauth.v2.access): client credentials + a one-time code. */
+  private exchange(
+    args: Record<string, unknown>,
+    authorization: string | undefined,
+  ): Record<string, unknown> {
+    const basic = authorization?.startsWith("Basic ")
+      ? Buffer.from(authorization.slice(6), "base64").toString("utf8").split(":")
+      : [];
+    const id = args.client_id ?? basic[0];
+    const secret = args.client_secret ?? basic[1];
+    if (id !== this.oauthClient.id) return { ok: false, error: "invalid_client_id" };
+    if (secret !== this.oauthClient.secret) return { ok: false, error: "bad_client_secret" };
+    const w = this.grants.get(String(args.code ?? ""));
+    if (!w) return { ok: false, error: "invalid_code" };
+    this.grants.delete(String(args.code));
+    this.workspaces.set(w.token, w);
+    return {
+      ok: true,
+      app_id: "A0APP",
+      authed_user: { id: w.installerId },
+      scope: w.scopes ?? "commands,chat:write,channels:read,users:read",
+      token_type: "bot",
+      access_token: w.token,
+      bot_user_id: w.botUserId,
+      team: w.teamId ? { id: w.teamId, name: w.teamName ?? w.teamId } : null,
+      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `Org ${w.enterpriseId}` } : null,
+      is_enterprise_install: w.isEnterpriseInstall === true,
+      ...(w.refreshToken ? { refresh_token: w.refreshToken, expires_in: w.expiresIn ?? 43_200 } : {}),
+    };
   }
 
   private postMessage(
