@@ -27,6 +27,10 @@ export interface MyData {
   outbox: OutboxRow[];
 }
 
+/**
+ * Only this workspace's rows: an Enterprise Grid user ID is the same in every workspace of the organisation,
+ * and my-data in one workspace must not show what another workspace holds.
+ */
 export async function collectMyData(store: Store, teamId: string, userId: string): Promise<MyData> {
   const [states, tools, campaignsLed, audit, subscriptions, outbox] = await Promise.all([
     store.reminders.statesForUser(userId),
@@ -36,13 +40,14 @@ export async function collectMyData(store: Store, teamId: string, userId: string
     store.subscriptions.listAll(),
     messagesForPerson(store, userId),
   ]);
+  const here = <T extends { teamId: string }>(rows: T[]): T[] => rows.filter((r) => r.teamId === teamId);
   return {
-    states,
+    states: here(states),
     tools,
-    campaignsLed,
-    audit,
-    subscriptionsCreated: subscriptions.filter((s) => s.createdBy === userId),
-    outbox,
+    campaignsLed: here(campaignsLed),
+    audit: here(audit),
+    subscriptionsCreated: here(subscriptions.filter((s) => s.createdBy === userId)),
+    outbox: here(outbox),
   };
 }
 

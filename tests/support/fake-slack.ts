@@ -354,6 +354,7 @@ export class FakeSlack {
     const secret = args.client_secret ?? basic[1];
     if (id !== this.oauthClient.id) return { ok: false, error: "invalid_client_id" };
     if (secret !== this.oauthClient.secret) return { ok: false, error: "bad_client_secret" };
+    if (args.grant_type === "refresh_token") return this.refresh(String(args.refresh_token ?? ""));
     const w = this.grants.get(String(args.code ?? ""));
     if (!w) return { ok: false, error: "invalid_code" };
     this.grants.delete(String(args.code));
@@ -370,6 +371,35 @@ export class FakeSlack {
       enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `Org ${w.enterpriseId}` } : null,
       is_enterprise_install: w.isEnterpriseInstall === true,
       ...(w.refreshToken ? { refresh_token: w.refreshToken, expires_in: w.expiresIn ?? 43_200 } : {}),
+    };
+  }
+
+  /** Token rotation: a refresh token buys a new bot token (the old one stops working) and a new refresh token. */
+  readonly refreshes: string[] = [];
+  private refresh(refreshToken: string): Record<string, unknown> {
+    const w = [...this.workspaces.values()].find((x) => x.refreshToken === refreshToken);
+    if (!w) return { ok: false, error: "invalid_refresh_token" };
+    this.refreshes.push(refreshToken);
+    const next: FakeWorkspace = {
+      ...w,
+      token: `${w.token}-r${this.refreshes.length}`,
+      refreshToken: `${refreshToken}-r${this.refreshes.length}`,
+      expiresIn: 43_200,
+    };
+    this.revoked.add(w.token);
+    this.workspaces.set(next.token, next);
+    return {
+      ok: true,
+      app_id: "A0APP",
+      scope: w.scopes ?? "commands,chat:write,channels:read,users:read",
+      token_type: "bot",
+      access_token: next.token,
+      refresh_token: next.refreshToken,
+      expires_in: 43_200,
+      bot_user_id: w.botUserId,
+      team: w.teamId ? { id: w.teamId, name: w.teamName ?? w.teamId } : null,
+      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `Org ${w.enterpriseId}` } : null,
+      is_enterprise_install: w.isEnterpriseInstall === true,
     };
   }
 
