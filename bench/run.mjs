@@ -12,6 +12,7 @@ import { runMonitorBench } from "./monitor.mjs";
 import { runRemindersBench } from "./reminders.mjs";
 import { mergeResults } from "./results.mjs";
 import { runWebBench } from "./web.mjs";
+import { runWorkspacesBench } from "./workspaces.mjs";
 
 const suites = {
   commands: () => runCommandsBench(),
@@ -20,6 +21,7 @@ const suites = {
   monitor: () => runMonitorBench(),
   reminders: () => runRemindersBench(),
   web: () => runWebBench(),
+  workspaces: () => runWorkspacesBench(),
 };
 
 const chosen = process.argv.slice(2).filter((a) => a in suites);
