@@ -1,7 +1,7 @@
 import type { Catalog, PolicyDocument, Provider } from "../catalog/index.js";
 import type { Clock } from "../clock.js";
 import type { DocumentState, Store } from "../store/index.js";
-import type { Analyzer } from "./analyze.js";
+import type { Analyzer, Comparer, Comparison, PageSource, RawCopy } from "./analyze.js";
 import { type ExtractionRules, rulesKey } from "./extract.js";
 import { sharedExtractionPool } from "./extract-pool.js";
 import { createFetcher, type Fetcher } from "./fetch.js";
@@ -53,6 +53,8 @@ export interface PolicyCheckOptions {
   concurrency?: number;
   /** Where pages are parsed and compared; defaults to the shared worker-thread pool (extract-pool.ts). */
   analyze?: Analyzer;
+  /** Where a changed page is compared with its previous text; defaults to the shared pool too. */
+  compare?: Comparer;
 }
 
 export const DEFAULT_FAILURE_THRESHOLD = 3;
@@ -62,6 +64,7 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
   const ownFetcher = options.fetcher ? undefined : createFetcher();
   const fetcher = options.fetcher ?? ownFetcher!;
   const analyze = options.analyze ?? sharedExtractionPool().analyze;
+  const compare = options.compare ?? sharedExtractionPool().compare;
   const work = options.catalog.providers
     .filter((p) => !options.providerId || p.id === options.providerId)
     .flatMap((provider) => provider.documents.map((document) => ({ provider, document })))
@@ -83,7 +86,7 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
       const owner = duplicateOf.get(i);
       results[i] =
         owner === undefined
-          ? await checkDocument({ ...options, clock, fetcher, analyze }, provider, document).catch(
+          ? await checkDocument({ ...options, clock, fetcher, analyze, compare }, provider, document).catch(
               (err: unknown) =>
                 // A bug or a store error for one document must not stop the others; nothing was committed.
                 internalError(provider.id, document.id, err),
@@ -111,7 +114,7 @@ function internalError(providerId: string, documentId: string, err: unknown): Ch
   return { providerId, documentId, status: "failed", highlights: [], error };
 }
 
-type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher; analyze: Analyzer };
+type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher; analyze: Analyzer; compare: Comparer };
 
 function rulesOf(document: PolicyDocument): ExtractionRules {
   return { select: document.select, remove: document.remove, needsBrowser: document.needsBrowser };
@@ -166,7 +169,8 @@ async function checkDocument(
 
   if (outcome.kind === "failed") return recordFailure(notices, state, outcome.reason, key, now);
 
-  let page: { html: string; rawHash: string; fresh: boolean };
+  let source: PageSource;
+  let storedRawHash: string | undefined;
   if (outcome.kind === "not-modified") {
     if (baselineIntact) return recordUnchanged(ctx, state, now, base, true);
     const raw = await store.documents.rawPage(document.id);
@@ -179,24 +183,40 @@ async function checkDocument(
         now,
       );
     }
-    page = { html: raw.html, rawHash: raw.rawHash, fresh: false };
+    source = { gzippedHtml: raw.gzippedHtml };
+    storedRawHash = raw.rawHash;
   } else {
     state = { ...state, etag: outcome.etag, lastModified: outcome.lastModified };
-    if (baselineIntact && outcome.rawHash === state.rawHash)
-      return recordUnchanged(ctx, state, now, base, true);
-    page = { html: outcome.html, rawHash: outcome.rawHash, fresh: true };
+    // The bytes move to the worker, which hashes, decodes and gzips them there.
+    source = { body: outcome.body, contentType: outcome.contentType };
   }
 
-  // The last readable version, which the new text is compared with (none for a first baseline).
-  const previous = state.versionId !== null ? await store.documents.version(state.versionId) : undefined;
-  const comparedWith = state.textHash !== null ? previous : undefined;
   const analysis = await ctx.analyze({
-    html: page.html,
+    ...source,
     rules,
-    ...(comparedWith ? { previous: { text: comparedWith.text, hash: state.textHash! } } : {}),
+    // The same bytes as the last readable page: nothing to extract.
+    knownRawHash: baselineIntact ? state.rawHash : null,
+    // The same words as the last readable version: the text is not sent back.
+    previousHash: state.textHash,
   });
-  const rawToStore = page.fresh ? { html: page.html, rawHash: page.rawHash } : undefined;
+  if (analysis.ok && analysis.sameBytes) return recordUnchanged(ctx, state, now, base, true);
+  const rawToStore = analysis.raw;
   if (!analysis.ok) return recordFailure(notices, state, analysis.reason, key, now, rawToStore);
+  const rawHash = rawToStore?.rawHash ?? storedRawHash!;
+
+  // Other words: the last readable version (none for a first baseline) is read from the store and
+  // compared in the worker — only now, so an unchanged page never moves its previous text around.
+  const previous =
+    !analysis.sameWords && state.versionId !== null
+      ? await store.documents.version(state.versionId)
+      : undefined;
+  const comparedWith = state.textHash !== null ? previous : undefined;
+  let comparison: Comparison | undefined;
+  if (comparedWith && !analysis.sameWords) {
+    const compared = await ctx.compare({ previous: comparedWith.text, text: analysis.text });
+    if (!compared.ok) return recordFailure(notices, state, compared.reason, key, now, rawToStore);
+    comparison = compared.comparison;
+  }
 
   const recovered = state.failures > 0 ? state : undefined;
   state = {
@@ -210,21 +230,19 @@ async function checkDocument(
   // The same visible words, or words that moved without a sentence added or removed (layout, order):
   // nothing reads differently, so nothing is announced. The new hash is kept so the next identical page
   // is recognised at once; the stored version (and what a later change is diffed against) stays.
-  const sameWords = state.textHash === analysis.hash;
-  if (sameWords || (comparedWith && analysis.comparison && !analysis.comparison.readable)) {
+  if (analysis.sameWords || (comparison && !comparison.readable)) {
     return store.transaction(async (tx) => {
       if (recovered) await recordRecovery(within(notices, tx), recovered, now);
-      const next = { ...state, rawHash: page.rawHash, textHash: analysis.hash };
+      const next = { ...state, rawHash, textHash: analysis.hash };
       return recordUnchanged({ ...ctx, store: tx }, next, now, base, false, rawToStore);
     });
   }
-  const comparison = comparedWith ? analysis.comparison : undefined;
   return store.transaction(async (tx) => {
     if (recovered) await recordRecovery(within(notices, tx), recovered, now);
     return recordChange(within(notices, tx), state, {
       text: analysis.text,
       hash: analysis.hash,
-      rawHash: page.rawHash,
+      rawHash,
       raw: rawToStore,
       previous: comparedWith,
       changes: comparison?.changes ?? [],
@@ -241,7 +259,7 @@ async function recordUnchanged(
   now: Date,
   base: { providerId: string; documentId: string },
   notModified: boolean,
-  raw?: { html: string; rawHash: string },
+  raw?: RawCopy,
 ): Promise<CheckResult> {
   await ctx.store.transaction(async (tx) => {
     if (raw) await tx.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
@@ -269,10 +287,10 @@ async function rebaseline(
 ): Promise<DocumentState> {
   const { store } = ctx;
   const raw = await store.documents.rawPage(state.documentId);
-  const extraction = raw ? await ctx.analyze({ html: raw.html, rules }) : undefined;
+  const extraction = raw ? await ctx.analyze({ gzippedHtml: raw.gzippedHtml, rules }) : undefined;
   const now = ctx.clock();
   return store.transaction(async (tx) => {
-    if (raw && extraction?.ok) {
+    if (raw && extraction?.ok && !extraction.sameBytes && !extraction.sameWords) {
       const { version } = await tx.documents.recordVersion(
         {
           documentId: state.documentId,

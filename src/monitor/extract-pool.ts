@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
-import type { Analysis, AnalysisRequest, Analyzer } from "./analyze.js";
+import type { Analysis, AnalysisRequest, Analyzer, Compared, CompareRequest, Comparer } from "./analyze.js";
 import {
   CHANGE_TOO_LARGE,
   type ChangeDiff,
@@ -13,6 +13,7 @@ import {
 import { PAGE_TOO_COMPLEX } from "./extract.js";
 
 type DiffTask = ChangeDiffRequest & { readonly maxChars: number };
+type Task = AnalysisRequest | CompareRequest | DiffTask;
 
 /**
  * Policy pages are parsed, rendered and compared — and change pages' diffs computed — in a worker-thread
@@ -34,6 +35,8 @@ export interface ExtractionPoolOptions {
 
 export interface ExtractionPool {
   readonly analyze: Analyzer;
+  /** A changed page against its previous text (sent only when the words changed). */
+  readonly compare: Comparer;
   /** A change page's diff, on the same threads and with the same time and heap limits as pages. */
   readonly diff: ChangeDiffer;
   close(): Promise<void>;
@@ -67,7 +70,7 @@ export function extractionWorkerUrl(from: string = import.meta.url): URL {
 
 export function createExtractionPool(options: ExtractionPoolOptions = {}): ExtractionPool {
   const settings = { ...EXTRACTION_DEFAULTS, ...options };
-  const pool = new Piscina<AnalysisRequest | DiffTask, Analysis | ChangeDiff>({
+  const pool = new Piscina<Task, Analysis | Compared | ChangeDiff>({
     filename: extractionWorkerUrl().href,
     minThreads: 0,
     maxThreads: settings.threads,
@@ -79,12 +82,17 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
   const slots = new Slots(settings.threads);
 
   /** One task on a thread, within the time limit; a failure becomes `onFailure`'s typed value. */
-  const limited = <T>(task: AnalysisRequest | DiffTask, name: string, onFailure: (why: Failure) => T) =>
+  const limited = <T>(task: Task, name: string, onFailure: (why: Failure) => T) =>
     slots.run(async (): Promise<T> => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), settings.timeLimitMs);
       try {
-        return (await pool.run(task, { name, signal: controller.signal })) as T;
+        const transferList = transferable(task);
+        return (await pool.run(task, {
+          name,
+          signal: controller.signal,
+          ...(transferList ? { transferList } : {}),
+        })) as T;
       } catch (err) {
         return onFailure(failureOf(err, controller.signal.aborted, settings.timeLimitMs));
       } finally {
@@ -99,7 +107,20 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
       ok: false,
       reason: diffFailure(why),
     }));
-  return { analyze, diff, close: () => pool.destroy() };
+  const compare: Comparer = (request) =>
+    limited<Compared>(request, "compareTexts", (why) => ({ ok: false, reason: pageFailure(why) }));
+  return { analyze, compare, diff, close: () => pool.destroy() };
+}
+
+/**
+ * A fetched page's bytes move to the worker instead of being copied (a 5 MB structured clone on the event
+ * loop). Only a buffer the bytes own whole is moved: a view into a shared pool buffer is copied as usual.
+ */
+function transferable(task: Task): ArrayBuffer[] | undefined {
+  const bytes = "body" in task ? task.body : "gzippedHtml" in task ? task.gzippedHtml : undefined;
+  if (!bytes || !(bytes.buffer instanceof ArrayBuffer)) return undefined;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.byteLength > 64 * 1024 ? [bytes.buffer] : undefined;
 }
 
 type Failure = { kind: "time"; limitMs: number } | { kind: "memory" } | { kind: "error"; detail: string };

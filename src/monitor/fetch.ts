@@ -1,16 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliDecompress, gunzip, inflate, type ZlibOptions } from "node:zlib";
 import { Agent, type Dispatcher, errors, request } from "undici";
 import { USER_AGENT } from "../version.js";
-import { decodeHtml } from "./charset.js";
-import { sha256 } from "./extract.js";
 import { checkRedirect, type Resolver, systemResolver } from "./redirects.js";
 
 /**
  * Conditional GET of one policy page with every guard a polite, robust watcher needs: connect and total
  * timeouts, redirects followed only within the document's own site (redirects.ts) and at most
- * `maxRedirects` of them, a body size cap (also after decompression), charset decoding, a User-Agent that
- * names the bot, a per-host concurrency limit and a small random delay so that a run does not hammer a host.
+ * `maxRedirects` of them, a body size cap (also after decompression), a User-Agent that names the bot, a
+ * per-host concurrency limit and a small random delay so that a run does not hammer a host. The page comes
+ * back as bytes: hashing and charset decoding happen in the extraction worker (analyze.ts), and
+ * decompression on libuv's thread pool, so none of it holds the event loop that acknowledges Slack.
  */
 
 export interface FetchRequest {
@@ -25,8 +26,10 @@ export type FetchOutcome =
   | { readonly kind: "not-modified" }
   | {
       readonly kind: "page";
-      readonly html: string;
-      readonly rawHash: string;
+      /** The decompressed body, in a buffer of its own (so that it can be moved to a worker). */
+      readonly body: Uint8Array;
+      readonly contentType: string | undefined;
+      /** Bytes on the wire (before decompression). */
       readonly bytes: number;
       readonly etag: string | null;
       readonly lastModified: string | null;
@@ -165,7 +168,7 @@ async function fetchOnce(
       response.body.destroy();
       return { kind: "failed", reason: `not an HTML page (content-type ${contentType})` };
     }
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let bytes = 0;
     for await (const chunk of response.body) {
       bytes += (chunk as Buffer).length;
@@ -175,15 +178,15 @@ async function fetchOnce(
       }
       chunks.push(chunk as Buffer);
     }
-    const body = decompress(
-      Buffer.concat(chunks),
+    const body = await decompress(
+      ownBuffer(chunks, bytes),
       header(response.headers, "content-encoding"),
       settings.maxBytes,
     );
     return {
       kind: "page",
-      html: decodeHtml(body, contentType),
-      rawHash: sha256(body),
+      body,
+      contentType,
       bytes,
       etag: header(response.headers, "etag") ?? null,
       lastModified: header(response.headers, "last-modified") ?? null,
@@ -195,23 +198,38 @@ async function fetchOnce(
   }
 }
 
+const inflaters: Record<string, (body: Uint8Array, options: ZlibOptions) => Promise<Buffer>> = {
+  gzip: promisify(gunzip),
+  "x-gzip": promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress) as (body: Uint8Array, options: ZlibOptions) => Promise<Buffer>,
+};
+
 /**
  * Decodes the content-encoding with the size cap applied to the output too (a small gzip can expand to
- * gigabytes). Done here rather than with undici's decompress interceptor, which is still experimental.
+ * gigabytes), on libuv's thread pool rather than the event loop. Done here rather than with undici's
+ * decompress interceptor, which is still experimental.
  */
-function decompress(body: Buffer, encoding: string | undefined, maxBytes: number): Buffer {
-  const options = { maxOutputLength: maxBytes };
-  switch ((encoding ?? "identity").trim().toLowerCase()) {
-    case "gzip":
-    case "x-gzip":
-      return gunzipSync(body, options);
-    case "deflate":
-      return inflateSync(body, options);
-    case "br":
-      return brotliDecompressSync(body, options);
-    default:
-      return body;
+async function decompress(body: Uint8Array, encoding: string | undefined, maxBytes: number) {
+  const inflater = inflaters[(encoding ?? "identity").trim().toLowerCase()];
+  if (!inflater) return body;
+  const out = await inflater(body, { maxOutputLength: maxBytes });
+  // Large zlib outputs own their buffer; a small one may sit in Node's shared pool, so it is copied out.
+  return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : new Uint8Array(out);
+}
+
+/**
+ * The chunks copied once into a buffer of their own (not a slice of Node's shared pool), so that the page
+ * can be moved to a worker thread rather than copied again there.
+ */
+function ownBuffer(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
   }
+  return out;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -2,6 +2,7 @@ import type { ChangeObject } from "diff";
 import type { PolicyDocument, Provider } from "../catalog/index.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
 import type { DocumentState, DocumentVersion, Store } from "../store/index.js";
+import type { RawCopy } from "./analyze.js";
 import type { CheckResult, PolicyCheckOptions } from "./check.js";
 import { diffLinesWithContext } from "./diff.js";
 import type { Highlight } from "./highlights.js";
@@ -82,7 +83,7 @@ export async function recordFailure(
   reason: string,
   rulesKey: string,
   now: Date,
-  raw?: { html: string; rawHash: string },
+  raw?: RawCopy,
 ): Promise<CheckResult> {
   const { store } = notices.ctx;
   const threshold = notices.ctx.failureThreshold ?? 3;
@@ -158,7 +159,7 @@ export interface ReadableVersion {
   text: string;
   hash: string;
   rawHash: string;
-  raw: { html: string; rawHash: string } | undefined;
+  raw: RawCopy | undefined;
   /** The last readable version; undefined when this is the first one (a silent baseline). */
   previous: DocumentVersion | undefined;
   /** The line diff between `previous` and this text, already computed for the highlights. */

@@ -54,8 +54,11 @@ export interface NewDocumentVersion {
 export interface RawPage {
   documentId: string;
   rawHash: string;
-  /** The decoded HTML, kept so that new selectors can be applied without announcing a change. */
-  html: string;
+  /**
+   * The decoded HTML, gzipped (RFC 1952), kept so that new selectors can be applied without announcing a
+   * change. The monitor compresses and decompresses it in its worker threads; the store only keeps bytes.
+   */
+  gzippedHtml: Uint8Array;
   fetchedAt: Date;
 }
 

@@ -13,7 +13,7 @@ import {
 } from "../../src/monitor/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
-import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
+import { BASE_PARAGRAPHS, fetchedPage, policyPage } from "./support/pages.js";
 
 /** runPolicyCheck with a scripted fetcher: no network, no timers, a fixed clock. */
 
@@ -21,21 +21,14 @@ function scripted(): Fetcher & {
   next: (outcome: FetchOutcome) => void;
   html: (html: string, etag?: string) => void;
 } {
-  let current: FetchOutcome = { kind: "failed", reason: "nothing scripted" };
-  const fetcher = async () => current;
+  let current: () => FetchOutcome = () => ({ kind: "failed", reason: "nothing scripted" });
+  const fetcher = async () => current();
   return Object.assign(fetcher, {
     next: (outcome: FetchOutcome) => {
-      current = outcome;
+      current = () => outcome;
     },
     html: (html: string, etag?: string) => {
-      current = {
-        kind: "page",
-        html,
-        rawHash: `${html.length}:${html.slice(-40)}`,
-        bytes: html.length,
-        etag: etag ?? null,
-        lastModified: null,
-      };
+      current = () => fetchedPage(html, etag ?? null);
     },
   });
 }

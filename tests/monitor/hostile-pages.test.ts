@@ -17,6 +17,7 @@ import {
 import { renderReadableText } from "../../src/monitor/render-text.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
+import { fetchedPage } from "./support/pages.js";
 
 /** Issue 8, item 9: hostile pages are read off the event loop, bounded, and fail as "page too complex". */
 
@@ -106,10 +107,10 @@ describe("the extraction worker pool", () => {
     const html = `<main><p>${sentence}</p><p>We keep files for 5 years. ${sentence}</p></main>`;
     const before = `${sentence.trim()}\n\nWe keep files for 30 days. ${sentence.trim()}`;
     const analysis = await pool.analyze({ html, rules, previous: { text: before, hash: "old" } });
-    expect(analysis.ok && analysis.comparison?.readable).toBe(true);
-    expect(analysis.ok && analysis.comparison?.highlights.map((h) => h.text)).toContain(
-      "We keep files for 5 years.",
-    );
+    const comparison =
+      analysis.ok && !analysis.sameBytes && !analysis.sameWords ? analysis.comparison : undefined;
+    expect(comparison?.readable).toBe(true);
+    expect(comparison?.highlights.map((h) => h.text)).toContain("We keep files for 5 years.");
   });
 
   it("a page over the time limit is a typed failure and the pool keeps working", async () => {
@@ -131,14 +132,7 @@ describe("the extraction worker pool", () => {
       testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/p", select: ["main"] }]),
     );
     let html = siblingMains(10);
-    const fetcher: Fetcher = async () => ({
-      kind: "page",
-      html,
-      rawHash: String(html.length),
-      bytes: html.length,
-      etag: null,
-      lastModified: null,
-    });
+    const fetcher: Fetcher = async () => fetchedPage(html);
     const check = async (day: number) =>
       (
         await runPolicyCheck({

@@ -4,6 +4,7 @@ import { extractText } from "../../src/monitor/extract.js";
 import { type Fetcher, type FetchOutcome, runPolicyCheck } from "../../src/monitor/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
+import { fetchedPage } from "./support/pages.js";
 
 /** Issue 8, items 13 (layout is not a change) and 14 (control characters, contradictory charsets). */
 
@@ -30,14 +31,7 @@ async function checker() {
     testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/privacy", select: ["main"] }]),
   );
   let current = "";
-  const fetcher: Fetcher = async (): Promise<FetchOutcome> => ({
-    kind: "page",
-    html: current,
-    rawHash: `${current.length}:${current}`,
-    bytes: current.length,
-    etag: null,
-    lastModified: null,
-  });
+  const fetcher: Fetcher = async (): Promise<FetchOutcome> => fetchedPage(current);
   let day = 1;
   const check = async (html: string) => {
     current = html;

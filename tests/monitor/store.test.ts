@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/store/index.js";
 
@@ -30,17 +31,25 @@ describe("sqlite document repository", () => {
     expect((await store.documents.findVersion("doc", "bbbb"))?.id).toBe(b.version.id);
   });
 
-  it("keeps the last raw page compressed and returns it intact", async () => {
+  it("keeps the last raw page (gzipped by the monitor) and returns its bytes intact", async () => {
     const store = openSqliteStore(":memory:");
     const html = `<main>Überall — 隐私政策 ${"x".repeat(100_000)}</main>`;
-    await store.documents.saveRawPage({ documentId: "doc", rawHash: "r1", html, fetchedAt: new Date(0) });
+    const gzippedHtml = (s: string) => new Uint8Array(gzipSync(s));
+    await store.documents.saveRawPage({
+      documentId: "doc",
+      rawHash: "r1",
+      gzippedHtml: gzippedHtml(html),
+      fetchedAt: new Date(0),
+    });
     await store.documents.saveRawPage({
       documentId: "doc",
       rawHash: "r2",
-      html: `${html}!`,
+      gzippedHtml: gzippedHtml(`${html}!`),
       fetchedAt: new Date(1),
     });
-    expect(await store.documents.rawPage("doc")).toMatchObject({ rawHash: "r2", html: `${html}!` });
+    const raw = await store.documents.rawPage("doc");
+    expect(raw?.rawHash).toBe("r2");
+    expect(gunzipSync(raw!.gzippedHtml).toString("utf8")).toBe(`${html}!`);
     expect(await store.documents.rawPage("other")).toBeUndefined();
   });
 

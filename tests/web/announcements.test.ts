@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import type { ActionsBlock, Button } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import { type FetchOutcome, runPolicyCheck } from "../../src/monitor/index.js";
 import { openSqliteStore } from "../../src/store/index.js";
 import { createWebSurface, linksFor } from "../../src/web/index.js";
 import { testCatalog, testProvider } from "../monitor/support/catalog.js";
-import { BASE_PARAGRAPHS, policyPage } from "../monitor/support/pages.js";
+import { BASE_PARAGRAPHS, fetchedPage, policyPage } from "../monitor/support/pages.js";
 
 /** With PUBLIC_URL, a change announcement links to its change page instead of posting the diff in the thread. */
 
@@ -25,14 +24,7 @@ async function announce(changeUrl?: (versionId: number) => string) {
     testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/privacy" }]),
   );
   let page = policyPage(BASE_PARAGRAPHS);
-  const fetcher = async (): Promise<FetchOutcome> => ({
-    kind: "page",
-    html: page,
-    rawHash: createHash("sha256").update(page).digest("hex"),
-    bytes: page.length,
-    etag: null,
-    lastModified: null,
-  });
+  const fetcher = async (): Promise<FetchOutcome> => fetchedPage(page);
   const run = (day: number) =>
     runPolicyCheck({
       store,

@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from "node:zlib";
 import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import type {
@@ -198,7 +197,7 @@ export function sqliteDocuments(db: Database): Sync<DocumentRepository> {
         `INSERT INTO document_raw (document_id, raw_hash, body, fetched_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (document_id) DO UPDATE SET raw_hash = excluded.raw_hash, body = excluded.body,
            fetched_at = excluded.fetched_at`,
-      ).run(page.documentId, page.rawHash, gzipSync(page.html), toIso(page.fetchedAt));
+      ).run(page.documentId, page.rawHash, page.gzippedHtml, toIso(page.fetchedAt));
     },
     rawPage(documentId) {
       const row = db.prepare("SELECT * FROM document_raw WHERE document_id = ?").get(documentId);
@@ -207,7 +206,7 @@ export function sqliteDocuments(db: Database): Sync<DocumentRepository> {
       return {
         documentId: r.document_id,
         rawHash: r.raw_hash,
-        html: gunzipSync(r.body).toString("utf8"),
+        gzippedHtml: new Uint8Array(r.body),
         fetchedAt: r.fetched_at,
       };
     },

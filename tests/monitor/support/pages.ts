@@ -34,3 +34,19 @@ export const emptySelectionPage = `<!doctype html><html><head><title>Privacy</ti
 export const challengePage = `<!doctype html><html><head><title>Just a moment...</title></head>
 <body><main><div id="challenge-stage">Checking if the site connection is secure. This takes a few seconds and needs
 JavaScript and cookies enabled in your browser to continue to the page you asked for.</div></main></body></html>`;
+
+/**
+ * What the HTTP fetcher answers for a page: its bytes (UTF-8) in a fresh buffer each call, because the
+ * policy check moves them to a worker thread (which leaves the caller's buffer empty).
+ */
+export function fetchedPage(html: string, etag: string | null = null) {
+  const body = new TextEncoder().encode(html);
+  return {
+    kind: "page" as const,
+    body,
+    contentType: "text/html; charset=utf-8",
+    bytes: body.length,
+    etag,
+    lastModified: null,
+  };
+}
