@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from "node:zlib";
-import { Agent, type Dispatcher, errors, request } from "undici";
+import { type Dispatcher, errors, request } from "undici";
 import { USER_AGENT } from "../version.js";
-import { checkRedirect, type Resolver, systemResolver } from "./redirects.js";
+import {
+  checkRedirect,
+  NON_PUBLIC_ADDRESS,
+  type RedirectDispatchers,
+  type Resolver,
+  redirectDispatchers,
+} from "./redirects.js";
 
 /**
  * Conditional GET of one policy page with every guard a polite, robust watcher needs: connect and total
@@ -48,7 +54,10 @@ export interface FetcherOptions {
   readonly jitterMaxMs?: number;
   readonly userAgent?: string;
   readonly random?: () => number;
-  /** Resolves a redirect target's host to check its addresses; the system resolver by default. */
+  /**
+   * Resolves a redirect target's host for the connection itself, which refuses non-public addresses; the
+   * system resolver by default (tests inject one).
+   */
   readonly resolve?: Resolver;
 }
 
@@ -74,9 +83,10 @@ export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
   const settings = { ...FETCH_DEFAULTS, ...options };
   const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  // No redirect interceptor: every hop is checked against the redirect rule before it is followed.
-  const dispatcher: Dispatcher = new Agent({ connect: { timeout: settings.connectTimeoutMs } });
-  const resolve = options.resolve ?? systemResolver;
+  const dispatchers = redirectDispatchers({
+    connectTimeoutMs: settings.connectTimeoutMs,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   const limiter = new HostLimiter(settings.perHostConcurrency);
 
   const fetcher = async (req: FetchRequest): Promise<FetchOutcome> => {
@@ -88,18 +98,17 @@ export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
     }
     return limiter.run(host, async () => {
       if (settings.jitterMaxMs > 0) await sleep(Math.floor(random() * settings.jitterMaxMs));
-      return fetchOnce(dispatcher, req, settings, userAgent, resolve);
+      return fetchOnce(dispatchers, req, settings, userAgent);
     });
   };
-  return Object.assign(fetcher, { close: () => dispatcher.close() });
+  return Object.assign(fetcher, { close: () => dispatchers.close() });
 }
 
 async function fetchOnce(
-  dispatcher: Dispatcher,
+  dispatchers: RedirectDispatchers,
   req: FetchRequest,
   settings: Required<Omit<FetcherOptions, "random" | "userAgent" | "resolve">>,
   userAgent: string,
-  resolve: Resolver,
 ): Promise<FetchOutcome> {
   const headers: Record<string, string> = {
     "user-agent": userAgent,
@@ -121,6 +130,7 @@ async function fetchOnce(
     let url = documentUrl;
     let response: Dispatcher.ResponseData;
     for (let hop = 0; ; hop++) {
+      const dispatcher = dispatchers.forHop(documentUrl, url);
       response = await request(url, { method: "GET", headers, dispatcher, signal: controller.signal });
       // Bailing out early destroys the body; its late errors are expected and must not go unhandled.
       response.body.on("error", () => {});
@@ -140,7 +150,7 @@ async function fetchOnce(
       } catch {
         return { kind: "failed", reason: "redirected to an address that is not a valid URL" };
       }
-      const verdict = await checkRedirect(documentUrl, next, req.allowRedirectsTo ?? [], resolve);
+      const verdict = checkRedirect(documentUrl, next, req.allowRedirectsTo ?? []);
       if (!verdict.ok) return { kind: "failed", reason: verdict.reason };
       // Validators describe the document's own URL; sent to another origin they mean nothing.
       if (next.origin !== documentUrl.origin) {
@@ -244,6 +254,7 @@ function describeError(
   settings: { totalTimeoutMs: number; maxRedirects: number; maxBytes: number },
 ): string {
   const error = err as Error & { code?: string };
+  if (error.code === NON_PUBLIC_ADDRESS) return error.message;
   if (error.name === "TimeoutError" || error.name === "AbortError") {
     return `no complete answer within ${settings.totalTimeoutMs / 1000} s (timeout)`;
   }

@@ -1,14 +1,23 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { request } from "undici";
 import { isSiteRoot, type Provider } from "../catalog/index.js";
 import { USER_AGENT } from "../version.js";
 import { FETCH_DEFAULTS } from "./fetch.js";
+import {
+  checkRedirect,
+  NON_PUBLIC_ADDRESS,
+  type RedirectDispatchers,
+  type Resolver,
+  redirectDispatchers,
+} from "./redirects.js";
 
 /**
  * Settings-link health: is each provider's `settingsUrl` and each official help article its steps cite
  * still there? HEAD first (RFC 9110 §9.3.2: same headers as GET, no body), GET when a server refuses HEAD
- * (405/501). Redirects are followed by hand, only within the provider's own site, with the fetcher's
- * timeouts and redirect cap. Only two answers count as broken: 404/410 (RFC 9110 §15.5.5, §15.5.11) and a
- * redirect that leaves the provider's site; anything else unclear (5xx, 429, timeouts) changes nothing.
+ * (405/501). Redirects are followed by hand under the policy fetcher's one redirect rule (redirects.ts: the
+ * link's registrable site or one of the provider's `ownHosts`, never a private or link-local address, the
+ * address checked where it is connected to), with the fetcher's timeouts and redirect cap. Only these count
+ * as broken: 404/410 (RFC 9110 §15.5.5, §15.5.11) and a redirect the rule refuses (except to a sign-in
+ * page); anything else unclear (5xx, 429, timeouts) changes nothing.
  */
 
 export type LinkVerdict =
@@ -40,13 +49,12 @@ export function linksOf(p: Provider): ProviderLink[] {
 // page sends a visitor who is not signed in: the link works.
 const LOGIN_PATH = /(^|[/._-])(log-?in|sign-?in|signon|auth|oauth2?|sso|account[s]?)([/._?-]|$)/i;
 
-const onHost = (host: string, own: readonly string[]) =>
-  own.some((h) => host === h || host.endsWith(`.${h}`));
-
 export interface LinkProbeOptions {
   readonly connectTimeoutMs?: number;
   readonly totalTimeoutMs?: number;
   readonly maxRedirects?: number;
+  /** Resolves a redirect target's host for the connection (tests inject one). */
+  readonly resolve?: Resolver;
 }
 
 export interface LinkProbe {
@@ -56,31 +64,35 @@ export interface LinkProbe {
 
 export function createLinkProbe(options: LinkProbeOptions = {}): LinkProbe {
   const settings = { ...FETCH_DEFAULTS, ...options };
-  // No redirect interceptor: each hop is checked against the provider's hosts before it is followed.
-  const dispatcher = new Agent({ connect: { timeout: settings.connectTimeoutMs } });
+  const dispatchers = redirectDispatchers({
+    connectTimeoutMs: settings.connectTimeoutMs,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
   return {
-    check: (url, ownHosts) => checkLink(dispatcher, url, ownHosts, settings),
-    close: () => dispatcher.close(),
+    check: (url, ownHosts) => checkLink(dispatchers, url, ownHosts, settings),
+    close: () => dispatchers.close(),
   };
 }
 
 async function checkLink(
-  dispatcher: Dispatcher,
+  dispatchers: RedirectDispatchers,
   start: string,
   ownHosts: readonly string[],
   settings: { totalTimeoutMs: number; maxRedirects: number },
 ): Promise<LinkVerdict> {
-  let url: URL;
+  let first: URL;
   try {
-    url = new URL(start);
+    first = new URL(start);
   } catch {
     return { kind: "broken", reason: "not a valid URL" };
   }
-  const site = [url.hostname, ...ownHosts];
+  let url = first;
   for (let hop = 0; hop <= settings.maxRedirects; hop++) {
+    const dispatcher = dispatchers.forHop(first, url);
     let status = await statusOf(dispatcher, url, "HEAD", settings.totalTimeoutMs);
     if (status.code === 405 || status.code === 501)
       status = await statusOf(dispatcher, url, "GET", settings.totalTimeoutMs);
+    if ("refused" in status) return { kind: "broken", reason: status.refused };
     if ("error" in status) return { kind: "unknown", reason: status.error };
     const { code, location } = status;
     if (code === 404 || code === 410) return { kind: "broken", reason: `HTTP ${code}` };
@@ -93,9 +105,15 @@ async function checkLink(
       } catch {
         return { kind: "unknown", reason: `HTTP ${code} to an unreadable Location` };
       }
-      if (!onHost(next.hostname, site)) {
-        if (LOGIN_PATH.test(next.hostname) || LOGIN_PATH.test(next.pathname)) return { kind: "ok" };
-        return { kind: "broken", reason: `redirects to another site (${next.hostname})` };
+      const verdict = checkRedirect(first, next, ownHosts);
+      if (!verdict.ok) {
+        const elsewhere = checkRedirect(first, next, [next.hostname]).ok;
+        if (elsewhere && (LOGIN_PATH.test(next.hostname) || LOGIN_PATH.test(next.pathname)))
+          return { kind: "ok" };
+        return {
+          kind: "broken",
+          reason: elsewhere ? `redirects to another site (${next.hostname})` : verdict.reason,
+        };
       }
       url = next;
       continue;
@@ -106,11 +124,15 @@ async function checkLink(
 }
 
 async function statusOf(
-  dispatcher: Dispatcher,
+  dispatcher: ReturnType<RedirectDispatchers["forHop"]>,
   url: URL,
   method: "HEAD" | "GET",
   totalTimeoutMs: number,
-): Promise<{ code: number; location: string | undefined } | { code?: undefined; error: string }> {
+): Promise<
+  | { code: number; location: string | undefined }
+  | { code?: undefined; error: string }
+  | { code?: undefined; refused: string }
+> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), totalTimeoutMs);
   try {
@@ -127,6 +149,7 @@ async function statusOf(
     return { code: response.statusCode, location: Array.isArray(location) ? location[0] : location };
   } catch (err) {
     const error = err as Error & { code?: string };
+    if (error.code === NON_PUBLIC_ADDRESS) return { refused: error.message };
     return {
       error: controller.signal.aborted
         ? `no answer within ${totalTimeoutMs / 1000} s (timeout)`

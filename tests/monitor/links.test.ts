@@ -115,6 +115,46 @@ describe("settings-link health", () => {
     expect(await probe.check(`${site.url}/moved-gone`, [])).toEqual({ kind: "broken", reason: "HTTP 404" });
   });
 
+  it("uses the policy fetcher's one redirect rule: ownHosts and their subdomains, never an internal address", async () => {
+    const asked: string[] = [];
+    const pinned = createLinkProbe({
+      totalTimeoutMs: 5_000,
+      resolve: async (host) => {
+        asked.push(host);
+        return ["127.0.0.1"];
+      },
+    });
+    try {
+      // Another port of the same loopback host: an internal address, refused without being contacted.
+      const internal = await startPolicySite();
+      try {
+        internal.set("/admin", page);
+        const internalPort = new URL(internal.url).port;
+        site.set("/to-internal", {
+          ...page,
+          status: 302,
+          headers: { location: `http://help.acme.example:${internalPort}/admin` },
+        });
+        expect(await pinned.check(`${site.url}/to-internal`, ["acme.example"])).toEqual({
+          kind: "broken",
+          reason: expect.stringContaining("help.acme.example is 127.0.0.1"),
+        });
+        expect(asked).toEqual(["help.acme.example"]);
+        expect(internal.hits("/admin")).toBe(0);
+        site.set("/to-ip", { ...page, status: 302, headers: { location: `${internal.url}/admin` } });
+        expect(await pinned.check(`${site.url}/to-ip`, ["127.0.0.1"])).toMatchObject({
+          kind: "broken",
+          reason: expect.stringContaining("private, loopback or link-local"),
+        });
+        expect(internal.hits("/admin")).toBe(0);
+      } finally {
+        await internal.close();
+      }
+    } finally {
+      await pinned.close();
+    }
+  });
+
   it("a server error or timeout changes nothing", async () => {
     store = openSqliteStore(":memory:");
     site.set("/help/opt-out", page);
