@@ -50,6 +50,8 @@ export type Injection =
   | { kind: "http"; status: number; retryAfter?: number }
   | { kind: "reset" }
   | { kind: "delay"; ms: number }
+  /** The call takes effect (the message is posted), then the connection drops before the answer is sent. */
+  | { kind: "lost" }
   /**
    * A raw answer that is not Slack's JSON: a proxy's HTML page with 200, truncated JSON, `null`. With
    * `processed`, the call takes effect first (the message is posted) and only the answer is replaced.
@@ -225,6 +227,11 @@ export class FakeSlack {
       const inj = rule.injection;
       if (inj.kind === "reset") {
         req.socket.destroy();
+        return;
+      }
+      if (inj.kind === "lost") {
+        this.answer(method, args, res);
+        if (!res.headersSent) req.socket.destroy(); // else the call was rate-limited instead
         return;
       }
       if (inj.kind === "body") {
