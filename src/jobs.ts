@@ -1,4 +1,5 @@
 import { announcementJobs } from "./announce/index.js";
+import type { DeliveryPartitions } from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { checkJitterBoundMs, jitterMs, runLinkCheck, runPolicyCheck } from "./monitor/index.js";
 import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
@@ -38,7 +39,10 @@ export interface BackgroundWork {
  * Every background job, wired from the concerns' public surfaces. Jobs decide and enqueue; the outbox job's
  * deliverer is the only code that posts to Slack.
  */
-export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number } = {}): BackgroundWork {
+export function backgroundJobs(
+  deps: AppDeps,
+  options: { policyJitterMs?: number; partitions?: DeliveryPartitions } = {},
+): BackgroundWork {
   const { config, logger, distributed } = deps;
   const deliverer = createDeliverer({
     store: deps.store,
@@ -55,6 +59,8 @@ export function backgroundJobs(deps: AppDeps, options: { policyJitterMs?: number
     ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
     // A person deactivated mid-campaign: stop their reminders at the first "no such user".
     onRecipientGone: recipientGoneHook(deps),
+    // Several instances: only the workspaces whose delivery partition this instance holds.
+    ...(options.partitions ? { partitions: options.partitions } : {}),
   });
   let stopping = false;
   // The start delay stays inside the schedule's own period (README, "Policy monitor"): 10 % of the

@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 
   const stopWatchdog = bot.health.watch(WATCHDOG_MS);
   await coordinator.start();
-  const jobs = backgroundJobs(deps).jobs;
+  const jobs = backgroundJobs(deps, { partitions: coordinator.partitions }).jobs;
   scheduler = startScheduler({ ...deps, coordinator }, jobs);
   const running = deps;
   const runningScheduler = scheduler;

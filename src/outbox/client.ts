@@ -1,5 +1,6 @@
 import type { Logger } from "@slack/logger";
 import { WebClient } from "@slack/web-api";
+import type { DeliveryPartitions } from "../coordination/index.js";
 import type { OutboxRow, Store } from "../store/index.js";
 import type { Rate } from "./pacing.js";
 
@@ -34,6 +35,8 @@ export interface DelivererOptions {
    * failed: reminders use it to stop planning messages for that person. Errors in it are logged only.
    */
   onRecipientGone?: (row: OutboxRow, error: string, now: Date) => Promise<void>;
+  /** The workspaces this instance may deliver (src/coordination/); default: all of them. */
+  partitions?: DeliveryPartitions;
 }
 
 export interface DrainStats {

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
+import { createLocalCoordinator, type DeliveryPartitions } from "../coordination/index.js";
 import type { OutboxRow } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
 import { withMetadata } from "./enqueue.js";
@@ -26,6 +27,11 @@ export {
  * Crash safety: a row is marked `sending` (committed) before the call and `sent` after. A row found in
  * `sending` at start-up, or retried after an ambiguous error, may already be in Slack: its key travels in
  * the message metadata, so the channel's history is checked before posting it again.
+ *
+ * Several instances: a workspace's rows are posted only while this instance holds that workspace's
+ * delivery partition (src/coordination/), so pacing per channel and per workspace stays in one process.
+ * A partition just taken first has its rows left in `sending` by the previous holder recovered (checked
+ * against history as above); without a coordinator every workspace is delivered here.
  */
 
 export function createDeliverer(options: DelivererOptions): Deliverer {
@@ -50,25 +56,45 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     },
     stopper.signal,
   );
-  let recovered = false;
+  const partitions: DeliveryPartitions = options.partitions ?? createLocalCoordinator().partitions;
   let running: Promise<DrainStats> | undefined;
 
   async function runDrain(): Promise<DrainStats> {
     const stats: DrainStats = { sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 };
-    if (!recovered) {
-      const n = await store.outbox.recoverInterrupted(clock());
-      if (n)
-        logger.warn(
-          `outbox: ${n} message(s) were interrupted while sending; checking history before re-posting`,
-        );
-      recovered = true;
-    }
     const deadChannels = new Map<string, string>();
     // One workspace: a refused token stops the drain. Distributed: only that workspace's rows wait.
     let halted: string | undefined;
     const haltedTeams = new Map<string, string>();
     const retryTimes: number[] = [];
     let lastFetch = 0;
+    /** Workspaces whose partition went away during this drain: left alone until the next one. */
+    const notOurs = new Set<string>();
+
+    /**
+     * Due rows of the workspaces this instance delivers. Workspaces whose partition was just taken first
+     * get their rows left in `sending` back to pending, maybe posted, so the history check runs first.
+     */
+    async function fetchDue(limit: number): Promise<OutboxRow[]> {
+      const teams = await store.outbox.teamsWithWork(clock());
+      const claimed = partitions.claim(teams);
+      const recover = claimed.recover;
+      const deliver = claimed.deliver.filter((t) => !notOurs.has(t));
+      let interrupted = 0;
+      for (const team of recover) interrupted += await store.outbox.recoverInterrupted(clock(), team);
+      partitions.markRecovered(recover);
+      if (interrupted)
+        logger.warn(
+          `outbox: ${interrupted} message(s) were interrupted while sending; checking history before re-posting`,
+        );
+      if (deliver.length === 0) return [];
+      // Every workspace with work is ours (a single instance): one query.
+      if (deliver.length === new Set(teams).size) return await store.outbox.due(clock(), limit);
+      const rows: OutboxRow[] = [];
+      for (const team of deliver) rows.push(...(await store.outbox.due(clock(), limit, team)));
+      return rows
+        .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id)
+        .slice(0, limit);
+    }
 
     async function defer(row: OutboxRow, error: string, delayMs: number, maybePosted = false): Promise<Date> {
       const at = new Date(clock().getTime() + delayMs);
@@ -186,7 +212,19 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         }
       }
       if (!(await pacer.pace(row.teamId, row.channelId))) return undefined;
-      await store.outbox.markSending(row.id, clock());
+      // Posted only while this instance holds the workspace's partition; it is not handed over before leave().
+      if (!partitions.enter(row.teamId)) {
+        notOurs.add(row.teamId);
+        pacer.settle(row.teamId, row.channelId);
+        return undefined;
+      }
+      try {
+        await store.outbox.markSending(row.id, clock());
+      } catch (err) {
+        pacer.settle(row.teamId, row.channelId);
+        partitions.leave(row.teamId);
+        throw err;
+      }
       try {
         const res = await client.chat.postMessage({
           channel: row.channelId,
@@ -204,6 +242,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         return await apply(row, decide(classify(err), row.attempts + 1, row.channelId, settings));
       } finally {
         pacer.settle(row.teamId, row.channelId);
+        partitions.leave(row.teamId);
       }
     }
 
@@ -227,8 +266,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       // Rows already queued are still pending, so ask for that many more than a batch.
       if (lanes.queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
         lastFetch = Date.now();
-        for (const row of await store.outbox.due(clock(), batchSize + lanes.queued))
-          if (lanes.add(row)) fresh += 1;
+        for (const row of await fetchDue(batchSize + lanes.queued)) if (lanes.add(row)) fresh += 1;
       }
       lanes.pump();
       if (lanes.active === 0 && fresh === 0) {

@@ -90,8 +90,13 @@ export interface OutboxRepository {
   /** Inserts unless the key exists. Returns true when a new row was written. */
   enqueue(message: NewOutboxMessage, now: Date): Promise<boolean>;
   get(key: string): Promise<OutboxRow | undefined>;
-  /** Pending rows whose time has come, oldest first; thread replies only once their parent is sent. */
-  due(now: Date, limit: number): Promise<OutboxRow[]>;
+  /**
+   * Pending rows whose time has come, oldest first; thread replies only once their parent is sent.
+   * With `teamId`, only that workspace's rows (a delivery partition).
+   */
+  due(now: Date, limit: number, teamId?: string): Promise<OutboxRow[]>;
+  /** Workspaces with rows due now or left in `sending`: what the delivery partitions are asked about. */
+  teamsWithWork(now: Date): Promise<string[]>;
   markSending(id: number, now: Date): Promise<void>;
   markSent(id: number, postedTs: string, now: Date): Promise<void>;
   /** Back to pending until `nextAttemptAt`; `maybePosted` when the failed attempt may have reached Slack. */
@@ -100,8 +105,9 @@ export interface OutboxRepository {
   /**
    * Rows left in 'sending' by a crash go back to 'pending', marked maybe posted with last_error
    * `interrupted while sending` (the deliverer checks the channel's history before re-posting such rows).
+   * With `teamId`, only that workspace's rows (the instance taking over its delivery partition).
    */
-  recoverInterrupted(now: Date): Promise<number>;
+  recoverInterrupted(now: Date, teamId?: string): Promise<number>;
   list(filter: { status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]>;
   /** Rows addressed to a person (their DM) or naming them as the one to tell about a failure, newest first. */
   forPerson(userId: string): Promise<OutboxRow[]>;

@@ -188,27 +188,36 @@ export function sqliteOutbox(db: Database): Sync<OutboxRepository> {
       const row = db.prepare("SELECT * FROM outbox WHERE idempotency_key = ?").get(key);
       return row ? read(row) : undefined;
     },
-    due: (now, limit) =>
+    due: (now, limit, teamId) =>
       db
         .prepare(`
           SELECT o.* FROM outbox o
           LEFT JOIN outbox parent ON parent.idempotency_key = o.thread_of
           WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+            AND (? IS NULL OR o.team_id = ?)
             AND (o.thread_of IS NULL OR parent.status = 'sent' OR parent.status = 'failed' OR parent.id IS NULL)
           ORDER BY o.next_attempt_at, o.id LIMIT ?`)
-        .all(toIso(now), limit)
+        .all(toIso(now), teamId ?? null, teamId ?? null, limit)
         .map(read),
+    teamsWithWork: (now) =>
+      (
+        db
+          .prepare(
+            "SELECT DISTINCT team_id FROM outbox WHERE (status = 'pending' AND next_attempt_at <= ?) OR status = 'sending'",
+          )
+          .all(toIso(now)) as { team_id: string }[]
+      ).map((r) => r.team_id),
     markSending: (id, now) => void sending.run({ id, now: toIso(now) }),
     markSent: (id, ts, now) => void sent.run({ id, ts, now: toIso(now) }),
     markRetry: (id, error, next, now, maybePosted = false) =>
       void retry.run({ id, error, next: toIso(next), now: toIso(now), maybePosted: maybePosted ? 1 : 0 }),
     markFailed: (id, error, now) => void failed.run({ id, error, now: toIso(now) }),
-    recoverInterrupted: (now) =>
+    recoverInterrupted: (now, teamId) =>
       db
         .prepare(
-          "UPDATE outbox SET status = 'pending', last_error = 'interrupted while sending', maybe_posted = 1, updated_at = ? WHERE status = 'sending'",
+          "UPDATE outbox SET status = 'pending', last_error = 'interrupted while sending', maybe_posted = 1, updated_at = ? WHERE status = 'sending' AND (? IS NULL OR team_id = ?)",
         )
-        .run(toIso(now)).changes,
+        .run(toIso(now), teamId ?? null, teamId ?? null).changes,
     list({ status, limit = 100 }) {
       const rows = status
         ? db.prepare("SELECT * FROM outbox WHERE status = ? ORDER BY id DESC LIMIT ?").all(status, limit)
