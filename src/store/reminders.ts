@@ -1,7 +1,7 @@
 /** Reminder campaigns and per-person answers. Slack IDs, states and times only — never message contents. */
 
 /** The anonymous marker that replaces a forgotten person's ID (audit log, campaigns they led, delivered messages). */
-export { FORGOTTEN_ACTOR } from "./sqlite/core.js";
+export { FORGOTTEN_ACTOR } from "./forgotten.js";
 
 /**
  * `unreachable`: Slack said the person no longer exists (deactivated or deleted after the campaign started);

@@ -14,6 +14,8 @@ import type { ReminderRepository } from "./reminders.js";
  * same interface. Every call is async: a network database cannot answer synchronously.
  */
 export interface Store {
+  /** Which database backs this store: lets coordination code use PostgreSQL-only features (advisory locks). */
+  readonly dialect: StoreDialect;
   readonly subscriptions: SubscriptionRepository;
   readonly outbox: OutboxRepository;
   readonly audit: AuditRepository;
@@ -38,5 +40,7 @@ export interface Store {
   ping(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
+
+export type StoreDialect = "sqlite" | "postgres";
 
 export type StoreHealth = { ok: true } | { ok: false; error: string };

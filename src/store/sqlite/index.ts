@@ -1,6 +1,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { StoreOpenError } from "../errors.js";
 import type { Store } from "../types.js";
 import { sqliteCatalogHistory } from "./catalog.js";
 import { sqliteAudit, sqliteKeyValue, sqliteOutbox, sqliteSubscriptions } from "./core.js";
@@ -12,9 +13,7 @@ import { sqliteDocuments } from "./monitor.js";
 import { sqlitePing } from "./ping.js";
 import { sqliteReminders } from "./reminders.js";
 
-export class StoreOpenError extends Error {
-  override name = "StoreOpenError";
-}
+export { StoreOpenError } from "../errors.js";
 
 /** Opens (creating if needed) the SQLite database, applies migrations, and returns the repositories. */
 export function openSqliteStore(path: string): Store {

@@ -1,0 +1,406 @@
+import { sql, type UpdateObject } from "kysely";
+import { z } from "zod";
+import type {
+  AuditEntry,
+  AuditRepository,
+  KeyValueRepository,
+  OutboxRepository,
+  OutboxRow,
+  OutboxStatus,
+  Subscription,
+  SubscriptionKind,
+  SubscriptionRepository,
+} from "../core.js";
+import { FORGOTTEN_ACTOR } from "../forgotten.js";
+import type { Ctx } from "./context.js";
+import { bool, count, flag, json, time, timeOrNull, toDb } from "./rows.js";
+import type { DB } from "./schema.js";
+
+const kindsSchema = z.array(z.enum(["deadlines", "changes", "catalog", "regulation"]));
+
+const SubscriptionRow = z
+  .object({
+    id: z.number(),
+    team_id: z.string(),
+    channel_id: z.string(),
+    provider_id: z.string(),
+    kinds: json(kindsSchema),
+    created_by: z.string(),
+    created_at: time,
+    paused_at: timeOrNull,
+    paused_reason: z.string().nullable(),
+  })
+  .transform(
+    (r): Subscription => ({
+      id: r.id,
+      teamId: r.team_id,
+      channelId: r.channel_id,
+      providerId: r.provider_id,
+      kinds: r.kinds,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+      pausedAt: r.paused_at,
+      pausedReason: r.paused_reason,
+    }),
+  );
+const subscription = (row: unknown) => SubscriptionRow.parse(row);
+
+export function subscriptions({ db, dialect, atomic }: Ctx): SubscriptionRepository {
+  return {
+    upsert: ({ teamId, channelId, providerId, kinds, createdBy, now }) =>
+      atomic(async (tx) => {
+        // Insert, or when the row exists lock it (PostgreSQL: FOR UPDATE; SQLite: the write transaction)
+        // and widen its kinds: two concurrent subscribes both end up in the union.
+        const inserted = await tx
+          .insertInto("subscriptions")
+          .values({
+            team_id: teamId,
+            channel_id: channelId,
+            provider_id: providerId,
+            kinds: JSON.stringify([...kinds].sort()),
+            created_by: createdBy,
+            created_at: toDb(now),
+          })
+          .onConflict((oc) => oc.columns(["team_id", "channel_id", "provider_id"]).doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (inserted) return subscription(inserted);
+        const existing = subscription(
+          await tx
+            .selectFrom("subscriptions")
+            .selectAll()
+            .where("team_id", "=", teamId)
+            .where("channel_id", "=", channelId)
+            .where("provider_id", "=", providerId)
+            .$if(dialect === "postgres", (q) => q.forUpdate())
+            .executeTakeFirstOrThrow(),
+        );
+        const merged = [...new Set<SubscriptionKind>([...existing.kinds, ...kinds])].sort();
+        return subscription(
+          await tx
+            .updateTable("subscriptions")
+            .set({ kinds: JSON.stringify(merged), paused_at: null, paused_reason: null })
+            .where("id", "=", existing.id)
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        );
+      }),
+    async remove(teamId, channelId, providerIds) {
+      if (providerIds !== "all" && providerIds.length === 0) return 0;
+      const result = await db
+        .deleteFrom("subscriptions")
+        .where("team_id", "=", teamId)
+        .where("channel_id", "=", channelId)
+        .$if(providerIds !== "all", (q) => q.where("provider_id", "in", providerIds as string[]))
+        .executeTakeFirst();
+      return count(result.numDeletedRows);
+    },
+    listForChannel: async (teamId, channelId) =>
+      (
+        await db
+          .selectFrom("subscriptions")
+          .selectAll()
+          .where("team_id", "=", teamId)
+          .where("channel_id", "=", channelId)
+          .orderBy("provider_id")
+          .execute()
+      ).map(subscription),
+    activeFor: async (providerId, kind) =>
+      (
+        await db
+          .selectFrom("subscriptions")
+          .selectAll()
+          .where("paused_at", "is", null)
+          .where("provider_id", "in", [providerId, "*"])
+          .orderBy("id")
+          .execute()
+      )
+        .map(subscription)
+        .filter((s) => s.kinds.includes(kind)),
+    listAll: async () =>
+      (await db.selectFrom("subscriptions").selectAll().orderBy("id").execute()).map(subscription),
+    async pause(id, reason, now) {
+      await db
+        .updateTable("subscriptions")
+        .set({ paused_at: toDb(now), paused_reason: reason })
+        .where("id", "=", id)
+        .where("paused_at", "is", null)
+        .execute();
+    },
+    async get(id) {
+      const row = await db.selectFrom("subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? subscription(row) : undefined;
+    },
+  };
+}
+
+const payloadSchema = z.object({
+  text: z.string(),
+  blocks: z.array(z.unknown()).optional(),
+  metadata: z.object({ event_type: z.string(), event_payload: z.record(z.string(), z.unknown()) }).optional(),
+  unfurl_links: z.boolean().optional(),
+});
+
+const OutboxRowSchema = z
+  .object({
+    id: z.number(),
+    idempotency_key: z.string(),
+    kind: z.string(),
+    team_id: z.string(),
+    channel_id: z.string(),
+    thread_of: z.string().nullable(),
+    payload: json(payloadSchema),
+    status: z.enum(["pending", "sending", "sent", "failed", "cancelled"]),
+    attempts: z.number(),
+    next_attempt_at: time,
+    last_error: z.string().nullable(),
+    maybe_posted: bool,
+    posted_ts: z.string().nullable(),
+    notify_user_id: z.string().nullable(),
+    subscription_id: z.number().nullable(),
+    created_at: time,
+    updated_at: time,
+  })
+  .transform(
+    (r): OutboxRow => ({
+      id: r.id,
+      key: r.idempotency_key,
+      kind: r.kind,
+      teamId: r.team_id,
+      channelId: r.channel_id,
+      threadOf: r.thread_of,
+      payload: r.payload,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      maybePosted: r.maybe_posted,
+      postedTs: r.posted_ts,
+      notifyUserId: r.notify_user_id,
+      subscriptionId: r.subscription_id,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }),
+  );
+const outboxRow = (row: unknown) => OutboxRowSchema.parse(row);
+
+export function outbox({ db }: Ctx): OutboxRepository {
+  const update = async (id: number, set: UpdateObject<DB, "outbox">) => {
+    await db.updateTable("outbox").set(set).where("id", "=", id).execute();
+  };
+  return {
+    async enqueue(m, now) {
+      const result = await db
+        .insertInto("outbox")
+        .values({
+          idempotency_key: m.key,
+          kind: m.kind,
+          team_id: m.teamId,
+          channel_id: m.channelId,
+          thread_of: m.threadOf ?? null,
+          payload: JSON.stringify(m.payload),
+          next_attempt_at: toDb(m.notBefore ?? now),
+          notify_user_id: m.notifyUserId ?? null,
+          subscription_id: m.subscriptionId ?? null,
+          created_at: toDb(now),
+          updated_at: toDb(now),
+        })
+        .onConflict((oc) => oc.column("idempotency_key").doNothing())
+        .executeTakeFirst();
+      return count(result.numInsertedOrUpdatedRows) > 0;
+    },
+    async get(key) {
+      const row = await db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("idempotency_key", "=", key)
+        .executeTakeFirst();
+      return row ? outboxRow(row) : undefined;
+    },
+    due: async (now, limit, teamId) =>
+      (
+        await db
+          .selectFrom("outbox as o")
+          .leftJoin("outbox as parent", "parent.idempotency_key", "o.thread_of")
+          .selectAll("o")
+          .where("o.status", "=", "pending")
+          .where("o.next_attempt_at", "<=", toDb(now))
+          .$if(teamId !== undefined, (q) => q.where("o.team_id", "=", teamId as string))
+          .where((eb) =>
+            eb.or([
+              eb("o.thread_of", "is", null),
+              eb("parent.status", "in", ["sent", "failed"]),
+              eb("parent.id", "is", null),
+            ]),
+          )
+          .orderBy("o.next_attempt_at")
+          .orderBy("o.id")
+          .limit(limit)
+          .execute()
+      ).map(outboxRow),
+    markSending: (id, now) =>
+      update(id, { status: "sending", attempts: sql<number>`attempts + 1`, updated_at: toDb(now) }),
+    markSent: (id, ts, now) =>
+      update(id, { status: "sent", posted_ts: ts, last_error: null, maybe_posted: 0, updated_at: toDb(now) }),
+    markRetry: (id, error, next, now, maybePosted = false) =>
+      update(id, {
+        status: "pending",
+        last_error: error,
+        next_attempt_at: toDb(next),
+        maybe_posted: flag(maybePosted),
+        updated_at: toDb(now),
+      }),
+    markFailed: (id, error, now) =>
+      update(id, { status: "failed", last_error: error, updated_at: toDb(now) }),
+    async recoverInterrupted(now, teamId) {
+      const result = await db
+        .updateTable("outbox")
+        .set({
+          status: "pending",
+          last_error: "interrupted while sending",
+          maybe_posted: 1,
+          updated_at: toDb(now),
+        })
+        .where("status", "=", "sending")
+        .$if(teamId !== undefined, (q) => q.where("team_id", "=", teamId as string))
+        .executeTakeFirst();
+      return count(result.numUpdatedRows);
+    },
+    list: async ({ status, limit = 100 }) =>
+      (
+        await db
+          .selectFrom("outbox")
+          .selectAll()
+          .$if(status !== undefined, (q) => q.where("status", "=", status as OutboxStatus))
+          .orderBy("id", "desc")
+          .limit(limit)
+          .execute()
+      ).map(outboxRow),
+    async counts() {
+      const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+      const rows = await db
+        .selectFrom("outbox")
+        .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
+        .groupBy("status")
+        .execute();
+      for (const r of rows) out[r.status as OutboxStatus] = Number(r.n);
+      return out;
+    },
+    async cancel(id, reason, now) {
+      await db
+        .updateTable("outbox")
+        .set({ status: "cancelled", last_error: reason, updated_at: toDb(now) })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .execute();
+    },
+    async cancelForRecipient(channelId, now) {
+      const result = await db
+        .updateTable("outbox")
+        .set({ status: "cancelled", updated_at: toDb(now) })
+        .where("channel_id", "=", channelId)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      return count(result.numUpdatedRows);
+    },
+    forPerson: async (userId) =>
+      (
+        await db
+          .selectFrom("outbox")
+          .selectAll()
+          .where((eb) => eb.or([eb("channel_id", "=", userId), eb("notify_user_id", "=", userId)]))
+          .orderBy("id", "desc")
+          .execute()
+      ).map(outboxRow),
+    async purgeFinishedBefore(before) {
+      const result = await db
+        .deleteFrom("outbox")
+        .where("status", "in", ["sent", "failed", "cancelled"])
+        .where("updated_at", "<", toDb(before))
+        .executeTakeFirst();
+      return count(result.numDeletedRows);
+    },
+  };
+}
+
+const AuditRow = z
+  .object({
+    at: time,
+    team_id: z.string(),
+    actor_id: z.string(),
+    action: z.string(),
+    detail: json(z.record(z.string(), z.unknown())),
+  })
+  .transform(
+    (r): AuditEntry => ({
+      at: r.at,
+      teamId: r.team_id,
+      actorId: r.actor_id,
+      action: r.action,
+      detail: r.detail,
+    }),
+  );
+const auditRow = (row: unknown) => AuditRow.parse(row);
+
+export function audit({ db }: Ctx): AuditRepository {
+  return {
+    async record(e) {
+      await db
+        .insertInto("audit_log")
+        .values({
+          at: toDb(e.at),
+          team_id: e.teamId,
+          actor_id: e.actorId,
+          action: e.action,
+          detail: JSON.stringify(e.detail),
+        })
+        .execute();
+    },
+    list: async (teamId, limit) =>
+      (
+        await db
+          .selectFrom("audit_log")
+          .selectAll()
+          .where("team_id", "=", teamId)
+          .orderBy("id", "desc")
+          .limit(limit)
+          .execute()
+      ).map(auditRow),
+    forActor: async (actorId) =>
+      (
+        await db.selectFrom("audit_log").selectAll().where("actor_id", "=", actorId).orderBy("id").execute()
+      ).map(auditRow),
+    async anonymiseActor(actorId) {
+      const result = await db
+        .updateTable("audit_log")
+        .set({ actor_id: FORGOTTEN_ACTOR })
+        .where("actor_id", "=", actorId)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows);
+    },
+  };
+}
+
+export function keyValue({ db }: Ctx): KeyValueRepository {
+  return {
+    async get<T>(key: string) {
+      const row = await db.selectFrom("kv").select("value").where("key", "=", key).executeTakeFirst();
+      return row ? (JSON.parse(row.value) as T) : undefined;
+    },
+    async set(key, value, now) {
+      await db
+        .insertInto("kv")
+        .values({ key, value: JSON.stringify(value), updated_at: toDb(now) })
+        .onConflict((oc) =>
+          oc.column("key").doUpdateSet((eb) => ({
+            value: eb.ref("excluded.value"),
+            updated_at: eb.ref("excluded.updated_at"),
+          })),
+        )
+        .execute();
+    },
+    async delete(key) {
+      await db.deleteFrom("kv").where("key", "=", key).execute();
+    },
+  };
+}

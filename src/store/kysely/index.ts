@@ -1,0 +1,151 @@
+import { Kysely, PostgresDialect } from "kysely";
+import type pg from "pg";
+import { classify, SchemaTooNewError, StoreOpenError } from "../errors.js";
+import type { Store, StoreHealth } from "../types.js";
+import { type DatabaseTarget, type PostgresTarget, parseDatabaseUrl } from "../url.js";
+import { catalogHistory } from "./catalog.js";
+import { type Ctx, context, type Dialect } from "./context.js";
+import { audit, keyValue, outbox, subscriptions } from "./core.js";
+import { migratePostgres, migrateSqlite } from "./migration.js";
+import { MIGRATIONS } from "./migrations/index.js";
+import { documents } from "./monitor.js";
+import { connectClient, POSTGRES_DEFAULTS, type PostgresOptions, pgPool } from "./postgres.js";
+import { reminders } from "./reminders.js";
+import type { DB } from "./schema.js";
+import { openSqliteFile, sqliteKysely, sqliteOpenError } from "./sqlite.js";
+import { sqlitePing } from "./sqlite-ping.js";
+
+export interface OpenOptions {
+  postgres?: Partial<PostgresOptions>;
+  /** Clock for migration bookkeeping. */
+  now?: () => Date;
+}
+
+/** Every rejection from the database passes through `classify`: connection trouble → StoreUnavailableError. */
+function guarded<T extends object>(repository: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(repository))
+    out[name] =
+      typeof value === "function"
+        ? (...args: unknown[]) =>
+            (value as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+              throw classify(err);
+            })
+        : value;
+  return out as T;
+}
+
+interface Session {
+  dialect: Dialect;
+  ping(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
+
+function build(ctx: Ctx, session: Session, inTransaction: boolean): Store {
+  const store: Store = {
+    dialect: session.dialect,
+    subscriptions: guarded(subscriptions(ctx)),
+    outbox: guarded(outbox(ctx)),
+    audit: guarded(audit(ctx)),
+    kv: guarded(keyValue(ctx)),
+    documents: guarded(documents(ctx)),
+    reminders: guarded(reminders(ctx)),
+    catalogHistory: guarded(catalogHistory(ctx)),
+    // A transaction inside a transaction joins it (no savepoint): the outer one decides.
+    transaction: inTransaction
+      ? (fn) => fn(store)
+      : (fn) =>
+          ctx.db
+            .transaction()
+            .execute((trx) => fn(build(context(trx, session.dialect, true), session, true)))
+            .catch((err: unknown) => {
+              throw classify(err);
+            }),
+    ping: session.ping,
+    close: session.close,
+  };
+  return store;
+}
+
+async function openSqlite(path: string, options: OpenOptions): Promise<Store> {
+  const { raw, opened } = openSqliteFile(path);
+  try {
+    migrateSqlite(raw, MIGRATIONS, (options.now ?? (() => new Date()))());
+  } catch (err) {
+    raw.close();
+    throw err instanceof StoreOpenError ? err : sqliteOpenError(path, err);
+  }
+  const db = sqliteKysely(raw);
+  return build(
+    context(db, "sqlite", false),
+    { dialect: "sqlite", ping: () => sqlitePing(raw, path, opened), close: () => db.destroy() },
+    false,
+  );
+}
+
+export const postgresOptions = (options: OpenOptions): PostgresOptions => ({
+  ...POSTGRES_DEFAULTS,
+  ...options.postgres,
+});
+
+async function openPostgres(target: PostgresTarget, options: OpenOptions): Promise<Store> {
+  const settings = postgresOptions(options);
+  // Migrations run on their own session (it holds the migration lock); it also proves the database is
+  // reachable before the pool is built.
+  const client = await connectClient(target, settings);
+  try {
+    await migratePostgres(client, MIGRATIONS, (options.now ?? (() => new Date()))());
+  } catch (err) {
+    if (err instanceof StoreOpenError || err instanceof SchemaTooNewError) throw err;
+    throw new StoreOpenError(`DATABASE_URL (${target.display}): migrating failed: ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const pool = pgPool(target, settings);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const where = `PostgreSQL at ${target.host}:${target.port}`;
+  return build(
+    context(db, "postgres", false),
+    {
+      dialect: "postgres",
+      ping: async () => {
+        try {
+          await pool.query("SELECT 1");
+          return { ok: true };
+        } catch (err) {
+          return { ok: false, error: `${where} does not answer (${(err as Error).message})` };
+        }
+      },
+      close: () => db.destroy(),
+    },
+    false,
+  );
+}
+
+/** A parsed DATABASE_URL, or StoreOpenError naming it. */
+export function targetOf(databaseUrl: string): DatabaseTarget {
+  const parsed = parseDatabaseUrl(databaseUrl);
+  if (!parsed.ok) throw new StoreOpenError(`DATABASE_URL ${parsed.error}`);
+  return parsed.target;
+}
+
+/**
+ * Opens the database DATABASE_URL names (`sqlite:<path>` or `postgres://…`), applies pending migrations
+ * (under a lock), and returns the repositories. Start-up failures throw StoreOpenError with one line.
+ */
+export async function openKyselyStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  const target = targetOf(databaseUrl);
+  return target.dialect === "sqlite" ? openSqlite(target.path, options) : openPostgres(target, options);
+}
+
+/**
+ * A dedicated PostgreSQL session outside the pool (same host, credentials, TLS and timeouts), for
+ * session-level advisory locks that must live exactly as long as this process's connection. The caller
+ * owns it and must `end()` it. Throws StoreOpenError for a sqlite: URL or an unreachable server.
+ */
+export async function openPgLockClient(databaseUrl: string, options: OpenOptions = {}): Promise<pg.Client> {
+  const target = targetOf(databaseUrl);
+  if (target.dialect !== "postgres")
+    throw new StoreOpenError("DATABASE_URL: advisory locks need PostgreSQL (postgres://…), not SQLite");
+  return connectClient(target, postgresOptions(options));
+}

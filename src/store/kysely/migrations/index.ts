@@ -1,0 +1,17 @@
+import type { Migration } from "../migration.js";
+import { core } from "./0001-core.js";
+import { monitor } from "./0002-monitor.js";
+import { reminders } from "./0003-reminders.js";
+import { outboxMaybePosted } from "./0004-outbox-maybe-posted.js";
+import { linkHealth } from "./0005-link-health.js";
+import { catalogHistory } from "./0006-catalog-history.js";
+
+/** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
+export const MIGRATIONS: readonly Migration[] = [
+  core,
+  monitor,
+  reminders,
+  outboxMaybePosted,
+  linkHealth,
+  catalogHistory,
+];

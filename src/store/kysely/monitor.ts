@@ -1,0 +1,349 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { sql } from "kysely";
+import { z } from "zod";
+import type {
+  BrokenLink,
+  DocumentRepository,
+  DocumentState,
+  DocumentVersion,
+  ReviewFlag,
+  VersionSummary,
+} from "../monitor.js";
+import type { Ctx } from "./context.js";
+import { bool, count, flag, time, timeOrNull, toDb, toDbOrNull } from "./rows.js";
+
+const StateRow = z
+  .object({
+    document_id: z.string(),
+    provider_id: z.string(),
+    url: z.string(),
+    rules_key: z.string().nullable(),
+    etag: z.string().nullable(),
+    last_modified: z.string().nullable(),
+    raw_hash: z.string().nullable(),
+    text_hash: z.string().nullable(),
+    version_id: z.number().nullable(),
+    failures: z.number().int().nonnegative(),
+    failing_since: timeOrNull,
+    last_error: z.string().nullable(),
+    notified_failure: bool,
+    last_status: z.enum(["new", "unchanged", "changed", "failed"]).nullable(),
+    last_checked_at: timeOrNull,
+  })
+  .transform(
+    (r): DocumentState => ({
+      documentId: r.document_id,
+      providerId: r.provider_id,
+      url: r.url,
+      rulesKey: r.rules_key,
+      etag: r.etag,
+      lastModified: r.last_modified,
+      rawHash: r.raw_hash,
+      textHash: r.text_hash,
+      versionId: r.version_id,
+      failures: r.failures,
+      failingSince: r.failing_since,
+      lastError: r.last_error,
+      notifiedFailure: r.notified_failure,
+      lastStatus: r.last_status,
+      lastCheckedAt: r.last_checked_at,
+    }),
+  );
+
+const summaryColumns = {
+  id: z.number(),
+  document_id: z.string(),
+  provider_id: z.string(),
+  hash: z.string(),
+  raw_hash: z.string(),
+  first_seen_at: time,
+  last_seen_at: time,
+  effective_date: z.string().nullable(),
+  baseline: bool,
+};
+
+const toSummary = (r: z.infer<z.ZodObject<typeof summaryColumns>>) => ({
+  id: r.id,
+  documentId: r.document_id,
+  providerId: r.provider_id,
+  hash: r.hash,
+  rawHash: r.raw_hash,
+  firstSeenAt: r.first_seen_at,
+  lastSeenAt: r.last_seen_at,
+  effectiveDate: r.effective_date,
+  baseline: r.baseline,
+});
+
+const VersionRow = z
+  .object({ ...summaryColumns, text: z.string() })
+  .transform((r): DocumentVersion => ({ ...toSummary(r), text: r.text }));
+const SummaryRow = z
+  .object({ ...summaryColumns, chars: z.number() })
+  .transform((r): VersionSummary => ({ ...toSummary(r), chars: r.chars }));
+const RawRow = z.object({
+  document_id: z.string(),
+  raw_hash: z.string(),
+  body: z.instanceof(Buffer),
+  fetched_at: time,
+});
+const ReviewRow = z
+  .object({
+    provider_id: z.string(),
+    document_id: z.string(),
+    version_id: z.number().nullable(),
+    since: time,
+  })
+  .transform(
+    (r): ReviewFlag => ({
+      providerId: r.provider_id,
+      documentId: r.document_id,
+      versionId: r.version_id,
+      since: r.since,
+    }),
+  );
+const BrokenLinkRow = z
+  .object({ provider_id: z.string(), url: z.string(), reason: z.string(), since: time })
+  .transform(
+    (r): BrokenLink => ({ providerId: r.provider_id, url: r.url, reason: r.reason, since: r.since }),
+  );
+
+const readVersion = (row: unknown) => (row === undefined ? undefined : VersionRow.parse(row));
+
+export function documents({ db }: Ctx): DocumentRepository {
+  const versionByHash = (documentId: string, hash: string) =>
+    db
+      .selectFrom("document_versions")
+      .selectAll()
+      .where("document_id", "=", documentId)
+      .where("hash", "=", hash)
+      .executeTakeFirst();
+  const touch = (id: number, now: Date) =>
+    db
+      .updateTable("document_versions")
+      .set({ last_seen_at: toDb(now) })
+      .where("id", "=", id)
+      .execute();
+
+  return {
+    async state(documentId) {
+      const row = await db
+        .selectFrom("document_state")
+        .selectAll()
+        .where("document_id", "=", documentId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : StateRow.parse(row);
+    },
+    async saveState(s) {
+      const row = {
+        document_id: s.documentId,
+        provider_id: s.providerId,
+        url: s.url,
+        rules_key: s.rulesKey,
+        etag: s.etag,
+        last_modified: s.lastModified,
+        raw_hash: s.rawHash,
+        text_hash: s.textHash,
+        version_id: s.versionId,
+        failures: s.failures,
+        failing_since: toDbOrNull(s.failingSince),
+        last_error: s.lastError,
+        notified_failure: flag(s.notifiedFailure),
+        last_status: s.lastStatus,
+        last_checked_at: toDbOrNull(s.lastCheckedAt),
+      };
+      const { document_id: _key, ...rest } = row;
+      await db
+        .insertInto("document_state")
+        .values(row)
+        .onConflict((oc) => oc.column("document_id").doUpdateSet(rest))
+        .execute();
+    },
+    allStates: async () =>
+      (
+        await db
+          .selectFrom("document_state")
+          .selectAll()
+          .orderBy("provider_id")
+          .orderBy("document_id")
+          .execute()
+      ).map((row) => StateRow.parse(row)),
+    async recordVersion(version, now) {
+      const known = readVersion(await versionByHash(version.documentId, version.hash));
+      if (known) {
+        await touch(known.id, now);
+        return { version: { ...known, lastSeenAt: now }, seenBefore: true };
+      }
+      const inserted = await db
+        .insertInto("document_versions")
+        .values({
+          document_id: version.documentId,
+          provider_id: version.providerId,
+          hash: version.hash,
+          raw_hash: version.rawHash,
+          text: version.text,
+          first_seen_at: toDb(now),
+          last_seen_at: toDb(now),
+          effective_date: version.effectiveDate,
+          baseline: flag(version.baseline),
+        })
+        .onConflict((oc) => oc.columns(["document_id", "hash"]).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { version: VersionRow.parse(inserted), seenBefore: false };
+      // Another instance recorded the same text a moment ago: it is a version seen before.
+      const raced = readVersion(await versionByHash(version.documentId, version.hash));
+      if (!raced) throw new Error(`document version for ${version.documentId} vanished after insert`);
+      await touch(raced.id, now);
+      return { version: { ...raced, lastSeenAt: now }, seenBefore: true };
+    },
+    version: async (id) =>
+      readVersion(
+        await db.selectFrom("document_versions").selectAll().where("id", "=", id).executeTakeFirst(),
+      ),
+    async findVersion(documentId, hashOrPrefix) {
+      const ref = hashOrPrefix.trim().replace(/^#/, "").toLowerCase();
+      if (/^\d+$/.test(ref)) {
+        return readVersion(
+          await db
+            .selectFrom("document_versions")
+            .selectAll()
+            .where("document_id", "=", documentId)
+            .where("id", "=", Number(ref))
+            .executeTakeFirst(),
+        );
+      }
+      // A hash prefix must be long enough to mean something (and never an empty LIKE pattern).
+      if (!/^[0-9a-f]{4,64}$/.test(ref)) return undefined;
+      return readVersion(
+        await db
+          .selectFrom("document_versions")
+          .selectAll()
+          .where("document_id", "=", documentId)
+          .where("hash", "like", `${ref}%`)
+          .orderBy("id")
+          .limit(1)
+          .executeTakeFirst(),
+      );
+    },
+    versions: async (documentId, limit = 50) =>
+      (
+        await db
+          .selectFrom("document_versions")
+          .select([
+            "id",
+            "document_id",
+            "provider_id",
+            "hash",
+            "raw_hash",
+            "first_seen_at",
+            "last_seen_at",
+            "effective_date",
+            "baseline",
+          ])
+          .select((eb) => eb.fn<number>("length", ["text"]).as("chars"))
+          .where("document_id", "=", documentId)
+          .orderBy("first_seen_at", "desc")
+          .orderBy("id", "desc")
+          .limit(limit)
+          .execute()
+      ).map((row) => SummaryRow.parse(row)),
+    previousVersion: async (documentId, versionId) =>
+      readVersion(
+        await db
+          .selectFrom("document_versions")
+          .selectAll()
+          .where("document_id", "=", documentId)
+          .where("id", "!=", versionId)
+          .where(
+            sql<boolean>`(first_seen_at, id) < (SELECT first_seen_at, id FROM document_versions WHERE id = ${versionId})`,
+          )
+          .orderBy("first_seen_at", "desc")
+          .orderBy("id", "desc")
+          .limit(1)
+          .executeTakeFirst(),
+      ),
+    async saveRawPage(page) {
+      await db
+        .insertInto("document_raw")
+        .values({
+          document_id: page.documentId,
+          raw_hash: page.rawHash,
+          body: gzipSync(page.html),
+          fetched_at: toDb(page.fetchedAt),
+        })
+        .onConflict((oc) =>
+          oc.column("document_id").doUpdateSet((eb) => ({
+            raw_hash: eb.ref("excluded.raw_hash"),
+            body: eb.ref("excluded.body"),
+            fetched_at: eb.ref("excluded.fetched_at"),
+          })),
+        )
+        .execute();
+    },
+    async rawPage(documentId) {
+      const row = await db
+        .selectFrom("document_raw")
+        .selectAll()
+        .where("document_id", "=", documentId)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      const r = RawRow.parse(row);
+      return {
+        documentId: r.document_id,
+        rawHash: r.raw_hash,
+        html: gunzipSync(r.body).toString("utf8"),
+        fetchedAt: r.fetched_at,
+      };
+    },
+    async flagForReview(f) {
+      // The first flag's time is kept: "needs review since" is when the steps first may have gone stale.
+      await db
+        .insertInto("needs_review")
+        .values({
+          provider_id: f.providerId,
+          document_id: f.documentId,
+          version_id: f.versionId,
+          since: toDb(f.since),
+        })
+        .onConflict((oc) =>
+          oc.column("provider_id").doUpdateSet((eb) => ({
+            document_id: eb.ref("excluded.document_id"),
+            version_id: eb.ref("excluded.version_id"),
+          })),
+        )
+        .execute();
+    },
+    async clearReview(providerId) {
+      const result = await db
+        .deleteFrom("needs_review")
+        .where("provider_id", "=", providerId)
+        .executeTakeFirst();
+      return count(result.numDeletedRows) > 0;
+    },
+    reviewFlags: async () =>
+      (await db.selectFrom("needs_review").selectAll().orderBy("provider_id").execute()).map((row) =>
+        ReviewRow.parse(row),
+      ),
+    async markLinkBroken(link) {
+      await db
+        .insertInto("broken_links")
+        .values({ provider_id: link.providerId, url: link.url, reason: link.reason, since: toDb(link.since) })
+        .onConflict((oc) =>
+          oc.columns(["provider_id", "url"]).doUpdateSet((eb) => ({ reason: eb.ref("excluded.reason") })),
+        )
+        .execute();
+    },
+    async clearBrokenLink(providerId, url) {
+      const result = await db
+        .deleteFrom("broken_links")
+        .where("provider_id", "=", providerId)
+        .where("url", "=", url)
+        .executeTakeFirst();
+      return count(result.numDeletedRows) > 0;
+    },
+    brokenLinks: async () =>
+      (await db.selectFrom("broken_links").selectAll().orderBy("provider_id").orderBy("url").execute()).map(
+        (row) => BrokenLinkRow.parse(row),
+      ),
+  };
+}
