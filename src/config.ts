@@ -2,6 +2,7 @@ import { config as loadDotenv } from "dotenv";
 import { validate as isValidCron } from "node-cron";
 import { z } from "zod";
 import { type DistributedAuth, KEY_ADVICE, parseEncryptionKey } from "./install/index.js";
+import { parseDatabaseUrl } from "./store/index.js";
 
 const cron = (fallback: string) =>
   z
@@ -109,11 +110,28 @@ export const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .regex(
-      /^sqlite:.+/,
-      "must look like sqlite:./data/ai-privacy.db (sqlite:<file path>, or sqlite::memory: for tests)",
-    )
-    .default("sqlite:./data/ai-privacy.db"),
+    .default("sqlite:./data/ai-privacy.db")
+    .superRefine((url, ctx) => {
+      const parsed = parseDatabaseUrl(url);
+      if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
+    }),
+  // PostgreSQL only (ignored for sqlite:): pool size and timeouts. TLS is the URL's ?sslmode=.
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "must be a number of connections, e.g. 10" })
+    .int("must be a whole number of connections")
+    .min(1, "must be at least 1")
+    .max(1000, "must be at most 1000")
+    .default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds, e.g. 30000" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must be 0 (no limit) or more")
+    .default(30_000),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds, e.g. 10000" })
+    .int("must be a whole number of milliseconds")
+    .min(100, "must be at least 100")
+    .default(10_000),
   PUBLIC_URL: z
     .string()
     .trim()
@@ -287,6 +305,19 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   loadDotenv({ quiet: true });
   return parseConfig(env);
+}
+
+/** The store's PostgreSQL settings from the environment (unused for sqlite:). */
+export function databaseOptions(config: Config): {
+  postgres: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+} {
+  return {
+    postgres: {
+      poolSize: config.DATABASE_POOL_SIZE,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    },
+  };
 }
 
 /** The SQLite file path inside DATABASE_URL. */
