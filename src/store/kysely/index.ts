@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import type pg from "pg";
-import { classify, SchemaTooNewError, StoreOpenError } from "../errors.js";
+import { classify, StoreOpenError } from "../errors.js";
 import type { Store, StoreHealth } from "../types.js";
 import { type DatabaseTarget, type PostgresTarget, parseDatabaseUrl } from "../url.js";
 import { catalogHistory } from "./catalog.js";
@@ -67,20 +67,30 @@ function build(ctx: Ctx, session: Session, inTransaction: boolean): Store {
   return store;
 }
 
-async function openSqlite(path: string, options: OpenOptions): Promise<Store> {
+/** An open, migrated database: what the store and `db copy` are built on. */
+export interface OpenDatabase extends Session {
+  db: Kysely<DB>;
+  target: DatabaseTarget;
+}
+
+const clock = (options: OpenOptions) => (options.now ?? (() => new Date()))();
+
+function openSqlite(path: string, options: OpenOptions): OpenDatabase {
   const { raw, opened } = openSqliteFile(path);
   try {
-    migrateSqlite(raw, MIGRATIONS, (options.now ?? (() => new Date()))());
+    migrateSqlite(raw, MIGRATIONS, clock(options));
   } catch (err) {
     raw.close();
     throw err instanceof StoreOpenError ? err : sqliteOpenError(path, err);
   }
   const db = sqliteKysely(raw);
-  return build(
-    context(db, "sqlite", false),
-    { dialect: "sqlite", ping: () => sqlitePing(raw, path, opened), close: () => db.destroy() },
-    false,
-  );
+  return {
+    db,
+    target: { dialect: "sqlite", path },
+    dialect: "sqlite",
+    ping: () => sqlitePing(raw, path, opened),
+    close: () => db.destroy(),
+  };
 }
 
 export const postgresOptions = (options: OpenOptions): PostgresOptions => ({
@@ -88,15 +98,15 @@ export const postgresOptions = (options: OpenOptions): PostgresOptions => ({
   ...options.postgres,
 });
 
-async function openPostgres(target: PostgresTarget, options: OpenOptions): Promise<Store> {
+async function openPostgres(target: PostgresTarget, options: OpenOptions): Promise<OpenDatabase> {
   const settings = postgresOptions(options);
   // Migrations run on their own session (it holds the migration lock); it also proves the database is
   // reachable before the pool is built.
   const client = await connectClient(target, settings);
   try {
-    await migratePostgres(client, MIGRATIONS, (options.now ?? (() => new Date()))());
+    await migratePostgres(client, MIGRATIONS, clock(options));
   } catch (err) {
-    if (err instanceof StoreOpenError || err instanceof SchemaTooNewError) throw err;
+    if (err instanceof StoreOpenError) throw err;
     throw new StoreOpenError(`DATABASE_URL (${target.display}): migrating failed: ${(err as Error).message}`);
   } finally {
     await client.end().catch(() => undefined);
@@ -104,22 +114,26 @@ async function openPostgres(target: PostgresTarget, options: OpenOptions): Promi
   const pool = pgPool(target, settings);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const where = `PostgreSQL at ${target.host}:${target.port}`;
-  return build(
-    context(db, "postgres", false),
-    {
-      dialect: "postgres",
-      ping: async () => {
-        try {
-          await pool.query("SELECT 1");
-          return { ok: true };
-        } catch (err) {
-          return { ok: false, error: `${where} does not answer (${(err as Error).message})` };
-        }
-      },
-      close: () => db.destroy(),
+  return {
+    db,
+    target,
+    dialect: "postgres",
+    ping: async () => {
+      try {
+        await pool.query("SELECT 1");
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: `${where} does not answer (${(err as Error).message})` };
+      }
     },
-    false,
-  );
+    close: () => db.destroy(),
+  };
+}
+
+/** Opens and migrates the database DATABASE_URL names. */
+export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<OpenDatabase> {
+  const target = targetOf(databaseUrl);
+  return target.dialect === "sqlite" ? openSqlite(target.path, options) : openPostgres(target, options);
 }
 
 /** A parsed DATABASE_URL, or StoreOpenError naming it. */
@@ -134,8 +148,8 @@ export function targetOf(databaseUrl: string): DatabaseTarget {
  * (under a lock), and returns the repositories. Start-up failures throw StoreOpenError with one line.
  */
 export async function openKyselyStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
-  const target = targetOf(databaseUrl);
-  return target.dialect === "sqlite" ? openSqlite(target.path, options) : openPostgres(target, options);
+  const opened = await openDatabase(databaseUrl, options);
+  return build(context(opened.db, opened.dialect, false), opened, false);
 }
 
 /**
