@@ -3,6 +3,7 @@ import { blocksToText } from "../blocks/index.js";
 import { loadCatalog, lookupProvider } from "../catalog/index.js";
 import { handleCommand, parseCommand } from "../commands/index.js";
 import { catalogCommand } from "./catalog.js";
+import { dbCommand } from "./db.js";
 import { checkCommand, diffCommand, historyCommand, reviewedCommand } from "./monitor.js";
 import { cliConfig, NeedsSlackError, offlineDeps } from "./offline.js";
 import { styleFor } from "./output.js";
@@ -120,5 +121,13 @@ export const VERBS: Record<string, Verb> = {
     options: {},
     args: [1, 2],
     run: exportCommand,
+  },
+  db: {
+    usage: "ai-privacy db migrate | status | copy <from-url> <to-url> [--force] [--json]",
+    about:
+      "the database schema (DATABASE_URL): apply pending migrations now, show the version (exit 1 while migrations are pending), or copy every table from one database to another, e.g. sqlite:./data/ai-privacy.db to postgres://… (an empty target, or --force to replace its rows)",
+    options: { force: { type: "boolean" }, ...json },
+    args: [1, 3],
+    run: dbCommand,
   },
 };
