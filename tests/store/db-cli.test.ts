@@ -12,7 +12,10 @@ const LATEST = MIGRATIONS.length;
 const sink = () => {
   let text = "";
   return {
-    write: (s: string) => ((text += s), true),
+    write(s: string) {
+      text += s;
+      return true;
+    },
     get text() {
       return text;
     },

@@ -155,10 +155,10 @@ export async function copyDatabase(
             const values = rows.map((r) =>
               Object.fromEntries(Object.entries(r).map(([k, v]) => [k, portable(v)])),
             );
-            // biome-ignore lint/suspicious/noExplicitAny: rows of any table, copied column for column
+            // Rows of whichever table, copied column for column: the typed builder cannot name one row type.
             await tx
               .insertInto(table)
-              .values(values as any)
+              .values(values as never)
               .execute();
             if (rows.length < PAGE) break;
           }
