@@ -42,15 +42,39 @@ interface Session {
 }
 
 function build(ctx: Ctx, session: Session, inTransaction: boolean): Store {
+  // Repositories are made on first use: a transaction touching one repository builds only that one.
+  const made = new Map<string, unknown>();
+  const lazy = <T extends object>(name: string, make: (c: Ctx) => T): T => {
+    let repository = made.get(name) as T | undefined;
+    if (!repository) {
+      repository = guarded(make(ctx));
+      made.set(name, repository);
+    }
+    return repository;
+  };
   const store: Store = {
     dialect: session.dialect,
-    subscriptions: guarded(subscriptions(ctx)),
-    outbox: guarded(outbox(ctx)),
-    audit: guarded(audit(ctx)),
-    kv: guarded(keyValue(ctx)),
-    documents: guarded(documents(ctx)),
-    reminders: guarded(reminders(ctx)),
-    catalogHistory: guarded(catalogHistory(ctx)),
+    get subscriptions() {
+      return lazy("subscriptions", subscriptions);
+    },
+    get outbox() {
+      return lazy("outbox", outbox);
+    },
+    get audit() {
+      return lazy("audit", audit);
+    },
+    get kv() {
+      return lazy("kv", keyValue);
+    },
+    get documents() {
+      return lazy("documents", documents);
+    },
+    get reminders() {
+      return lazy("reminders", reminders);
+    },
+    get catalogHistory() {
+      return lazy("catalogHistory", catalogHistory);
+    },
     // A transaction inside a transaction joins it (no savepoint): the outer one decides.
     transaction: inTransaction
       ? (fn) => fn(store)

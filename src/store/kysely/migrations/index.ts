@@ -5,6 +5,7 @@ import { reminders } from "./0003-reminders.js";
 import { outboxMaybePosted } from "./0004-outbox-maybe-posted.js";
 import { linkHealth } from "./0005-link-health.js";
 import { catalogHistory } from "./0006-catalog-history.js";
+import { remindersUnreachable } from "./0007-reminders-unreachable.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outboxMaybePosted,
   linkHealth,
   catalogHistory,
+  remindersUnreachable,
 ];
