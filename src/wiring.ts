@@ -3,7 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import { leadPolicy } from "./access/index.js";
 import { type Catalog, loadCatalog } from "./catalog/index.js";
 import { type Clock, systemClock } from "./clock.js";
-import { type Config, sqlitePath } from "./config.js";
+import { type Config, databaseOptions, sqlitePath } from "./config.js";
 import {
   type Coordinator,
   claimSqliteFile,
@@ -103,7 +103,7 @@ export async function buildDeps(config: Config, options: BuildOptions = {}): Pro
   const logger = options.logger ?? makeLogger(config.LOG_LEVEL);
   const now = options.now ?? systemClock;
   const catalog = options.catalog ?? loadCatalog({ overlayPath: config.CATALOG_PATH });
-  const store = options.store ?? (await openStore(config.DATABASE_URL));
+  const store = options.store ?? (await openStore(config.DATABASE_URL, databaseOptions(config)));
   if (config.slackAuth.mode === "distributed") {
     const distributed = distributedParts(config, config.slackAuth, {
       store,

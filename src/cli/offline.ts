@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { LeadPolicy } from "../access/index.js";
 import { type Catalog, loadCatalog } from "../catalog/index.js";
 import { systemClock } from "../clock.js";
-import { type Config, parseConfig, sqlitePath } from "../config.js";
+import { type Config, databaseOptions, parseConfig, sqlitePath } from "../config.js";
 import type { AppDeps } from "../deps.js";
 import type { SlackApi } from "../slack/api.js";
 import { openStore, type Store } from "../store/index.js";
@@ -40,7 +40,7 @@ const nobodyIsLead: LeadPolicy = {
 export function openExistingStore(config: Config, { create = false } = {}): Promise<Store> {
   const url = config.DATABASE_URL;
   // Only an embedded file can be "not there yet"; a server database is opened as configured.
-  if (!url.startsWith("sqlite:") || create) return openStore(url);
+  if (!url.startsWith("sqlite:") || create) return openStore(url, databaseOptions(config));
   const path = sqlitePath(url);
   return openStore(path === ":memory:" || existsSync(path) ? url : "sqlite::memory:");
 }

@@ -1,15 +1,11 @@
-import { openSqliteStore, StoreOpenError } from "./sqlite/index.js";
+import { type OpenOptions, openKyselyStore } from "./kysely/index.js";
 import type { Store } from "./types.js";
 
 /**
- * Opens the store DATABASE_URL names. `sqlite:<file path>` (or `sqlite::memory:`) is the embedded default.
- * Async because a server database is only usable after a round trip.
+ * Opens the store DATABASE_URL names: `sqlite:<file path>` (or `sqlite::memory:`), the embedded default, or
+ * `postgres://…` / `postgresql://…`. Applies pending migrations (under a lock) first. Start-up failures
+ * throw StoreOpenError with one line naming DATABASE_URL and the fix.
  */
-export async function openStore(databaseUrl: string): Promise<Store> {
-  if (databaseUrl.startsWith("sqlite:")) return openSqliteStore(databaseUrl.slice("sqlite:".length));
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(databaseUrl)?.[1];
-  throw new StoreOpenError(
-    `DATABASE_URL: ${scheme ? `the scheme "${scheme}:" is not supported` : "not a database URL"}; ` +
-      "use sqlite:<file path>, e.g. DATABASE_URL=sqlite:./data/ai-privacy.db",
-  );
+export function openStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
+  return openKyselyStore(databaseUrl, options);
 }

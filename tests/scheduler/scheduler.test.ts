@@ -196,15 +196,14 @@ describe("announcementJobs", () => {
       deadlines: [{ id: "d", date: today, title: "Today", kind: "deadline", sources: [] }],
     };
     const catalog = { providers: [provider], byId: () => undefined } as never;
-    const kv = {
-      ...store.kv,
-      get: () => Promise.reject(new Error("disk on fire")),
+    const onFire = () => {
+      throw new Error("disk on fire");
     };
-    // The catalog step reads its snapshots inside its transaction: the failing read is the tx's.
+    // The catalog step reads its snapshots inside its transaction: break kv there too.
     const broken: Store = {
       ...store,
-      kv,
-      transaction: (fn) => store.transaction((tx) => fn({ ...tx, kv })),
+      kv: { ...store.kv, get: onFire },
+      transaction: (fn) => store.transaction((tx) => fn({ ...tx, kv: { ...tx.kv, get: onFire } })),
     };
     const logger = quietLogger();
     const [announce] = announcementJobs(

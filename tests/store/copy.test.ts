@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { copyDatabase, openKyselyStore, type Store } from "../../src/store/index.js";
@@ -85,7 +86,12 @@ async function populate(store: Store): Promise<void> {
     },
     at(1),
   );
-  await store.documents.saveRawPage({ documentId: "d", rawHash: "r", html: "<p>é</p>", fetchedAt: at(1) });
+  await store.documents.saveRawPage({
+    documentId: "d",
+    rawHash: "r",
+    gzippedHtml: gzipSync("<p>é</p>"),
+    fetchedAt: at(1),
+  });
   await store.documents.flagForReview({ providerId: "p", documentId: "d", versionId: 1, since: at(1) });
   await store.documents.markLinkBroken({
     providerId: "p",
@@ -214,7 +220,8 @@ describe("ai-privacy db copy", () => {
         nextAttemptAt: at(5),
         payload: { text: "hi", blocks: [{ b: 2, a: 1 }] },
       });
-      expect(await pgStore.documents.rawPage("d")).toMatchObject({ html: "<p>é</p>" });
+      const raw = await pgStore.documents.rawPage("d");
+      expect(gunzipSync(raw?.gzippedHtml ?? new Uint8Array()).toString("utf8")).toBe("<p>é</p>");
       expect(await pgStore.reminders.counts(2)).toEqual({ done: 0, not_using: 0, snoozed: 0, pending: 2 });
       await pgStore.close();
     },

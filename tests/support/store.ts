@@ -7,7 +7,8 @@ import { freshPgSchema, TEST_DATABASE_URL } from "./pg.js";
  * Which store the end-to-end suites run on: SQLite by default, PostgreSQL with `TEST_STORE=postgres`
  * (on TEST_DATABASE_URL; each bot gets its own schema, dropped when its store closes).
  */
-export const TEST_STORE: "sqlite" | "postgres" = process.env.TEST_STORE === "postgres" ? "postgres" : "sqlite";
+export const TEST_STORE: "sqlite" | "postgres" =
+  process.env.TEST_STORE === "postgres" ? "postgres" : "sqlite";
 
 if (TEST_STORE === "postgres" && !TEST_DATABASE_URL)
   throw new Error("TEST_STORE=postgres needs TEST_DATABASE_URL (a PostgreSQL database to create schemas in)");

@@ -16,7 +16,7 @@ import {
   toolOptions,
   workspaceToday,
 } from "../../reminders/index.js";
-import { apologyFor } from "../../slack/index.js";
+import { apology } from "../apology.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
 const Body = z.object({
@@ -103,7 +103,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       await work(parsed.data, args as unknown as Args);
     } catch (err) {
       deps.logger.error(`${actionId} failed: ${(err as Error).message}`);
-      await apologise(apologyFor(err));
+      await apologise(apology(err));
     }
   });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { errorReply, handleCommand, parseCommand } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
-import { apologyFor } from "../../slack/index.js";
+import { apology } from "../apology.js";
 
 /** Slack wants an answer within 3 s; a handler still running at this point answers through response_url. */
 const ACK_BUDGET_MS = 2000;
@@ -32,7 +32,7 @@ export function register(app: App, deps: AppDeps): void {
     const request = { teamId: team_id, userId: user_id, channelId: channel_id, now: deps.now() };
     const work = handleCommand(parseCommand(text), request, deps).catch((err: Error) => {
       deps.logger.error(`/ai-privacy failed: ${err.message}`);
-      return errorReply(apologyFor(err));
+      return errorReply(apology(err));
     });
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<"late">((resolve) => {

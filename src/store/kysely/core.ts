@@ -238,6 +238,20 @@ export function outbox({ db }: Ctx): OutboxRepository {
           .limit(limit)
           .execute()
       ).map(outboxRow),
+    teamsWithWork: async (now) =>
+      (
+        await db
+          .selectFrom("outbox")
+          .select("team_id")
+          .distinct()
+          .where((eb) =>
+            eb.or([
+              eb.and([eb("status", "=", "pending"), eb("next_attempt_at", "<=", toDb(now))]),
+              eb("status", "=", "sending"),
+            ]),
+          )
+          .execute()
+      ).map((r) => r.team_id),
     markSending: (id, now) =>
       update(id, { status: "sending", attempts: sql<number>`attempts + 1`, updated_at: toDb(now) }),
     markSent: (id, ts, now) =>

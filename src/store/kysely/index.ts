@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect } from "kysely";
 import type pg from "pg";
 import { classify, StoreOpenError } from "../errors.js";
@@ -21,19 +22,29 @@ export interface OpenOptions {
   now?: () => Date;
 }
 
-/** Every rejection from the database passes through `classify`: connection trouble → StoreUnavailableError. */
-function guarded<T extends object>(repository: T): T {
+/**
+ * Every rejection from the database passes through `classify` (connection trouble → StoreUnavailableError),
+ * after `check` (misuse: the outer store inside its own transaction, a finished transaction).
+ */
+function guarded<T extends object>(repository: T, check: () => void): T {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(repository))
     out[name] =
       typeof value === "function"
-        ? (...args: unknown[]) =>
-            (value as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+        ? async (...args: unknown[]) => {
+            check();
+            try {
+              return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
+            } catch (err) {
               throw classify(err);
-            })
+            }
+          }
         : value;
   return out as T;
 }
+
+/** Which store's transaction the current async context is inside (AsyncLocalStorage follows awaits). */
+const insideTransactionOf = new AsyncLocalStorage<Session>();
 
 interface Session {
   dialect: Dialect;
@@ -41,13 +52,29 @@ interface Session {
   close(): Promise<void>;
 }
 
-function build(ctx: Ctx, session: Session, inTransaction: boolean): Store {
+interface Tracking {
+  /** Transactions not yet settled: close() lets them finish first. */
+  open: Set<Promise<unknown>>;
+}
+
+function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { finished: boolean }): Store {
+  const check = transaction
+    ? () => {
+        if (transaction.finished)
+          throw new Error("store: this transaction already finished; use the store it came from");
+      }
+    : () => {
+        // On SQLite this would wait for its own transaction forever; on PostgreSQL it would silently run
+        // outside it. Either way it is a bug in the caller.
+        if (insideTransactionOf.getStore() === session)
+          throw new Error("store: inside a transaction, use the transaction's tx, not the outer store");
+      };
   // Repositories are made on first use: a transaction touching one repository builds only that one.
   const made = new Map<string, unknown>();
   const lazy = <T extends object>(name: string, make: (c: Ctx) => T): T => {
     let repository = made.get(name) as T | undefined;
     if (!repository) {
-      repository = guarded(make(ctx));
+      repository = guarded(make(ctx), check);
       made.set(name, repository);
     }
     return repository;
@@ -76,17 +103,38 @@ function build(ctx: Ctx, session: Session, inTransaction: boolean): Store {
       return lazy("catalogHistory", catalogHistory);
     },
     // A transaction inside a transaction joins it (no savepoint): the outer one decides.
-    transaction: inTransaction
-      ? (fn) => fn(store)
-      : (fn) =>
-          ctx.db
+    transaction: transaction
+      ? (fn) => {
+          check();
+          return fn(store);
+        }
+      : (fn) => {
+          check();
+          const state = { finished: false };
+          const running = ctx.db
             .transaction()
-            .execute((trx) => fn(build(context(trx, session.dialect, true), session, true)))
+            .execute((trx) =>
+              insideTransactionOf.run(session, () =>
+                fn(build(context(trx, session.dialect, true), session, tracking, state)),
+              ),
+            )
             .catch((err: unknown) => {
               throw classify(err);
-            }),
+            })
+            .finally(() => {
+              state.finished = true;
+              tracking.open.delete(running);
+            });
+          tracking.open.add(running);
+          return running;
+        },
     ping: session.ping,
-    close: session.close,
+    close: transaction
+      ? () => Promise.reject(new Error("store: close the store, not a transaction"))
+      : async () => {
+          await Promise.allSettled([...tracking.open]);
+          await session.close();
+        },
   };
   return store;
 }
@@ -173,7 +221,16 @@ export function targetOf(databaseUrl: string): DatabaseTarget {
  */
 export async function openKyselyStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   const opened = await openDatabase(databaseUrl, options);
-  return build(context(opened.db, opened.dialect, false), opened, false);
+  return build(context(opened.db, opened.dialect, false), opened, { open: new Set() });
+}
+
+/**
+ * The embedded store, opened synchronously (SQLite needs no round trip): `openSqliteStore(":memory:")` in
+ * tests and tools. The same implementation as `openKyselyStore("sqlite:<path>")`.
+ */
+export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
+  const opened = openSqlite(path, options);
+  return build(context(opened.db, opened.dialect, false), opened, { open: new Set() });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { z } from "zod";
 import type {
@@ -268,7 +267,11 @@ export function documents({ db }: Ctx): DocumentRepository {
         .values({
           document_id: page.documentId,
           raw_hash: page.rawHash,
-          body: gzipSync(page.html),
+          body: Buffer.from(
+            page.gzippedHtml.buffer,
+            page.gzippedHtml.byteOffset,
+            page.gzippedHtml.byteLength,
+          ),
           fetched_at: toDb(page.fetchedAt),
         })
         .onConflict((oc) =>
@@ -291,7 +294,7 @@ export function documents({ db }: Ctx): DocumentRepository {
       return {
         documentId: r.document_id,
         rawHash: r.raw_hash,
-        html: gunzipSync(r.body).toString("utf8"),
+        gzippedHtml: new Uint8Array(r.body),
         fetchedAt: r.fetched_at,
       };
     },

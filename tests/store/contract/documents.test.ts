@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { DocumentState } from "../../../src/store/index.js";
 import { at, freshStore, KINDS } from "./stores.js";
@@ -114,22 +115,26 @@ describe.each(KINDS)("document repository contract (%s)", (kind) => {
     expect(await store.documents.findVersion("other", "abcd")).toBeUndefined();
   });
 
-  it("keeps the last raw page compressed and returns it intact", async () => {
+  it("keeps the last raw page's gzipped bytes and returns them intact", async () => {
     const store = await freshStore(kind);
     const html = `<main>Überall — 隐私政策 ${"x".repeat(100_000)}</main>`;
-    await store.documents.saveRawPage({ documentId: "doc", rawHash: "r1", html, fetchedAt: at(0) });
+    await store.documents.saveRawPage({
+      documentId: "doc",
+      rawHash: "r1",
+      gzippedHtml: gzipSync(html),
+      fetchedAt: at(0),
+    });
+    const second = gzipSync(`${html}!`);
     await store.documents.saveRawPage({
       documentId: "doc",
       rawHash: "r2",
-      html: `${html}!`,
+      gzippedHtml: new Uint8Array(second),
       fetchedAt: at(1),
     });
-    expect(await store.documents.rawPage("doc")).toEqual({
-      documentId: "doc",
-      rawHash: "r2",
-      html: `${html}!`,
-      fetchedAt: at(1),
-    });
+    const page = await store.documents.rawPage("doc");
+    expect(page).toMatchObject({ documentId: "doc", rawHash: "r2", fetchedAt: at(1) });
+    expect(Buffer.from(page?.gzippedHtml ?? []).equals(second)).toBe(true);
+    expect(gunzipSync(page?.gzippedHtml ?? new Uint8Array()).toString("utf8")).toBe(`${html}!`);
     expect(await store.documents.rawPage("none")).toBeUndefined();
   });
 
