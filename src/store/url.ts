@@ -37,12 +37,13 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
       ? { ok: true, target: { dialect: "sqlite", path } }
       : { ok: false, error: "must name a file after sqlite:, e.g. sqlite:./data/ai-privacy.db" };
   }
-  if (!/^postgres(ql)?:\/\//.test(value))
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1];
     return {
       ok: false,
-      error:
-        "must be sqlite:<file path> (e.g. sqlite:./data/ai-privacy.db) or postgres://user:password@host:5432/database",
+      error: `${scheme ? `the scheme "${scheme}:" is not supported` : "is not a database URL"}; use sqlite:<file path> (e.g. sqlite:./data/ai-privacy.db) or postgres://user:password@host:5432/database`,
     };
+  }
   let u: URL;
   try {
     u = new URL(value);

@@ -1,8 +1,8 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
-import { migrate } from "../../src/store/sqlite/migrate.js";
-import { migrations } from "../../src/store/sqlite/migrations/index.js";
+import { migrateSqlite } from "../../src/store/kysely/migration.js";
+import { MIGRATIONS } from "../../src/store/kysely/migrations/index.js";
 
 const now = new Date("2026-12-01T10:00:00Z");
 let store: Store;
@@ -81,7 +81,9 @@ describe("reminder repository (SQLite)", () => {
 describe("migration 7: the 'unreachable' state", () => {
   it("keeps every reminder state of a version-5 database and accepts the new state", async () => {
     const db = new Database(":memory:");
-    migrate(db, migrations.slice(0, 5));
+    // As the release before migration 6 left a file: 1–5 applied, recorded only in PRAGMA user_version.
+    for (const m of MIGRATIONS.slice(0, 5)) db.exec(m.sqlite);
+    db.pragma("user_version = 5");
     db.prepare(
       "INSERT INTO reminder_campaigns (team_id, lead_id, channel_id, provider_id, created_at) VALUES ('T1', 'UL', 'C1', 'claude', '2026-12-01T00:00:00.000Z')",
     ).run();
@@ -91,7 +93,10 @@ describe("migration 7: the 'unreachable' state", () => {
     expect(() => db.prepare("UPDATE reminder_states SET state = 'unreachable'").run()).toThrow(
       /CHECK constraint/,
     );
-    expect(migrate(db, migrations)).toEqual(expect.arrayContaining([6, 7]));
+    expect(migrateSqlite(db, MIGRATIONS, new Date())).toMatchObject({
+      applied: expect.arrayContaining([6, 7]),
+      adopted: [1, 2, 3, 4, 5],
+    });
     expect(db.prepare("SELECT user_id, state, next_at, sends FROM reminder_states").all()).toEqual([
       { user_id: "U1", state: "snoozed", next_at: "2026-12-02T09:00:00.000Z", sends: 2 },
     ]);

@@ -211,7 +211,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
 /** A parsed DATABASE_URL, or StoreOpenError naming it. */
 export function targetOf(databaseUrl: string): DatabaseTarget {
   const parsed = parseDatabaseUrl(databaseUrl);
-  if (!parsed.ok) throw new StoreOpenError(`DATABASE_URL ${parsed.error}`);
+  if (!parsed.ok) throw new StoreOpenError(`DATABASE_URL: ${parsed.error}`);
   return parsed.target;
 }
 

@@ -14,7 +14,7 @@ import {
 import type { Ctx } from "./context.js";
 import { bool, count, flag, time, timeOrNull, toDb } from "./rows.js";
 
-const answerState = z.enum(["pending", "done", "snoozed", "not_using"]);
+const answerState = z.enum(ANSWER_STATES);
 
 const CampaignRow = z
   .object({
