@@ -143,6 +143,23 @@ async function populate(store: Store): Promise<void> {
     stepsChanged: true,
     detectedAt: at(1),
   });
+  await store.installations.save({
+    key: "E1",
+    teamId: null,
+    enterpriseId: "E1",
+    isEnterpriseInstall: true,
+    botToken: "v1.sealed",
+    botUserId: "UB",
+    botId: "B1",
+    scopes: ["chat:write", "commands"],
+    installerUserId: "U1",
+    refreshToken: null,
+    tokenExpiresAt: at(50),
+    installedAt: at(1),
+    updatedAt: at(2),
+  });
+  await store.installations.linkTeam("T1", "E1", at(3));
+  await store.installations.consumeState("digest-1", at(3), at(0));
   for (const id of [purged.id, last.id]) await store.reminders.closeCampaign(id, at(1));
   await store.reminders.purgeClosedBefore(at(2));
 }

@@ -83,6 +83,9 @@ const ORDER: Record<Table, string[]> = {
   reminder_user_tools: ["team_id", "user_id", "provider_id"],
   reminder_anonymous_counts: ["campaign_id", "state"],
   catalog_history: ["id"],
+  installations: ["installation_key"],
+  installation_teams: ["team_id"],
+  oauth_used_states: ["digest"],
 };
 const WITH_ID = DATA_TABLES.filter((t) => ORDER[t][0] === "id");
 const PAGE = 200;

@@ -7,6 +7,7 @@ import { type DatabaseTarget, type PostgresTarget, parseDatabaseUrl } from "../u
 import { catalogHistory } from "./catalog.js";
 import { type Ctx, context, type Dialect } from "./context.js";
 import { audit, keyValue, outbox, subscriptions } from "./core.js";
+import { installations } from "./installations.js";
 import { migratePostgres, migrateSqlite } from "./migration.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { documents } from "./monitor.js";
@@ -101,6 +102,9 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
     },
     get catalogHistory() {
       return lazy("catalogHistory", catalogHistory);
+    },
+    get installations() {
+      return lazy("installations", installations);
     },
     // A transaction inside a transaction joins it (no savepoint): the outer one decides.
     transaction: transaction

@@ -171,6 +171,33 @@ export interface CatalogHistoryTable {
   detected_at: Time;
 }
 
+export interface InstallationsTable {
+  installation_key: string;
+  team_id: string | null;
+  enterprise_id: string | null;
+  is_enterprise_install: Flag;
+  bot_token: string;
+  bot_user_id: string;
+  bot_id: string;
+  scopes: string;
+  installer_user_id: string;
+  refresh_token: string | null;
+  token_expires_at: NullableTime;
+  installed_at: Time;
+  updated_at: Time;
+}
+
+export interface InstallationTeamsTable {
+  team_id: string;
+  enterprise_id: string;
+  seen_at: Time;
+}
+
+export interface OauthUsedStatesTable {
+  digest: string;
+  used_at: Time;
+}
+
 /** The migration runner's own bookkeeping (not a numbered migration: it must exist before any is applied). */
 export interface SchemaMigrationsTable {
   version: number;
@@ -193,6 +220,9 @@ export interface DB {
   reminder_user_tools: ReminderUserToolsTable;
   reminder_anonymous_counts: ReminderAnonymousCountsTable;
   catalog_history: CatalogHistoryTable;
+  installations: InstallationsTable;
+  installation_teams: InstallationTeamsTable;
+  oauth_used_states: OauthUsedStatesTable;
   schema_migrations: SchemaMigrationsTable;
 }
 
@@ -212,4 +242,7 @@ export const DATA_TABLES = [
   "reminder_user_tools",
   "reminder_anonymous_counts",
   "catalog_history",
+  "installations",
+  "installation_teams",
+  "oauth_used_states",
 ] as const satisfies readonly (keyof DB)[];

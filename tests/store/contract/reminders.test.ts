@@ -162,9 +162,21 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     await store.reminders.addPeople(c.id, people("U1", "U2", "U3"), at(0));
     const [s1] = await store.reminders.statesForCampaign(c.id);
     await store.reminders.transition(s1?.id ?? 0, "pending", { state: "done" }, at(1));
-    expect(await store.reminders.counts(c.id)).toEqual({ done: 1, not_using: 0, snoozed: 0, pending: 2, unreachable: 0 });
+    expect(await store.reminders.counts(c.id)).toEqual({
+      done: 1,
+      not_using: 0,
+      snoozed: 0,
+      pending: 2,
+      unreachable: 0,
+    });
     await store.reminders.forgetPerson("U1", at(2));
-    expect(await store.reminders.counts(c.id)).toEqual({ done: 1, not_using: 0, snoozed: 0, pending: 2, unreachable: 0 });
+    expect(await store.reminders.counts(c.id)).toEqual({
+      done: 1,
+      not_using: 0,
+      snoozed: 0,
+      pending: 2,
+      unreachable: 0,
+    });
     await store.reminders.setTools("T1", "U2", ["zoom", "claude", "claude"], at(3));
     await store.reminders.setTools("T2", "U2", ["gemini"], at(3));
     expect(await store.reminders.tools("T1", "U2")).toEqual([
@@ -227,8 +239,20 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       subscriptionsAnonymised: 1,
     });
     expect(await store.reminders.statesForUser("UX")).toEqual([]);
-    expect(await store.reminders.counts(c.id)).toEqual({ done: 0, not_using: 1, snoozed: 0, pending: 1, unreachable: 0 });
-    expect(await store.reminders.counts(led.id)).toEqual({ done: 0, not_using: 0, snoozed: 0, pending: 1, unreachable: 0 });
+    expect(await store.reminders.counts(c.id)).toEqual({
+      done: 0,
+      not_using: 1,
+      snoozed: 0,
+      pending: 1,
+      unreachable: 0,
+    });
+    expect(await store.reminders.counts(led.id)).toEqual({
+      done: 0,
+      not_using: 0,
+      snoozed: 0,
+      pending: 1,
+      unreachable: 0,
+    });
     expect((await store.reminders.getCampaign(led.id))?.leadId).toBe(FORGOTTEN_ACTOR);
     expect(await store.reminders.tools("T1", "UX")).toEqual([]);
     expect((await store.subscriptions.listAll())[0]?.createdBy).toBe(FORGOTTEN_ACTOR);

@@ -6,6 +6,7 @@ import { outboxMaybePosted } from "./0004-outbox-maybe-posted.js";
 import { linkHealth } from "./0005-link-health.js";
 import { catalogHistory } from "./0006-catalog-history.js";
 import { remindersUnreachable } from "./0007-reminders-unreachable.js";
+import { installations } from "./0008-installations.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   linkHealth,
   catalogHistory,
   remindersUnreachable,
+  installations,
 ];
