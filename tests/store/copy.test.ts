@@ -239,7 +239,13 @@ describe("ai-privacy db copy", () => {
       });
       const raw = await pgStore.documents.rawPage("d");
       expect(gunzipSync(raw?.gzippedHtml ?? new Uint8Array()).toString("utf8")).toBe("<p>é</p>");
-      expect(await pgStore.reminders.counts(2)).toEqual({ done: 0, not_using: 0, snoozed: 0, pending: 2, unreachable: 0 });
+      expect(await pgStore.reminders.counts(2)).toEqual({
+        done: 0,
+        not_using: 0,
+        snoozed: 0,
+        pending: 2,
+        unreachable: 0,
+      });
       await pgStore.close();
     },
   );
