@@ -130,7 +130,8 @@ if (!isMainThread && parentPort) {
 export async function runFanoutBench() {
   const { openSqliteStore } = await load("store/index.js");
   const { makeCatalog } = await load("catalog/index.js");
-  const { createDeliverer, createDeliveryClient, runDeadlineCheck } = await load("announce/index.js");
+  const { createDeliverer, createDeliveryClient } = await load("outbox/index.js");
+  const { runDeadlineCheck } = await load("announce/index.js");
 
   const dir = mkdtempSync(join(tmpdir(), "ai-privacy-fanout-"));
   const store = openSqliteStore(join(dir, "bench.db"));

@@ -60,7 +60,7 @@ export async function runRemindersBench() {
   const { openSqliteStore } = await load("store/index.js");
   const { loadCatalog } = await load("catalog/index.js");
   const { startCampaigns, ACTION } = await load("reminders/index.js");
-  const { createDeliverer, createDeliveryClient } = await load("announce/index.js");
+  const { createDeliverer, createDeliveryClient } = await load("outbox/index.js");
   const { App } = await import("@slack/bolt");
 
   const fake = await startSlackSide({
