@@ -2,7 +2,13 @@ import { section } from "../blocks/kit.js";
 import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
-import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
+import {
+  type Campaign,
+  FORGOTTEN_ACTOR,
+  type NewOutboxMessage,
+  type ReminderState,
+  type StatePatch,
+} from "../store/index.js";
 import {
   inWorkingHours,
   nextWorkingMorning,
@@ -22,24 +28,26 @@ const BATCH = 500;
 export const zoneOf = (deps: ReminderDeps, state: Pick<ReminderState, "tz">): string =>
   zoneOrFallback(state.tz, deps.config.DEFAULT_TIMEZONE);
 
-/** Enqueues one reminder DM for the state, keyed so a re-run never sends it twice. */
-export async function enqueueReminder(
-  deps: ReminderDeps,
-  input: {
-    /** Skip the Block Kit check when a message of the same campaign, day and variant passed it already. */
-    validate?: boolean;
-    state: ReminderState;
-    campaign: Campaign;
-    key: string;
-    variant: ReminderVariant;
-    reason?: string;
-    now: Date;
-    notBefore?: Date;
-  },
-): Promise<boolean> {
+interface ReminderInput {
+  /** Skip the Block Kit check when a message of the same campaign, day and variant passed it already. */
+  validate?: boolean;
+  state: ReminderState;
+  campaign: Campaign;
+  key: string;
+  variant: ReminderVariant;
+  reason?: string;
+  now: Date;
+  notBefore?: Date;
+}
+
+/**
+ * The reminder DM for the state, keyed so a re-run never sends it twice; undefined when its provider left
+ * the catalog. Pure: throws when the message cannot be built (e.g. an overlay entry Slack would refuse).
+ */
+function buildReminder(deps: ReminderDeps, input: ReminderInput): NewOutboxMessage | undefined {
   const { state, campaign, now } = input;
   const provider = deps.catalog.byId(campaign.providerId);
-  if (!provider) return false;
+  if (!provider) return undefined;
   // Deadlines are days in DEFAULT_TIMEZONE (the campaign closes at the end of that day there), so "in 3
   // days" is counted there too, the same for everyone and every verb.
   const today = workspaceToday(now, deps.config);
@@ -52,27 +60,28 @@ export async function enqueueReminder(
     ...(input.reason ? { reason: input.reason } : {}),
     validate: input.validate !== false,
   });
-  return enqueueMessage(
-    deps.store,
-    {
-      key: input.key,
-      kind: input.variant === "recheck" ? "reminder-recheck" : "reminder",
-      teamId: state.teamId,
-      channelId: state.userId,
-      payload: {
-        text: message.text,
-        blocks: message.blocks,
-        metadata: {
-          event_type: REMINDER_EVENT,
-          event_payload: { state_id: state.id, campaign_id: campaign.id },
-        },
+  return {
+    key: input.key,
+    kind: input.variant === "recheck" ? "reminder-recheck" : "reminder",
+    teamId: state.teamId,
+    channelId: state.userId,
+    payload: {
+      text: message.text,
+      blocks: message.blocks,
+      metadata: {
+        event_type: REMINDER_EVENT,
+        event_payload: { state_id: state.id, campaign_id: campaign.id },
       },
-      ...(input.notBefore ? { notBefore: input.notBefore } : {}),
     },
-    now,
-    // renderReminder checked the limits (or skipped them for a shape that passed already).
-    { validate: false },
-  );
+    ...(input.notBefore ? { notBefore: input.notBefore } : {}),
+  };
+}
+
+/** Enqueues one reminder DM for the state, keyed so a re-run never sends it twice. */
+export async function enqueueReminder(deps: ReminderDeps, input: ReminderInput): Promise<boolean> {
+  const message = buildReminder(deps, input);
+  // renderReminder checked the limits (or skipped them for a shape that passed already).
+  return message ? enqueueMessage(deps.store, message, input.now, { validate: false }) : false;
 }
 
 /** The lead (or OPS_CHANNEL_ID) hears once per campaign that some reminders could not be built. */
@@ -133,52 +142,47 @@ export function recordRenderFailure(
   });
 }
 
+/** What one due reminder comes to; decided before the batch's transaction, applied inside it. */
+type Plan =
+  | { kind: "none" | "deferred"; state: ReminderState; patch: StatePatch }
+  | { kind: "send"; state: ReminderState; patch: StatePatch; message: NewOutboxMessage | undefined };
+
 /**
- * One person's due reminder, as its own unit of work (one transaction): a reminder that cannot be built
- * never holds up — or rolls back — anyone else's. Returns what happened to it.
+ * One person's due reminder, decided on its own: the message is built here, outside any transaction, so a
+ * reminder that cannot be built (it throws) never holds up — or rolls back — anyone else's.
  */
-function sendOne(
+function planOne(
   deps: ReminderDeps,
   state: ReminderState,
   campaign: Campaign | undefined,
   now: Date,
   checked: Set<string>,
-): Promise<"sent" | "deferred" | "none"> {
+): Plan {
   const tz = zoneOf(deps, state);
-  return deps.store.transaction(async (tx) => {
-    if (!campaign || !deps.catalog.byId(campaign.providerId)) {
-      await tx.reminders.transition(state.id, state.state, { nextAt: null }, now);
-      return "none";
-    }
-    if (!inWorkingHours(now, tz)) {
-      await tx.reminders.transition(state.id, state.state, { nextAt: nextWorkingMorning(now, tz) }, now);
-      return "deferred";
-    }
-    if (!(await tx.reminders.transition(state.id, state.state, afterSend(state, campaign, now, tz), now)))
-      return "none";
-    const key = keys.reminder(state.id, state.sends + 1);
-    const shape = `${campaign.id}:${workspaceToday(now, deps.config)}`;
-    const sent = await enqueueReminder(
-      { ...deps, store: tx },
-      {
-        state,
-        campaign,
-        key,
-        variant: "ask",
-        now,
-        validate: !checked.has(shape),
-      },
-    );
-    checked.add(shape);
-    return sent ? "sent" : "none";
+  if (!campaign || !deps.catalog.byId(campaign.providerId))
+    return { kind: "none", state, patch: { nextAt: null } };
+  if (!inWorkingHours(now, tz))
+    return { kind: "deferred", state, patch: { nextAt: nextWorkingMorning(now, tz) } };
+  const shape = `${campaign.id}:${workspaceToday(now, deps.config)}`;
+  const message = buildReminder(deps, {
+    state,
+    campaign,
+    key: keys.reminder(state.id, state.sends + 1),
+    variant: "ask",
+    now,
+    validate: !checked.has(shape),
   });
+  checked.add(shape);
+  return { kind: "send", state, patch: afterSend(state, campaign, now, tz), message };
 }
 
 /**
  * Sends every reminder that is due: one message per person however long the bot was down (the next one is
  * planned from now), and only inside the person's working hours — otherwise it moves to their next morning.
  * Each person is their own unit of work: one whose reminder fails to build is recorded (nothing more is
- * planned for them, the failure is in the audit log) and reported to the lead once; the rest go out.
+ * planned for them, the failure is in the audit log) and reported to the lead once; the rest go out. The
+ * built ones of a batch are applied in one transaction (a compare-and-set per person, then the enqueue):
+ * a commit per person made a 5,000-person campaign spend most of its time committing.
  */
 export async function sendDueReminders(
   deps: ReminderDeps,
@@ -193,19 +197,27 @@ export async function sendDueReminders(
   let failed = 0;
   for (;;) {
     const batch = await store.reminders.due(now, BATCH, campaignId);
+    const plans: Plan[] = [];
     for (const state of batch) {
       if (!campaigns.has(state.campaignId))
         campaigns.set(state.campaignId, await store.reminders.getCampaign(state.campaignId));
       const campaign = campaigns.get(state.campaignId);
       try {
-        const outcome = await sendOne(deps, state, campaign, now, checked);
-        if (outcome === "sent") sent += 1;
-        else if (outcome === "deferred") deferred += 1;
+        plans.push(planOne(deps, state, campaign, now, checked));
       } catch (err) {
         failed += 1;
         await recordRenderFailure(deps, state, campaign, err, now);
       }
     }
+    await store.transaction(async (tx) => {
+      for (const plan of plans) {
+        // Someone answered (or another tick sent it) since `due` read the row: nothing to do for them.
+        if (!(await tx.reminders.transition(plan.state.id, plan.state.state, plan.patch, now))) continue;
+        if (plan.kind === "deferred") deferred += 1;
+        if (plan.kind !== "send" || !plan.message) continue;
+        if (await enqueueMessage(tx, plan.message, now, { validate: false })) sent += 1;
+      }
+    });
     if (batch.length < BATCH) return { sent, deferred, failed };
   }
 }
