@@ -32,6 +32,7 @@ suite("web pages in headless Chromium", () => {
   const shots = process.env.WEB_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "web-shots-"));
   const problems: string[] = [];
 
+  // Launching Chromium on a busy 2-core CI machine has taken longer than vitest's default 30 s hook timeout.
   beforeAll(async () => {
     if (!available)
       throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
@@ -69,7 +70,7 @@ suite("web pages in headless Chromium", () => {
       const response = await route.fetch({ url: url.replace(PUBLIC_URL, local) });
       return route.fulfill({ response });
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await context?.close();
