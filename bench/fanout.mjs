@@ -9,8 +9,8 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import { formatMetricRows } from "./lib.mjs";
+import { isMainThread, parentPort } from "node:worker_threads";
+import { fakeSlackInWorker, formatMetricRows, serveFakeSlackInWorker } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -87,8 +87,7 @@ async function serveFakeSlack() {
   const url = `http://127.0.0.1:${server.address().port}/api/`;
   return {
     url,
-    stats,
-    keys,
+    report: () => ({ stats, keys: [...keys.entries()] }),
     stop: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -97,35 +96,7 @@ async function serveFakeSlack() {
   };
 }
 
-async function fakeSlack() {
-  const worker = new Worker(fileURLToPath(import.meta.url));
-  const ask = (type) =>
-    new Promise((res) => {
-      worker.once("message", res);
-      worker.postMessage({ type });
-    });
-  const { url } = await new Promise((res) => worker.once("message", res));
-  return {
-    url,
-    report: () => ask("report"),
-    stop: async () => {
-      await ask("stop");
-      await worker.terminate();
-    },
-  };
-}
-
-if (!isMainThread && parentPort) {
-  const fake = await serveFakeSlack();
-  parentPort.postMessage({ url: fake.url });
-  parentPort.on("message", async ({ type }) => {
-    if (type === "report") parentPort.postMessage({ stats: fake.stats, keys: [...fake.keys.entries()] });
-    if (type === "stop") {
-      await fake.stop();
-      parentPort.postMessage({ stopped: true });
-    }
-  });
-}
+if (!isMainThread && parentPort) serveFakeSlackInWorker(parentPort, await serveFakeSlack());
 
 export async function runFanoutBench() {
   const { openSqliteStore } = await load("store/index.js");
@@ -135,7 +106,7 @@ export async function runFanoutBench() {
 
   const dir = mkdtempSync(join(tmpdir(), "ai-privacy-fanout-"));
   const store = openSqliteStore(join(dir, "bench.db"));
-  const fake = await fakeSlack();
+  const fake = await fakeSlackInWorker(import.meta.url);
   const quiet = () => {};
   const logger = {
     debug: quiet,

@@ -117,3 +117,38 @@ export function formatMetricRows(title, rows) {
       .join(", ")}`;
   return [title, ...rows.map(line)].join("\n");
 }
+
+/**
+ * A fake Slack served from a worker thread, so its own event loop never competes with the deliverer being
+ * measured. `moduleUrl` is the bench file itself: run as the worker, it calls `serveFakeSlackInWorker`.
+ */
+export async function fakeSlackInWorker(moduleUrl) {
+  const { Worker } = await import("node:worker_threads");
+  const worker = new Worker(new URL(moduleUrl));
+  const ask = (type) =>
+    new Promise((res) => {
+      worker.once("message", res);
+      worker.postMessage({ type });
+    });
+  const { url } = await new Promise((res) => worker.once("message", res));
+  return {
+    url,
+    report: () => ask("report"),
+    stop: async () => {
+      await ask("stop");
+      await worker.terminate();
+    },
+  };
+}
+
+/** The worker side of `fakeSlackInWorker`: `fake` has `url`, `report()` and `stop()`. */
+export function serveFakeSlackInWorker(parentPort, fake) {
+  parentPort.postMessage({ url: fake.url });
+  parentPort.on("message", async ({ type }) => {
+    if (type === "report") parentPort.postMessage(fake.report());
+    if (type === "stop") {
+      await fake.stop();
+      parentPort.postMessage({ stopped: true });
+    }
+  });
+}
