@@ -186,6 +186,12 @@ export const EnvSchema = z.object({
     .int("must be a whole number of days")
     .min(1, "must be at least 1")
     .default(120),
+  ESCALATE_DAYS: z.coerce
+    .number({ error: "must be a number of days, e.g. 3" })
+    .int("must be a whole number of days")
+    .min(0, "must be 0 (the deadline day) or more")
+    .max(365, "must be at most 365 days")
+    .default(3),
   RETENTION_DAYS: z.coerce
     .number({ error: "must be a number of days, e.g. 180" })
     .int("must be a whole number of days")
@@ -211,6 +217,7 @@ export const DEFAULT_SCOPES: readonly string[] = [
   "groups:history",
   "im:write",
   "im:history",
+  "files:write",
 ];
 
 /** How the bot gets its tokens: one workspace's bot token, or installs through OAuth (README, "Distributing"). */

@@ -4,6 +4,7 @@ import type { AppDeps } from "./deps.js";
 import { checkJitterBoundMs, jitterMs, runLinkCheck, runPolicyCheck } from "./monitor/index.js";
 import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
 import {
+  escalationJob,
   recheckForCatalogChanges,
   recheckForPolicyChanges,
   recipientGoneHook,
@@ -119,6 +120,7 @@ export function backgroundJobs(
     }),
     policyCheck,
     reminderJob(deps),
+    escalationJob(deps),
     housekeeping,
   ];
   return { jobs, deliverer, policyJitterBoundMs };

@@ -27,7 +27,15 @@ describe("configuration", () => {
     expect(c.DEFAULT_TIMEZONE).toBe("UTC");
     expect(c.RETENTION_DAYS).toBe(180);
     expect(c.CATALOG_STALE_DAYS).toBe(120);
+    expect(c.ESCALATE_DAYS).toBe(3);
     expect(c.ADMIN_USER_IDS).toEqual([]);
+  });
+
+  it("ESCALATE_DAYS: whole days from 0 (the deadline day) to 365, else refused by name", () => {
+    expect(parseConfig({ ...valid, ESCALATE_DAYS: "0" }).ESCALATE_DAYS).toBe(0);
+    expect(parseConfig({ ...valid, ESCALATE_DAYS: "5" }).ESCALATE_DAYS).toBe(5);
+    for (const bad of ["soon", "1.5", "-1", "400"])
+      expect(problemsOf({ ...valid, ESCALATE_DAYS: bad }).join(), bad).toContain("ESCALATE_DAYS");
   });
 
   it("names each bad variable and how to fix it", () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { deadlinesReportData, formatDeadlinesReport, outboxStatuses } from "../announce/index.js";
 import { loadCatalog } from "../catalog/index.js";
 import { formatOutboxReport, outboxReportData } from "../outbox/index.js";
-import { exportCampaignCsv } from "../reminders/index.js";
+import { campaignEvidence, evidenceCsv, evidenceJson } from "../reminders/index.js";
 import { cliConfig, openExistingStore } from "./offline.js";
 import { CliUsageError, type Io, type Parsed } from "./types.js";
 
@@ -42,20 +42,25 @@ export async function outboxCommand({ values }: Parsed, { out }: Io): Promise<nu
   }
 }
 
-/** `ai-privacy export <campaign> [file]`: a campaign's per-person states as CSV (stdout or a file). */
-export async function exportCommand({ positionals }: Parsed, { out }: Io): Promise<number> {
+/**
+ * `ai-privacy export <campaign> [file] [--json]`: the campaign's evidence (the same the lead's Export button
+ * uploads) as CSV or JSON, to stdout or a file only its owner can read. Whoever runs it can read the database
+ * already; in Slack only the campaign's lead gets it.
+ */
+export async function exportCommand({ positionals, values }: Parsed, { out }: Io): Promise<number> {
   const [idText = "", file] = positionals;
   const id = Number(idText);
-  if (!Number.isInteger(id) || id <= 0)
+  if (!/^\d{1,15}$/.test(idText) || id <= 0)
     throw new CliUsageError(`"${idText}" is not a campaign number (/ai-privacy status shows the numbers)`);
   const store = await openExistingStore(cliConfig());
   try {
-    const csv = await exportCampaignCsv(store, id);
-    if (csv === undefined) throw new CliUsageError(`No campaign ${id}. /ai-privacy status lists them.`);
+    const evidence = await campaignEvidence(store, id);
+    if (!evidence) throw new CliUsageError(`No campaign ${id}. /ai-privacy status lists them.`);
+    const text = values.json ? `${JSON.stringify(evidenceJson(evidence), null, 2)}\n` : evidenceCsv(evidence);
     if (file) {
-      writeFileSync(file, csv, { mode: 0o600 });
+      writeFileSync(file, text, { mode: 0o600 });
       out.write(`Wrote ${file}\n`);
-    } else out.write(csv);
+    } else out.write(text);
     return 0;
   } finally {
     await store.close();

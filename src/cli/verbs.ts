@@ -116,9 +116,10 @@ export const VERBS: Record<string, Verb> = {
     run: outboxCommand,
   },
   export: {
-    usage: "ai-privacy export <campaign> [file]",
-    about: "a reminder campaign's per-person states as CSV (CSV is its only format)",
-    options: {},
+    usage: "ai-privacy export <campaign> [file] [--json]",
+    about:
+      "a reminder campaign's evidence, one row per person: state, when and how they answered (button, where, every undo), reminders sent, nudges; CSV (RFC 4180), or --json",
+    options: json,
     args: [1, 2],
     run: exportCommand,
   },

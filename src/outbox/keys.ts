@@ -40,6 +40,10 @@ export const keys = {
   reminderRecheck: (stateId: number, changeHash: string) => `reminder-recheck:${stateId}:${changeHash}`,
   /** "Some reminders of this campaign could not be built", once per campaign. */
   reminderRenderNotice: (campaignId: number) => `notice:reminder-render:${campaignId}`,
+  /** The lead's "who has not answered yet" DM, ESCALATE_DAYS before the deadline: once per campaign. */
+  escalation: (campaignId: number) => `escalation:${campaignId}`,
+  /** "Nudge them now": one extra reminder per person and campaign, however often the lead presses it. */
+  escalationNudge: (stateId: number) => `escalation-nudge:${stateId}`,
   reminderClosing: (campaignId: number) => `reminder-closing:${campaignId}`,
   reminderDigest: (campaignId: number, week: number) => `reminder-digest:${campaignId}:${week}`,
 } as const;

@@ -1,6 +1,7 @@
 import type { LeadPolicy } from "../access/index.js";
 import type { AnswerState, ReminderState } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
+import { type AnswerVia, answerEntry } from "./evidence.js";
 import { type Click, type Decision, decideClick } from "./machine.js";
 import {
   type Rendered,
@@ -19,6 +20,8 @@ export interface ClickInput {
   click: Click;
   undoFrom?: AnswerState | undefined;
   now: Date;
+  /** Where the button was: the reminder DM or the App Home (kept as evidence of how the person answered). */
+  via?: AnswerVia;
 }
 
 export interface ClickResult {
@@ -60,8 +63,13 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<Clic
     if (
       decision.kind === "apply" &&
       (await tx.reminders.transition(before.id, decision.from, decision.patch, input.now))
-    )
+    ) {
       outcome = "apply";
+      // The evidence export's "how": this button, where, and what it changed (same transaction).
+      const to = decision.patch.state ?? decision.from;
+      const change = { click: input.click, from: decision.from, to, via: input.via ?? "dm" };
+      await tx.audit.record(answerEntry(before, change, input.now));
+    }
     const state = (await tx.reminders.getState(before.id)) ?? before;
     const message =
       state.state === "pending"

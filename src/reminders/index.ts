@@ -25,9 +25,29 @@ export {
   controlCampaign,
   setTools,
 } from "./clicks.js";
+export {
+  ESCALATION_ACTION,
+  escalationDay,
+  escalationDue,
+  escalationJob,
+  renderEscalation,
+  runEscalations,
+} from "./escalation.js";
+export {
+  type CampaignEvidence,
+  campaignEvidence,
+  EVIDENCE_COLUMNS,
+  type EvidenceRow,
+  evidenceCsv,
+  evidenceJson,
+  evidenceRows,
+  exportCampaignCsv,
+} from "./evidence.js";
+export { exportForLead, type LeadExport, renderExportReply } from "./export.js";
 export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome, toolOptions } from "./home.js";
 export { type Answer, afterSend, type Click, type Decision, decideClick } from "./machine.js";
 export { ACTION, type Rendered, renderReminder, renderSettled, whyLine } from "./messages.js";
+export { type NudgeResult, nudgePatch, nudgeTime, nudgeUnanswered, renderNudgeResult } from "./nudge.js";
 export {
   collectMyData,
   type ForgetSummary,
@@ -40,7 +60,6 @@ export {
 export {
   type CampaignProgress,
   campaignProgress,
-  exportCampaignCsv,
   MAX_STATUS_CAMPAIGNS,
   progressBar,
   renderDigest,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { context, fitBlocks, header, section } from "../blocks/kit.js";
+import { button, context, fitBlocks, header, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate } from "../blocks/mrkdwn.js";
 import type { Catalog } from "../catalog/index.js";
@@ -10,6 +10,7 @@ import {
   type StateCounts,
   type Store,
 } from "../store/index.js";
+import { ESCALATION_ACTION } from "./escalation.js";
 import type { Rendered } from "./messages.js";
 
 export const STATE_LABELS: Record<AnswerState, string> = {
@@ -27,6 +28,8 @@ export interface CampaignProgress {
   total: number;
   /** Slack user IDs per state — only filled for the lead. */
   names?: Record<AnswerState, string[]>;
+  /** The viewer leads this campaign: `status` offers the CSV evidence export. */
+  exportable?: boolean;
 }
 
 export async function campaignProgress(
@@ -105,7 +108,10 @@ export function renderStatus(
   const namesBlocks: number[] = [];
   const shown = items.slice(0, MAX_STATUS_CAMPAIGNS);
   for (const p of shown) {
-    blocks.push(section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`));
+    const exportButton = p.exportable
+      ? button("Export CSV", ESCALATION_ACTION.export, { value: String(p.campaign.id) })
+      : undefined;
+    blocks.push(section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`, exportButton));
     if (p.names) {
       const lines = namesLines(p.names);
       if (lines) namesBlocks.unshift(blocks.push(section(lines)) - 1);
@@ -118,7 +124,7 @@ export function renderStatus(
       options.override
         ? "Only you can see these names. You asked for names in campaigns you don't lead: that is recorded in the audit log."
         : shown.some((p) => p.names)
-          ? "Only you can see these names, and only in your own campaigns. `ai-privacy export <campaign>` writes everyone to CSV."
+          ? "Only you can see these names, and only in your own campaigns. *Export CSV* puts everyone's answers, with when and how, in our DM."
           : "Totals only: each campaign's lead sees who answered what.",
     ),
   );
@@ -146,42 +152,4 @@ export function renderDigest(p: CampaignProgress, kind: "weekly" | "closing"): R
   };
   assertMessageFits(message);
   return message;
-}
-
-const csvCell = (v: string | number | null): string => {
-  const s = v === null ? "" : String(v);
-  // Quote everything that could break a row, and defuse spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-/** Everyone in a campaign as CSV (IDs, states and times only), or undefined for an unknown campaign. */
-export async function exportCampaignCsv(store: Store, campaignId: number): Promise<string | undefined> {
-  const campaign = await store.reminders.getCampaign(campaignId);
-  if (!campaign) return undefined;
-  const header = [
-    "campaign_id",
-    "provider_id",
-    "user_id",
-    "state",
-    "snoozed_until",
-    "reminders_sent",
-    "last_sent_at",
-    "answered_at",
-  ];
-  const rows = (await store.reminders.statesForCampaign(campaignId)).map((s) =>
-    [
-      campaign.id,
-      s.providerId,
-      s.userId,
-      s.state,
-      s.snoozedUntil?.toISOString() ?? null,
-      s.sends,
-      s.lastSentAt?.toISOString() ?? null,
-      s.answeredAt?.toISOString() ?? null,
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return `${[header.join(","), ...rows].join("\n")}\n`;
 }

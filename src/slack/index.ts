@@ -21,3 +21,4 @@ export {
   unreachableLine,
   unreachableReason,
 } from "./startup.js";
+export { type DmFile, uploadToDm } from "./upload.js";

@@ -135,6 +135,8 @@ export interface AuditRepository {
   record(entry: AuditEntry): Promise<void>;
   list(teamId: string, limit: number): Promise<AuditEntry[]>;
   forActor(actorId: string): Promise<AuditEntry[]>;
+  /** A team's entries with one of these actions at or after `since`, oldest first (a campaign's evidence). */
+  forActions(teamId: string, actions: readonly string[], since: Date): Promise<AuditEntry[]>;
   /** Replaces the actor with an anonymous marker (forget-me keeps the fact that an action happened). */
   anonymiseActor(actorId: string): Promise<number>;
 }

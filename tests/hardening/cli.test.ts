@@ -54,9 +54,9 @@ describe("the CLI (issue 8, item 22)", () => {
       expect(res.code, args[0]).toBe(0);
       expect(() => JSON.parse(res.out), args[0]).not.toThrow();
     }
-    const refused = await run(["export", "1", "--json"]);
+    const refused = await run(["reviewed", "claude", "--json"]);
     expect(refused).toMatchObject({ code: 2, out: "" });
-    expect(refused.err).toContain("ai-privacy export has no --json output");
+    expect(refused.err).toContain("ai-privacy reviewed has no --json output");
   });
 
   it("catalog validate refuses unknown keys, with or without the older --strict flag", async () => {

@@ -139,14 +139,14 @@ describe("a reminder campaign to a channel and a user group", () => {
     expect(await currentState(bot, state.id)).toBe("pending");
 
     const csv = (await exportCampaignCsv(bot.deps.store, state.campaignId))!;
-    const lines = csv.trim().split("\n");
+    const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "campaign_id,provider_id,user_id,state,snoozed_until,reminders_sent,last_sent_at,answered_at",
+      "campaign_id,provider_id,deadline,user_id,state,answered_at,how,history,reminders_sent,last_reminder_at,nudged_at,snoozed_until",
     );
     expect(
       lines
         .slice(1)
-        .map((l) => l.split(",")[2])
+        .map((l) => l.split(",")[3])
         .sort(),
     ).toEqual([BERLIN, NEW_YORK, TOKYO].sort());
     expect(await exportCampaignCsv(bot.deps.store, 424242)).toBeUndefined();

@@ -1,6 +1,6 @@
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import type { AnswerState, ReminderState } from "../../src/store/index.js";
-import { startTestBot, TEST_SIGNING_SECRET, type TestBot } from "../support/bot.js";
+import { startTestBot, TEST_SIGNING_SECRET, type TestBot, type TestBotOptions } from "../support/bot.js";
 import { postSigned } from "../support/signing.js";
 
 export const LEAD = "U0LEAD";
@@ -24,8 +24,12 @@ export function clock(start: string) {
 }
 
 /** The real app against the fake Slack, with a lead, three people in three zones, a bot and a leaver. */
-export async function startReminderBot(now: () => Date, env: Record<string, string> = {}): Promise<TestBot> {
-  const bot = await startTestBot({ now, env });
+export async function startReminderBot(
+  now: () => Date,
+  env: Record<string, string> = {},
+  options: Omit<TestBotOptions, "now" | "env"> = {},
+): Promise<TestBot> {
+  const bot = await startTestBot({ ...options, now, env });
   const { fake } = bot;
   fake.addUser({ id: LEAD, tz: "Europe/London", is_admin: true });
   fake.addUser({ id: TOKYO, tz: "Asia/Tokyo" });

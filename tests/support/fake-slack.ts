@@ -74,6 +74,19 @@ export interface PostedMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
+/** A file shared with files.completeUploadExternal (the last step of web-api's files.uploadV2). */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title: string | undefined;
+  /** Where it was shared (channel_id), undefined for a private file. */
+  channel: string | undefined;
+  initialComment: string | undefined;
+  /** The length files.getUploadURLExternal was told, and the bytes POSTed to the upload URL. */
+  declaredLength: number;
+  content: Buffer;
+}
+
 export interface RateLimits {
   /** Messages per second per channel before 429 (Slack: about 1/s with short bursts). */
   perChannelPerSecond?: number;
@@ -117,6 +130,10 @@ export class FakeSlack {
   /** Channels the bot cannot post in, with the error to answer. */
   readonly channelErrors = new Map<string, string>();
   readonly homeViews = new Map<string, unknown>();
+  /** Files shared through the external-upload flow, in completion order. */
+  readonly files: UploadedFile[] = [];
+  /** Upload URLs handed out and not completed yet: file ID → name, declared length, bytes received. */
+  private readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   rateLimited429s = 0;
   /** OAuth: the app credentials oauth.v2.access accepts. */
   readonly oauthClient = { id: "1111.2222", secret: "0123456789abcdef0123456789abcdef" };
@@ -205,9 +222,12 @@ export class FakeSlack {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
-    const args = parseBody(raw, req.headers["content-type"] ?? "");
+    const bytes = Buffer.concat(chunks);
     const path = (req.url ?? "").split("?")[0] ?? "";
+    if (path.startsWith("/upload/"))
+      return this.receiveUpload(path.slice("/upload/".length), bytes, req, res);
+    const raw = bytes.toString("utf8");
+    const args = parseBody(raw, req.headers["content-type"] ?? "");
     if (path.startsWith("/response/")) {
       this.responses.push({ id: path.slice("/response/".length), body: args });
       return json(res, 200, { ok: true });
@@ -344,9 +364,101 @@ export class FakeSlack {
         return { ok: true, view: { id: `V${this.nextTs().replace(".", "")}` } };
       case "views.open":
         return { ok: true, view: { id: "VMODAL" } };
+      case "conversations.open": {
+        // docs.slack.dev/reference/methods/conversations.open: the app's DM with one user.
+        const user = String(args.users ?? "");
+        return this.users.has(user)
+          ? { ok: true, channel: { id: `D${user}` } }
+          : { ok: false, error: "user_not_found" };
+      }
+      case "files.getUploadURLExternal":
+        return this.uploadUrl(args);
+      case "files.completeUploadExternal":
+        return this.completeUploads(args);
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /**
+   * files.getUploadURLExternal (docs.slack.dev/reference/methods/files.getUploadURLExternal): `filename` and
+   * `length` (bytes) are required; the answer is a one-off upload URL and the new file's ID.
+   */
+  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
+    const filename = typeof args.filename === "string" ? args.filename : "";
+    const length = Number(args.length);
+    if (!filename || !Number.isInteger(length) || length <= 0)
+      return { ok: false, error: "invalid_arguments" };
+    const id = `F${String(this.uploads.size + this.files.length + 1).padStart(8, "0")}`;
+    this.uploads.set(id, { filename, length });
+    return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+  }
+
+  /** The bytes POSTed to an upload URL: raw, or a multipart form's file part (what web-api sends). */
+  private async receiveUpload(
+    id: string,
+    bytes: Buffer,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    this.calls.push({
+      method: "upload_url",
+      args: { file_id: id, bytes: bytes.length },
+      token: undefined,
+      authorization: req.headers.authorization,
+      at: Date.now(),
+    });
+    const upload = this.uploads.get(id);
+    if (!upload || req.method !== "POST") {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found");
+      return;
+    }
+    const type = req.headers["content-type"] ?? "";
+    let content = bytes;
+    if (type.startsWith("multipart/form-data")) {
+      const form = await new Response(new Uint8Array(bytes), {
+        headers: { "content-type": type },
+      }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== "string");
+      content = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    upload.content = content;
+    res.writeHead(200, { "content-type": "text/plain" });
+    res.end(`OK - ${content.length}`);
+  }
+
+  /**
+   * files.completeUploadExternal (docs.slack.dev/reference/methods/files.completeUploadExternal): `files` is a
+   * JSON array of `{ id, title }`; each must have been uploaded, with exactly the length announced.
+   */
+  private completeUploads(args: Record<string, unknown>): Record<string, unknown> {
+    const parsed = parseJsonArg(args.files);
+    if (!Array.isArray(parsed) || parsed.length === 0) return { ok: false, error: "invalid_arguments" };
+    const done: UploadedFile[] = [];
+    for (const item of parsed as { id?: unknown; title?: unknown }[]) {
+      const id = String(item.id ?? "");
+      const upload = this.uploads.get(id);
+      if (!upload?.content || upload.content.length !== upload.length)
+        return { ok: false, error: "file_not_found" };
+      done.push({
+        id,
+        filename: upload.filename,
+        title: typeof item.title === "string" ? item.title : undefined,
+        channel: typeof args.channel_id === "string" ? args.channel_id : undefined,
+        initialComment: typeof args.initial_comment === "string" ? args.initial_comment : undefined,
+        declaredLength: upload.length,
+        content: upload.content,
+      });
+    }
+    for (const file of done) {
+      this.uploads.delete(file.id);
+      this.files.push(file);
+    }
+    return {
+      ok: true,
+      files: done.map((f) => ({ id: f.id, title: f.title ?? f.filename, name: f.filename })),
+    };
   }
 
   /** oauth.v2.access (docs.slack.dev/reference/methods/oauth.v2.access): client credentials + a one-time code. */

@@ -89,9 +89,11 @@ export const handleStatus: Handler<"status"> = async (command, request, deps) =>
     });
   }
   const items = await Promise.all(
-    campaigns.map((c) =>
-      campaignProgress(deps.store, deps.catalog, c, c.leadId === request.userId || override),
-    ),
+    campaigns.map(async (c) => ({
+      ...(await campaignProgress(deps.store, deps.catalog, c, c.leadId === request.userId || override)),
+      // The evidence export is the campaign's own lead's only, even for an admin's `names` override.
+      exportable: c.leadId === request.userId,
+    })),
   );
   return {
     responseType: "ephemeral",

@@ -17,6 +17,7 @@ import {
   workspaceToday,
 } from "../../reminders/index.js";
 import { apology } from "../apology.js";
+import { escalationHandlers } from "./escalation.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
 const Body = z.object({
@@ -117,6 +118,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
         click,
         undoFrom: value.data.from,
         now: deps.now(),
+        via: fromHome(body) ? "home" : "dm",
       });
       if (fromHome(body)) await refreshHome(body);
       else await reply(respond, result.message, result.replace);
@@ -139,6 +141,17 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       });
     } else await reply(respond, { text: steps.text, blocks: steps.blocks }, false);
   });
+
+  for (const [actionId, handle] of Object.entries(escalationHandlers(deps)))
+    on(actionId, (body, { respond, client }) =>
+      handle({
+        userId: body.user.id,
+        teamId: teamOf(body),
+        value: body.actions[0]?.value ?? "",
+        respond,
+        client,
+      }),
+    );
 
   // A link button still sends an action; acknowledging it is all there is to do.
   on(ACTION.openSettings, async () => {});

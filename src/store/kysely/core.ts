@@ -384,6 +384,19 @@ export function audit({ db }: Ctx): AuditRepository {
       (
         await db.selectFrom("audit_log").selectAll().where("actor_id", "=", actorId).orderBy("id").execute()
       ).map(auditRow),
+    forActions: async (teamId, actions, since) =>
+      actions.length === 0
+        ? []
+        : (
+            await db
+              .selectFrom("audit_log")
+              .selectAll()
+              .where("team_id", "=", teamId)
+              .where("action", "in", [...actions])
+              .where("at", ">=", toDb(since))
+              .orderBy("id")
+              .execute()
+          ).map(auditRow),
     async anonymiseActor(actorId) {
       const result = await db
         .updateTable("audit_log")

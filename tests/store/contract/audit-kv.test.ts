@@ -23,6 +23,28 @@ describe.each(KINDS)("audit log and key-value contract (%s)", (kind) => {
     expect((await store.audit.forActor(FORGOTTEN_ACTOR)).length).toBe(3);
   });
 
+  it("forActions: one team's entries with the given actions since a time, oldest first", async () => {
+    const store = await freshStore(kind);
+    const entry = (minute: number, action: string, teamId = "T1") => ({
+      at: at(minute),
+      teamId,
+      actorId: "U1",
+      action,
+      detail: { minute },
+    });
+    await store.audit.record(entry(1, "reminders.answer"));
+    await store.audit.record(entry(2, "reminders.answer"));
+    await store.audit.record(entry(3, "reminders.nudge"));
+    await store.audit.record(entry(4, "subscribe"));
+    await store.audit.record(entry(5, "reminders.answer", "T2"));
+    const since = await store.audit.forActions("T1", ["reminders.answer", "reminders.nudge"], at(2));
+    expect(since.map((e) => e.detail.minute)).toEqual([2, 3]);
+    expect(await store.audit.forActions("T1", [], at(0))).toEqual([]);
+    expect((await store.audit.forActions("T2", ["reminders.answer"], at(0))).map((e) => e.teamId)).toEqual([
+      "T2",
+    ]);
+  });
+
   it("key-value: JSON values in and out, overwrite, delete, undefined when absent", async () => {
     const store = await freshStore(kind);
     expect(await store.kv.get("x")).toBeUndefined();
