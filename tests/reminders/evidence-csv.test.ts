@@ -16,18 +16,26 @@ describe("CSV (RFC 4180) with formula-injection protection (OWASP)", () => {
   });
 
   it("defuses cells that start with = + - @ (and tab or CR) with a leading quote, and quotes them", () => {
-    expect(csvField("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
-    expect(csvField("+1")).toBe("\"'+1\"");
-    expect(csvField("-2+3")).toBe("\"'-2+3\"");
-    expect(csvField("@SUM(A1)")).toBe("\"'@SUM(A1)\"");
-    expect(csvField("\tx")).toBe("\"'\tx\"");
-    expect(csvField("\r=1")).toBe("\"'\r=1\"");
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvField("+1")).toBe('"\'+1"');
+    expect(csvField("-2+3")).toBe('"\'-2+3"');
+    expect(csvField("@SUM(A1)")).toBe('"\'@SUM(A1)"');
+    expect(csvField("\tx")).toBe('"\'\tx"');
+    expect(csvField("\r=1")).toBe('"\'\r=1"');
     // Only the first character matters.
     expect(csvField("a=b")).toBe("a=b");
   });
 
   it("ends every record, the last one too, with CRLF", () => {
-    expect(toCsv(["a", "b"], [["1", null], ["x,y", 2]])).toBe('a,b\r\n1,\r\n"x,y",2\r\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["1", null],
+          ["x,y", 2],
+        ],
+      ),
+    ).toBe('a,b\r\n1,\r\n"x,y",2\r\n');
     expect(toCsv(["only"], [])).toBe("only\r\n");
   });
 });
@@ -117,7 +125,9 @@ describe("evidence rows", () => {
     expect(csv[1]).toBe(
       `7,claude,2026-12-18,UANA,done,2026-12-01T09:30:00.000Z,I've opted out button in App Home,${rows[0]?.history},2,2026-12-01T09:00:00.000Z,,`,
     );
-    expect(csv[2]).toBe("7,claude,2026-12-18,UBEN,pending,,,,1,2026-12-01T09:00:00.000Z,2026-12-01T09:50:00.000Z,");
+    expect(csv[2]).toBe(
+      "7,claude,2026-12-18,UBEN,pending,,,,1,2026-12-01T09:00:00.000Z,2026-12-01T09:50:00.000Z,",
+    );
     expect(csv).toHaveLength(5); // header, three people, and the empty string after the last CRLF
   });
 });

@@ -227,7 +227,9 @@ describe("the bot's own privacy", () => {
     for (const part of [
       "Reminder answers* (2)",
       "Tools you said you use* (1)",
-      "Audit log entries* (1)",
+      // The snooze click is evidence for the lead's export (how they answered): it is the person's data too.
+      "Audit log entries* (2)",
+      "reminders.answer",
       "Subscriptions you created* (1)",
       "Messages to you in my outbox* (3)",
     ]) {
