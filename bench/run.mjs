@@ -6,6 +6,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCommandsBench } from "./commands.mjs";
+import { runEscalationBench } from "./escalation.mjs";
 import { runFanoutBench } from "./fanout.mjs";
 import { runHardeningBench } from "./hardening.mjs";
 import { runMonitorBench } from "./monitor.mjs";
@@ -16,6 +17,7 @@ import { runWorkspacesBench } from "./workspaces.mjs";
 
 const suites = {
   commands: () => runCommandsBench(),
+  escalation: () => runEscalationBench(),
   fanout: () => runFanoutBench(),
   hardening: () => runHardeningBench(),
   monitor: () => runMonitorBench(),
