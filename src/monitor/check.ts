@@ -1,17 +1,20 @@
 import type { Catalog, PolicyDocument, Provider } from "../catalog/index.js";
 import type { Clock } from "../clock.js";
 import type { DocumentState, Store } from "../store/index.js";
-import type { Analyzer, Comparer, Comparison, PageSource, RawCopy } from "./analyze.js";
+import type { Analysis, Analyzer, Comparer, Comparison, RawCopy } from "./analyze.js";
 import { type ExtractionRules, rulesKey } from "./extract.js";
 import { sharedExtractionPool } from "./extract-pool.js";
-import { createFetcher, type Fetcher } from "./fetch.js";
+import type { Fetcher } from "./fetch.js";
 import type { Highlight } from "./highlights.js";
+import type { PageReader } from "./read-page.js";
+import { readerOf, sharedPageReader } from "./read-pool.js";
 import { type Notices, recordChange, recordFailure, recordRecovery, within } from "./record.js";
 
 /**
  * One policy check: fetch every catalog document, extract its text, compare it with the last readable
  * version, and record the outcome — state, version, raw page and every message it calls for — in one
- * transaction per document. Nothing here talks to Slack: announcements go to the outbox.
+ * transaction per document. Nothing here talks to Slack: announcements go to the outbox. Pages are fetched
+ * and read in a worker thread (read-pool.ts); this side handles hashes, small results and the store.
  */
 
 export interface CheckResult {
@@ -32,7 +35,12 @@ export interface PolicyCheckOptions {
   store: Store;
   catalog: Catalog;
   now: Date | Clock;
-  /** Defaults to an HTTP fetcher with the production limits (closed again at the end of the run). */
+  /**
+   * Fetches and reads each page; defaults to the shared worker-thread reader with the production limits
+   * (read-pool.ts), where the page's bytes never reach this thread.
+   */
+  reader?: PageReader;
+  /** A fetcher on this thread instead (tests with canned pages); its pages are read with `analyze`. */
   fetcher?: Fetcher;
   providerId?: string;
   documentId?: string;
@@ -61,10 +69,9 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 
 export async function runPolicyCheck(options: PolicyCheckOptions): Promise<CheckResult[]> {
   const clock: Clock = typeof options.now === "function" ? options.now : () => options.now as Date;
-  const ownFetcher = options.fetcher ? undefined : createFetcher();
-  const fetcher = options.fetcher ?? ownFetcher!;
   const analyze = options.analyze ?? sharedExtractionPool().analyze;
   const compare = options.compare ?? sharedExtractionPool().compare;
+  const read = options.reader ?? (options.fetcher ? readerOf(options.fetcher, analyze) : sharedPageReader());
   const work = options.catalog.providers
     .filter((p) => !options.providerId || p.id === options.providerId)
     .flatMap((provider) => provider.documents.map((document) => ({ provider, document })))
@@ -86,7 +93,7 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
       const owner = duplicateOf.get(i);
       results[i] =
         owner === undefined
-          ? await checkDocument({ ...options, clock, fetcher, analyze, compare }, provider, document).catch(
+          ? await checkDocument({ ...options, clock, read, analyze, compare }, provider, document).catch(
               (err: unknown) =>
                 // A bug or a store error for one document must not stop the others; nothing was committed.
                 internalError(provider.id, document.id, err),
@@ -94,13 +101,9 @@ export async function runPolicyCheck(options: PolicyCheckOptions): Promise<Check
           : duplicate(provider.id, document.id, owner);
     }
   };
-  try {
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 6, work.length)) }, worker),
-    );
-  } finally {
-    await ownFetcher?.close();
-  }
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 6, work.length)) }, worker),
+  );
   return results;
 }
 
@@ -114,7 +117,7 @@ function internalError(providerId: string, documentId: string, err: unknown): Ch
   return { providerId, documentId, status: "failed", highlights: [], error };
 }
 
-type Context = PolicyCheckOptions & { clock: Clock; fetcher: Fetcher; analyze: Analyzer; compare: Comparer };
+type Context = PolicyCheckOptions & { clock: Clock; read: PageReader; analyze: Analyzer; compare: Comparer };
 
 function rulesOf(document: PolicyDocument): ExtractionRules {
   return { select: document.select, remove: document.remove, needsBrowser: document.needsBrowser };
@@ -158,18 +161,23 @@ async function checkDocument(
 
   const base = { providerId: provider.id, documentId: document.id };
   const notices: Notices = { ctx, provider, document };
-  const outcome = await ctx.fetcher({
+  const baselineIntact = state.failures === 0 && state.textHash !== null && state.rulesKey === key;
+  const outcome = await ctx.read({
     url: document.url,
     etag: state.etag,
     lastModified: state.lastModified,
     allowRedirectsTo: document.allowRedirectsTo,
+    rules,
+    // The same bytes as the last readable page: nothing to extract.
+    knownRawHash: baselineIntact ? state.rawHash : null,
+    // The same words as the last readable version: the text is not sent back.
+    previousHash: state.textHash,
   });
   const now = ctx.clock();
-  const baselineIntact = state.failures === 0 && state.textHash !== null && state.rulesKey === key;
 
   if (outcome.kind === "failed") return recordFailure(notices, state, outcome.reason, key, now);
 
-  let source: PageSource;
+  let analysis: Analysis;
   let storedRawHash: string | undefined;
   if (outcome.kind === "not-modified") {
     if (baselineIntact) return recordUnchanged(ctx, state, now, base, true);
@@ -183,22 +191,13 @@ async function checkDocument(
         now,
       );
     }
-    source = { gzippedHtml: raw.gzippedHtml };
     storedRawHash = raw.rawHash;
+    analysis = await ctx.analyze({ gzippedHtml: raw.gzippedHtml, rules, previousHash: state.textHash });
   } else {
     state = { ...state, etag: outcome.etag, lastModified: outcome.lastModified };
-    // The bytes move to the worker, which hashes, decodes and gzips them there.
-    source = { body: outcome.body, contentType: outcome.contentType };
+    analysis = outcome.analysis;
   }
 
-  const analysis = await ctx.analyze({
-    ...source,
-    rules,
-    // The same bytes as the last readable page: nothing to extract.
-    knownRawHash: baselineIntact ? state.rawHash : null,
-    // The same words as the last readable version: the text is not sent back.
-    previousHash: state.textHash,
-  });
   if (analysis.ok && analysis.sameBytes) return recordUnchanged(ctx, state, now, base, true);
   const rawToStore = analysis.raw;
   if (!analysis.ok) return recordFailure(notices, state, analysis.reason, key, now, rawToStore);

@@ -123,16 +123,16 @@ function transferable(task: Task): ArrayBuffer[] | undefined {
   return whole && bytes.byteLength > 64 * 1024 ? [bytes.buffer] : undefined;
 }
 
-type Failure = { kind: "time"; limitMs: number } | { kind: "memory" } | { kind: "error"; detail: string };
+export type Failure = { kind: "time"; limitMs: number } | { kind: "memory" } | { kind: "error"; detail: string };
 
-function failureOf(err: unknown, timedOut: boolean, limitMs: number): Failure {
+export function failureOf(err: unknown, timedOut: boolean, limitMs: number): Failure {
   if (timedOut) return { kind: "time", limitMs };
   const error = err as Error & { code?: string };
   if (error.code === "ERR_WORKER_OUT_OF_MEMORY") return { kind: "memory" };
   return { kind: "error", detail: `${error.code ?? error.name}: ${error.message}` };
 }
 
-function pageFailure(why: Failure): string {
+export function pageFailure(why: Failure): string {
   switch (why.kind) {
     case "time":
       return `${PAGE_TOO_COMPLEX} (not read within ${why.limitMs / 1000} s)`;

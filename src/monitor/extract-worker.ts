@@ -5,6 +5,8 @@ export { compareTexts } from "./analyze.js";
 
 export { diffChange } from "./change-diff.js";
 
+export { readPage } from "./read-page.js";
+
 /** Well below the event loop (nice 0), not the lowest: a check still finishes on a busy machine. */
 const WORKER_NICE = 15;
 
@@ -24,8 +26,8 @@ if (process.platform === "linux") {
 
 /**
  * The worker-thread side of extract-pool.ts: piscina calls the default export with one request per page,
- * `compareTexts` (by name) with one changed page and its previous text, and `diffChange` (by name) with one
- * request per change-page diff.
+ * `compareTexts` (by name) with one changed page and its previous text, `diffChange` (by name) with one
+ * request per change-page diff, and `readPage` (by name, read-pool.ts) to fetch and read one policy page.
  * Built to dist/monitor/extract-worker.js; tests running from src use that built file (npm test builds
  * before vitest runs), because a worker thread on Node 20 cannot load TypeScript.
  */

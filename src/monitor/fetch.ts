@@ -81,27 +81,44 @@ export interface HttpFetcher extends Fetcher {
 
 export function createFetcher(options: FetcherOptions = {}): HttpFetcher {
   const settings = { ...FETCH_DEFAULTS, ...options };
-  const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const dispatchers = redirectDispatchers({
     connectTimeoutMs: settings.connectTimeoutMs,
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
-  const limiter = new HostLimiter(settings.perHostConcurrency);
+  const politely = politeScheduler(options);
+  const fetcher = (req: FetchRequest): Promise<FetchOutcome> =>
+    politely(req.url, () => fetchOnce(dispatchers, req, settings, userAgent));
+  return Object.assign(fetcher, { close: () => dispatchers.close() });
+}
 
-  const fetcher = async (req: FetchRequest): Promise<FetchOutcome> => {
+/**
+ * Runs one request to `url`'s host politely: at most `perHostConcurrency` at once per host, each after a
+ * random pause of up to `jitterMaxMs`. An address that is not a URL fails at once. Shared by this fetcher
+ * and the worker-thread page reader (read-pool.ts), which keeps the politeness on the calling thread.
+ */
+export function politeScheduler(
+  options: Pick<FetcherOptions, "perHostConcurrency" | "jitterMaxMs" | "random"> = {},
+) {
+  const perHost = options.perHostConcurrency ?? FETCH_DEFAULTS.perHostConcurrency;
+  const jitterMaxMs = options.jitterMaxMs ?? FETCH_DEFAULTS.jitterMaxMs;
+  const random = options.random ?? Math.random;
+  const limiter = new HostLimiter(perHost);
+  return async <T extends object>(
+    url: string,
+    task: () => Promise<T | { kind: "failed"; reason: string }>,
+  ): Promise<T | { kind: "failed"; reason: string }> => {
     let host: string;
     try {
-      host = new URL(req.url).host;
+      host = new URL(url).host;
     } catch {
-      return { kind: "failed", reason: `not a valid URL: ${req.url}` };
+      return { kind: "failed", reason: `not a valid URL: ${url}` };
     }
     return limiter.run(host, async () => {
-      if (settings.jitterMaxMs > 0) await sleep(Math.floor(random() * settings.jitterMaxMs));
-      return fetchOnce(dispatchers, req, settings, userAgent);
+      if (jitterMaxMs > 0) await sleep(Math.floor(random() * jitterMaxMs));
+      return task();
     });
   };
-  return Object.assign(fetcher, { close: () => dispatchers.close() });
 }
 
 async function fetchOnce(

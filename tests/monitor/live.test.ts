@@ -1,27 +1,35 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkMessage } from "../../src/blocks/limits.js";
-import { createFetcher, type HttpFetcher, needsReview, runPolicyCheck } from "../../src/monitor/index.js";
+import {
+  createPageReader,
+  needsReview,
+  type PooledPageReader,
+  runPolicyCheck,
+} from "../../src/monitor/index.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { BASE_PARAGRAPHS, challengePage, emptySelectionPage, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
-/** End to end against a loopback site: what a subscribed channel (the outbox) gets, run after run. */
+/**
+ * End to end against a loopback site: what a subscribed channel (the outbox) gets, run after run. Pages are
+ * fetched and read by the production reader, in its worker thread.
+ */
 
 const CHANGED = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "5 years"));
 
 let site: PolicySite;
-let fetcher: HttpFetcher;
+let reader: PooledPageReader;
 let store: Store;
 let day = 0;
 const nextDay = () => new Date(Date.UTC(2025, 5, 1 + day++, 6));
 
 beforeAll(async () => {
   site = await startPolicySite();
-  fetcher = createFetcher({ jitterMaxMs: 0, totalTimeoutMs: 2_000 });
+  reader = createPageReader({ jitterMaxMs: 0, totalTimeoutMs: 2_000 });
 });
 afterAll(async () => {
-  await fetcher.close();
+  await reader.close();
   await site.close();
 });
 beforeEach(async () => {
@@ -48,7 +56,7 @@ describe("a subscribed channel watching a live page", () => {
   it("hears once about a real text change and never about churn, outages or flip-flops", async () => {
     const path = "/live";
     const catalog = catalogFor(path);
-    const check = async () => (await runPolicyCheck({ store, catalog, now: nextDay(), fetcher }))[0]!;
+    const check = async () => (await runPolicyCheck({ store, catalog, now: nextDay(), reader }))[0]!;
 
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
     expect((await check()).status).toBe("new");
@@ -123,14 +131,14 @@ describe("a subscribed channel watching a live page", () => {
     const path = "/ops";
     const catalog = catalogFor(path);
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
-    await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
+    await runPolicyCheck({ store, catalog, now: nextDay(), reader, opsChannelId: "C-OPS" });
     site.set(path, { status: 404, body: "gone" });
     for (let i = 0; i < 5; i++)
-      await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
+      await runPolicyCheck({ store, catalog, now: nextDay(), reader, opsChannelId: "C-OPS" });
     expect((await rows("monitor-unreadable")).map((r) => r.channelId)).toEqual(["C-OPS"]);
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
-    await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
-    await runPolicyCheck({ store, catalog, now: nextDay(), fetcher, opsChannelId: "C-OPS" });
+    await runPolicyCheck({ store, catalog, now: nextDay(), reader, opsChannelId: "C-OPS" });
+    await runPolicyCheck({ store, catalog, now: nextDay(), reader, opsChannelId: "C-OPS" });
     expect((await rows("monitor-readable")).map((r) => r.channelId)).toEqual(["C-OPS"]);
   });
 
@@ -138,11 +146,11 @@ describe("a subscribed channel watching a live page", () => {
     const path = "/help";
     const catalog = catalogFor(path, { carriesSteps: true });
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
-    await runPolicyCheck({ store, catalog, now: nextDay(), fetcher });
+    await runPolicyCheck({ store, catalog, now: nextDay(), reader });
     expect((await needsReview(store)).size).toBe(0);
     site.set(path, { body: policyPage(CHANGED) });
     const when = nextDay();
-    await runPolicyCheck({ store, catalog, now: when, fetcher });
+    await runPolicyCheck({ store, catalog, now: when, reader });
     expect((await needsReview(store)).get("acme")).toEqual({ documentId: "acme-privacy", since: when });
     expect(JSON.stringify((await rows("policy-change"))[0]!.payload.blocks)).toContain("needs review");
   });
@@ -150,10 +158,10 @@ describe("a subscribed channel watching a live page", () => {
   it("records a silent baseline from the stored page when the selectors change", async () => {
     const path = "/selectors";
     site.set(path, { body: policyPage(BASE_PARAGRAPHS) });
-    await runPolicyCheck({ store, catalog: catalogFor(path), now: nextDay(), fetcher });
+    await runPolicyCheck({ store, catalog: catalogFor(path), now: nextDay(), reader });
     const narrower = catalogFor(path, { select: ["main p:nth-of-type(2)", "main p:nth-of-type(3)"] });
     const hits = site.hits(path);
-    const [result] = await runPolicyCheck({ store, catalog: narrower, now: nextDay(), fetcher });
+    const [result] = await runPolicyCheck({ store, catalog: narrower, now: nextDay(), reader });
     expect(result).toMatchObject({ status: "unchanged", notModified: true });
     expect(site.hits(path)).toBe(hits + 1);
     expect(await store.outbox.list({})).toHaveLength(0);

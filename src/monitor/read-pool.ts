@@ -1,0 +1,118 @@
+import { MessageChannel } from "node:worker_threads";
+import { Piscina } from "piscina";
+import type { Analysis, Analyzer } from "./analyze.js";
+import { EXTRACTION_DEFAULTS, extractionWorkerUrl, failureOf, pageFailure } from "./extract-pool.js";
+import { FETCH_DEFAULTS, type Fetcher, type FetcherOptions, type FetchRequest, politeScheduler } from "./fetch.js";
+import type { PageRead, PageReader, PageReadRequest, ReadTask } from "./read-page.js";
+
+/**
+ * A policy page is fetched *and* read in a worker thread: undici, the body, its decompression, hashing,
+ * decoding, parsing and gzipping all stay off the event loop that acknowledges Slack within 3 seconds
+ * (https://api.slack.com/interactivity/handling#acknowledgment_response). Only the small result comes back:
+ * the status, the validators, the hashes, the stored copy (gzipped) and — only when the words changed —
+ * the text. Measured before this: reading a hostile 5 MB body into the main heap, copying it for the
+ * worker and collecting it afterwards held that loop for up to ~27 ms per page.
+ *
+ * Politeness (the per-host limit and the random pause) stays here, on the calling thread, so it holds
+ * across threads. The worker thread runs several reads at once (most of a read is waiting on the
+ * network); its CPU work is one page at a time, and each page's time limit starts when the worker says
+ * it starts reading (a `MessagePort` note), not while it waits for the network or for another page.
+ */
+
+export type PageReaderOptions = Omit<FetcherOptions, "resolve"> & {
+  /** Longest a page may take to read once fetched (parse, select, render, hash, gzip). */
+  readonly timeLimitMs?: number;
+  readonly threads?: number;
+  readonly maxHeapMb?: number;
+  /** Reads in flight on one worker thread. */
+  readonly readsPerThread?: number;
+};
+
+export interface PooledPageReader extends PageReader {
+  close(): Promise<void>;
+}
+
+export const READS_PER_THREAD = 6;
+
+export function createPageReader(options: PageReaderOptions = {}): PooledPageReader {
+  const timeLimitMs = options.timeLimitMs ?? EXTRACTION_DEFAULTS.timeLimitMs;
+  const pool = new Piscina<ReadTask, PageRead>({
+    filename: extractionWorkerUrl().href,
+    minThreads: 0,
+    maxThreads: options.threads ?? EXTRACTION_DEFAULTS.threads,
+    concurrentTasksPerWorker: options.readsPerThread ?? READS_PER_THREAD,
+    idleTimeout: 30_000,
+    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? EXTRACTION_DEFAULTS.maxHeapMb },
+  });
+  const politely = politeScheduler(options);
+  const fetch = {
+    connectTimeoutMs: options.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,
+    totalTimeoutMs: options.totalTimeoutMs ?? FETCH_DEFAULTS.totalTimeoutMs,
+    maxBytes: options.maxBytes ?? FETCH_DEFAULTS.maxBytes,
+    maxRedirects: options.maxRedirects ?? FETCH_DEFAULTS.maxRedirects,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+  };
+
+  /** One read on a thread; `collateral` when the thread died for another page (then it is tried again). */
+  const readOnce = async (request: PageReadRequest): Promise<PageRead | "collateral"> => {
+    const { port1, port2 } = new MessageChannel();
+    const controller = new AbortController();
+    let reading = false;
+    let timer: NodeJS.Timeout | undefined;
+    port1.on("message", () => {
+      reading = true;
+      timer = setTimeout(() => controller.abort(), timeLimitMs);
+    });
+    port1.unref();
+    try {
+      return await pool.run(
+        { request, fetch, progress: port2 },
+        { name: "readPage", signal: controller.signal, transferList: [port2] },
+      );
+    } catch (err) {
+      const why = failureOf(err, controller.signal.aborted, timeLimitMs);
+      // A thread that ran out of memory or was stopped for another page's time limit fails every read it
+      // held; only the page it was reading is to blame.
+      if (!reading && why.kind !== "time") return "collateral";
+      return { kind: "read", etag: null, lastModified: null, analysis: { ok: false, reason: pageFailure(why) } };
+    } finally {
+      clearTimeout(timer);
+      port1.close();
+    }
+  };
+
+  const reader: PageReader = (request) =>
+    politely(request.url, async () => {
+      const first = await readOnce(request);
+      if (first !== "collateral") return first;
+      const again = await readOnce(request);
+      return again === "collateral"
+        ? { kind: "failed" as const, reason: "the page reader stopped twice while fetching this page" }
+        : again;
+    });
+  return Object.assign(reader, { close: () => pool.destroy() });
+}
+
+/** The same contract over an injected fetcher and analyzer (tests, the CLI's own limits), on this thread. */
+export function readerOf(fetcher: Fetcher, analyze: Analyzer): PageReader {
+  return async ({ rules, knownRawHash, previousHash, ...fetchRequest }) => {
+    const outcome = await fetcher(fetchRequest satisfies FetchRequest);
+    if (outcome.kind !== "page") return outcome;
+    const analysis: Analysis = await analyze({
+      body: outcome.body,
+      contentType: outcome.contentType,
+      rules,
+      ...(knownRawHash !== undefined ? { knownRawHash } : {}),
+      ...(previousHash !== undefined ? { previousHash } : {}),
+    });
+    return { kind: "read", etag: outcome.etag, lastModified: outcome.lastModified, analysis };
+  };
+}
+
+let shared: PooledPageReader | undefined;
+
+/** The process-wide reader every policy check uses unless it is handed a fetcher or a reader. */
+export function sharedPageReader(): PooledPageReader {
+  shared ??= createPageReader();
+  return shared;
+}
