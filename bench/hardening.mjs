@@ -58,7 +58,7 @@ async function serveBot() {
   const { createBot } = await import("../dist/app.js");
   const { makeCatalog } = await import("../dist/catalog/index.js");
   const { ProviderSchema } = await import("../dist/catalog/schema.js");
-  const { createFetcher, runPolicyCheck } = await import("../dist/monitor/index.js");
+  const { createPageReader, runPolicyCheck } = await import("../dist/monitor/index.js");
   const config = parseConfig({
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -81,13 +81,14 @@ async function serveBot() {
       })),
     }),
   ]);
-  const fetcher = createFetcher({ jitterMaxMs: 0, maxBytes: FIVE_MB });
+  // The production reader: each page is fetched and read in the worker thread, never on this loop.
+  const reader = createPageReader({ jitterMaxMs: 0, maxBytes: FIVE_MB });
   let checking = false;
   let checks = 0;
   let lastStatuses = [];
   const loop = async () => {
     while (checking) {
-      const results = await runPolicyCheck({ store: deps.store, catalog, now: new Date(), fetcher });
+      const results = await runPolicyCheck({ store: deps.store, catalog, now: new Date(), reader });
       lastStatuses = results.map((r) => `${r.documentId}: ${r.status}${r.error ? ` (${r.error})` : ""}`);
       checks += 1;
     }

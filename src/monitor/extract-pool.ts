@@ -123,7 +123,10 @@ function transferable(task: Task): ArrayBuffer[] | undefined {
   return whole && bytes.byteLength > 64 * 1024 ? [bytes.buffer] : undefined;
 }
 
-export type Failure = { kind: "time"; limitMs: number } | { kind: "memory" } | { kind: "error"; detail: string };
+export type Failure =
+  | { kind: "time"; limitMs: number }
+  | { kind: "memory" }
+  | { kind: "error"; detail: string };
 
 export function failureOf(err: unknown, timedOut: boolean, limitMs: number): Failure {
   if (timedOut) return { kind: "time", limitMs };

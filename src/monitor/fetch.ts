@@ -16,8 +16,9 @@ import {
  * timeouts, redirects followed only within the document's own site (redirects.ts) and at most
  * `maxRedirects` of them, a body size cap (also after decompression), a User-Agent that names the bot, a
  * per-host concurrency limit and a small random delay so that a run does not hammer a host. The page comes
- * back as bytes: hashing and charset decoding happen in the extraction worker (analyze.ts), and
- * decompression on libuv's thread pool, so none of it holds the event loop that acknowledges Slack.
+ * back as bytes. A policy check runs this fetcher inside the page-reading worker thread (read-page.ts),
+ * where the bytes are also hashed, decoded and parsed, so none of it holds the event loop that
+ * acknowledges Slack; decompression runs on libuv's thread pool.
  */
 
 export interface FetchRequest {

@@ -56,6 +56,7 @@ export {
   runLinkCheck,
 } from "./link-check.js";
 export { createLinkProbe, type LinkProbe, type LinkVerdict, linksOf } from "./links.js";
+export { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
 export type { PageRead, PageReader, PageReadRequest } from "./read-page.js";
 export {
   createPageReader,
@@ -64,7 +65,6 @@ export {
   READS_PER_THREAD,
   sharedPageReader,
 } from "./read-pool.js";
-export { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT, ACTION_SHOW_STEPS } from "./messages.js";
 export { messageKeys } from "./record.js";
 export {
   clearNeedsReview,

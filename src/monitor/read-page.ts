@@ -1,4 +1,4 @@
-import type { MessagePort } from "node:worker_threads";
+import { type MessagePort, threadId } from "node:worker_threads";
 import { type Analysis, analyzePage } from "./analyze.js";
 import type { ExtractionRules } from "./extract.js";
 import { createFetcher, type FetcherOptions, type FetchRequest, type HttpFetcher } from "./fetch.js";
@@ -40,7 +40,7 @@ export type WorkerFetchSettings = Pick<
 export interface ReadTask {
   readonly request: PageReadRequest;
   readonly fetch: WorkerFetchSettings;
-  /** Told "reading" once the page is fetched, so that the time limit counts only the reading. */
+  /** Told this thread's id once the page is fetched: the time limit counts only the reading. */
   readonly progress: MessagePort;
 }
 
@@ -62,7 +62,7 @@ export async function readPage({ request, fetch, progress }: ReadTask): Promise<
     const { rules, knownRawHash, previousHash, ...fetchRequest } = request;
     const outcome = await fetcherFor(fetch)(fetchRequest);
     if (outcome.kind !== "page") return outcome;
-    progress.postMessage("reading");
+    progress.postMessage(threadId);
     const analysis = analyzePage({
       body: outcome.body,
       contentType: outcome.contentType,

@@ -2,7 +2,13 @@ import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
 import type { Analysis, Analyzer } from "./analyze.js";
 import { EXTRACTION_DEFAULTS, extractionWorkerUrl, failureOf, pageFailure } from "./extract-pool.js";
-import { FETCH_DEFAULTS, type Fetcher, type FetcherOptions, type FetchRequest, politeScheduler } from "./fetch.js";
+import {
+  FETCH_DEFAULTS,
+  type Fetcher,
+  type FetcherOptions,
+  type FetchRequest,
+  politeScheduler,
+} from "./fetch.js";
 import type { PageRead, PageReader, PageReadRequest, ReadTask } from "./read-page.js";
 
 /**
@@ -41,6 +47,9 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
     minThreads: 0,
     maxThreads: options.threads ?? EXTRACTION_DEFAULTS.threads,
     concurrentTasksPerWorker: options.readsPerThread ?? READS_PER_THREAD,
+    // Piscina's default ("sync") parks an idle worker in Atomics.wait, which also stops its event loop:
+    // a thread waiting for its next task could not read the sockets of the reads it already holds.
+    atomics: "disabled",
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? EXTRACTION_DEFAULTS.maxHeapMb },
   });
@@ -53,28 +62,36 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   };
 
-  /** One read on a thread; `collateral` when the thread died for another page (then it is tried again). */
+  /**
+   * One read on a thread; `collateral` when the thread died for another page (it is then tried again).
+   * No AbortSignal goes to piscina: it runs an abortable task alone on its thread, which would make the
+   * reads queue behind one another. Past the time limit the thread is stopped instead (Worker.terminate),
+   * which fails every read it holds; only the one it was reading is to blame.
+   */
   const readOnce = async (request: PageReadRequest): Promise<PageRead | "collateral"> => {
     const { port1, port2 } = new MessageChannel();
-    const controller = new AbortController();
     let reading = false;
+    let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
-    port1.on("message", () => {
+    port1.on("message", (threadId: number) => {
       reading = true;
-      timer = setTimeout(() => controller.abort(), timeLimitMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        void pool.threads.find((thread) => thread.threadId === threadId)?.terminate();
+      }, timeLimitMs);
     });
     port1.unref();
     try {
-      return await pool.run(
-        { request, fetch, progress: port2 },
-        { name: "readPage", signal: controller.signal, transferList: [port2] },
-      );
+      return await pool.run({ request, fetch, progress: port2 }, { name: "readPage", transferList: [port2] });
     } catch (err) {
-      const why = failureOf(err, controller.signal.aborted, timeLimitMs);
-      // A thread that ran out of memory or was stopped for another page's time limit fails every read it
-      // held; only the page it was reading is to blame.
-      if (!reading && why.kind !== "time") return "collateral";
-      return { kind: "read", etag: null, lastModified: null, analysis: { ok: false, reason: pageFailure(why) } };
+      const why = failureOf(err, timedOut, timeLimitMs);
+      if (!reading) return "collateral";
+      return {
+        kind: "read",
+        etag: null,
+        lastModified: null,
+        analysis: { ok: false, reason: pageFailure(why) },
+      };
     } finally {
       clearTimeout(timer);
       port1.close();
