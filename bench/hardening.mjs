@@ -58,7 +58,7 @@ async function serveBot() {
   const { createBot } = await import("../dist/app.js");
   const { makeCatalog } = await import("../dist/catalog/index.js");
   const { ProviderSchema } = await import("../dist/catalog/schema.js");
-  const { createPageReader, runPolicyCheck } = await import("../dist/monitor/index.js");
+  const { createPageReaderProcess, runPolicyCheck } = await import("../dist/monitor/index.js");
   const config = parseConfig({
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -81,8 +81,8 @@ async function serveBot() {
       })),
     }),
   ]);
-  // The production reader: each page is fetched and read in the worker thread, never on this loop.
-  const reader = createPageReader({ jitterMaxMs: 0, maxBytes: FIVE_MB });
+  // The production reader: each page is fetched and read in a process of its own, never on this loop.
+  const reader = createPageReaderProcess({ jitterMaxMs: 0, maxBytes: FIVE_MB });
   let checking = false;
   let checks = 0;
   let lastStatuses = [];

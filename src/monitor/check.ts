@@ -7,14 +7,16 @@ import { sharedExtractionPool } from "./extract-pool.js";
 import type { Fetcher } from "./fetch.js";
 import type { Highlight } from "./highlights.js";
 import type { PageReader } from "./read-page.js";
-import { readerOf, sharedPageReader } from "./read-pool.js";
+import { readerOf } from "./read-pool.js";
+import { sharedPageReader } from "./reader-process.js";
 import { type Notices, recordChange, recordFailure, recordRecovery, within } from "./record.js";
 
 /**
  * One policy check: fetch every catalog document, extract its text, compare it with the last readable
  * version, and record the outcome — state, version, raw page and every message it calls for — in one
  * transaction per document. Nothing here talks to Slack: announcements go to the outbox. Pages are fetched
- * and read in a worker thread (read-pool.ts); this side handles hashes, small results and the store.
+ * and read in a process of their own (reader-process.ts); this side handles hashes, small results and the
+ * store.
  */
 
 export interface CheckResult {
@@ -36,8 +38,8 @@ export interface PolicyCheckOptions {
   catalog: Catalog;
   now: Date | Clock;
   /**
-   * Fetches and reads each page; defaults to the shared worker-thread reader with the production limits
-   * (read-pool.ts), where the page's bytes never reach this thread.
+   * Fetches and reads each page; defaults to the shared page-reader process with the production limits
+   * (reader-process.ts), where the page's bytes never reach this process.
    */
   reader?: PageReader;
   /** A fetcher on this thread instead (tests with canned pages); its pages are read with `analyze`. */

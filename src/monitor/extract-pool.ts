@@ -55,14 +55,16 @@ export const EXTRACTION_DEFAULTS = {
  * built copy in dist/. Missing both is a broken install: said plainly, with the fix.
  */
 export function extractionWorkerUrl(from: string = import.meta.url): URL {
-  const candidates = [
-    new URL("./extract-worker.js", from),
-    new URL("../../dist/monitor/extract-worker.js", from),
-  ];
+  return builtModuleUrl("extract-worker.js", "the page-extraction worker", from);
+}
+
+/** `file` beside the calling module in dist/, or dist/'s copy when the caller runs from src/. */
+export function builtModuleUrl(file: string, what: string, from: string): URL {
+  const candidates = [new URL(`./${file}`, from), new URL(`../../dist/monitor/${file}`, from)];
   const found = candidates.find((url) => existsSync(fileURLToPath(url)));
   if (!found) {
     throw new Error(
-      `the page-extraction worker is missing (looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}); run npm run build`,
+      `${what} is missing (looked for ${candidates.map((u) => fileURLToPath(u)).join(" and ")}); run npm run build`,
     );
   }
   return found;

@@ -63,8 +63,13 @@ export {
   type PageReaderOptions,
   type PooledPageReader,
   READS_PER_THREAD,
-  sharedPageReader,
 } from "./read-pool.js";
+export {
+  createPageReaderProcess,
+  type PageReaderProcess,
+  type PageReaderProcessOptions,
+  sharedPageReader,
+} from "./reader-process.js";
 export { messageKeys } from "./record.js";
 export {
   clearNeedsReview,

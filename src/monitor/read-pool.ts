@@ -125,11 +125,3 @@ export function readerOf(fetcher: Fetcher, analyze: Analyzer): PageReader {
     return { kind: "read", etag: outcome.etag, lastModified: outcome.lastModified, analysis };
   };
 }
-
-let shared: PooledPageReader | undefined;
-
-/** The process-wide reader every policy check uses unless it is handed a fetcher or a reader. */
-export function sharedPageReader(): PooledPageReader {
-  shared ??= createPageReader();
-  return shared;
-}
