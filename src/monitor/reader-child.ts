@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import type { PageRead, PageReadRequest } from "./read-page.js";
 import { createPageReader, type PageReaderOptions } from "./read-pool.js";
 
@@ -17,6 +19,26 @@ export interface ReadAnswer {
   readonly result: PageRead;
 }
 
+/** Well below the bot (nice 0), not the lowest: a check still finishes on a busy machine. */
+export const READER_NICE = 15;
+
+/**
+ * This process leads a session of its own, so it has an autogroup of its own: its nice value, set through
+ * /proc/self/autogroup (sched(7), "The autogroup feature"), weighs the whole reader against the bot's
+ * group, and the process's own nice value covers systems without autogroups. Raising one's own nice value
+ * needs no privilege; if either is refused the reader only competes as an equal.
+ */
+function yieldToTheBot() {
+  try {
+    setPriority(READER_NICE);
+  } catch {}
+  if (process.platform !== "linux") return;
+  try {
+    writeFileSync("/proc/self/autogroup", String(READER_NICE));
+  } catch {}
+}
+
+yieldToTheBot();
 const options = JSON.parse(process.argv[2] ?? "{}") as PageReaderOptions;
 const reader = createPageReader(options);
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkMessage } from "../../src/blocks/limits.js";
 import {
-  createPageReader,
+  createPageReaderProcess,
   needsReview,
-  type PooledPageReader,
+  type PageReaderProcess,
   runPolicyCheck,
 } from "../../src/monitor/index.js";
 import { openSqliteStore, type Store } from "../../src/store/index.js";
@@ -13,20 +13,20 @@ import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
 /**
  * End to end against a loopback site: what a subscribed channel (the outbox) gets, run after run. Pages are
- * fetched and read by the production reader, in its worker thread.
+ * fetched and read by the production reader, in its own process.
  */
 
 const CHANGED = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "5 years"));
 
 let site: PolicySite;
-let reader: PooledPageReader;
+let reader: PageReaderProcess;
 let store: Store;
 let day = 0;
 const nextDay = () => new Date(Date.UTC(2025, 5, 1 + day++, 6));
 
 beforeAll(async () => {
   site = await startPolicySite();
-  reader = createPageReader({ jitterMaxMs: 0, totalTimeoutMs: 2_000 });
+  reader = createPageReaderProcess({ jitterMaxMs: 0, totalTimeoutMs: 2_000 });
 });
 afterAll(async () => {
   await reader.close();
