@@ -9,10 +9,17 @@ import type { OutboxRow, Store } from "../store/index.js";
 export const findMessage = (store: Pick<Store, "outbox">, key: string): Promise<OutboxRow | undefined> =>
   store.outbox.get(key);
 
-/** Every message addressed to this person (my-data). */
-export const messagesForPerson = (store: Pick<Store, "outbox">, userId: string): Promise<OutboxRow[]> =>
-  store.outbox.forPerson(userId);
+/** Every message of this workspace addressed to this person (my-data). */
+export const messagesForPerson = (
+  store: Pick<Store, "outbox">,
+  teamId: string,
+  userId: string,
+): Promise<OutboxRow[]> => store.outbox.forPerson(teamId, userId);
 
-/** Cancels whatever is still waiting to go to this person (forget-me); how many rows. */
-export const cancelMessagesTo = (store: Pick<Store, "outbox">, userId: string, now: Date): Promise<number> =>
-  store.outbox.cancelForRecipient(userId, now);
+/** Cancels whatever is still waiting in this workspace to go to this person (forget-me); how many rows. */
+export const cancelMessagesTo = (
+  store: Pick<Store, "outbox">,
+  teamId: string,
+  userId: string,
+  now: Date,
+): Promise<number> => store.outbox.cancelForRecipient(teamId, userId, now);

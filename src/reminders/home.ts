@@ -42,9 +42,9 @@ export async function checklist(
 ): Promise<ChecklistItem[]> {
   const items = new Map<string, ChecklistItem>();
   const campaigns = new Map<number, Campaign | undefined>();
-  for (const state of await store.reminders.statesForUser(userId)) {
+  for (const state of await store.reminders.statesForUser(teamId, userId)) {
     const provider = catalog.byId(state.providerId);
-    if (!provider || state.teamId !== teamId) continue;
+    if (!provider) continue;
     if (!campaigns.has(state.campaignId))
       campaigns.set(state.campaignId, await store.reminders.getCampaign(state.campaignId));
     const campaign = campaigns.get(state.campaignId);

@@ -33,21 +33,20 @@ export interface MyData {
  */
 export async function collectMyData(store: Store, teamId: string, userId: string): Promise<MyData> {
   const [states, tools, campaignsLed, audit, subscriptions, outbox] = await Promise.all([
-    store.reminders.statesForUser(userId),
+    store.reminders.statesForUser(teamId, userId),
     store.reminders.tools(teamId, userId),
-    store.reminders.listCampaigns({ leadId: userId }),
-    store.audit.forActor(userId),
+    store.reminders.listCampaigns({ teamId, leadId: userId }),
+    store.audit.forActor(teamId, userId),
     store.subscriptions.listAll(),
-    messagesForPerson(store, userId),
+    messagesForPerson(store, teamId, userId),
   ]);
-  const here = <T extends { teamId: string }>(rows: T[]): T[] => rows.filter((r) => r.teamId === teamId);
   return {
-    states: here(states),
+    states,
     tools,
-    campaignsLed: here(campaignsLed),
-    audit: here(audit),
-    subscriptionsCreated: here(subscriptions.filter((s) => s.createdBy === userId)),
-    outbox: here(outbox),
+    campaignsLed,
+    audit,
+    subscriptionsCreated: subscriptions.filter((s) => s.teamId === teamId && s.createdBy === userId),
+    outbox,
   };
 }
 
@@ -132,15 +131,19 @@ export interface ForgetSummary extends ForgetResult {
   auditAnonymised: number;
 }
 
-/** forget-me, in one transaction: nothing about the person is left but anonymous counts and markers. */
+/**
+ * forget-me, in one transaction: nothing about the person is left in this workspace but anonymous counts
+ * and markers. Per workspace even for an org-wide install: an Enterprise Grid user ID is shared by every
+ * workspace of the organisation, and what a person asks in one workspace does not reach into another's data.
+ */
 export function forgetMe(
   store: Store,
   input: { teamId: string; userId: string; now: Date },
 ): Promise<ForgetSummary> {
   return store.transaction(async (tx) => {
-    const outboxCancelled = await cancelMessagesTo(tx, input.userId, input.now);
-    const result = await tx.reminders.forgetPerson(input.userId, input.now);
-    const auditAnonymised = await tx.audit.anonymiseActor(input.userId);
+    const outboxCancelled = await cancelMessagesTo(tx, input.teamId, input.userId, input.now);
+    const result = await tx.reminders.forgetPerson(input.teamId, input.userId, input.now);
+    const auditAnonymised = await tx.audit.anonymiseActor(input.teamId, input.userId);
     const summary = { ...result, outboxCancelled, auditAnonymised };
     await tx.audit.record({
       at: input.now,

@@ -14,8 +14,9 @@ export function markUnreachable(
   input: { teamId: string; userId: string; error: string; now: Date },
 ): Promise<number> {
   return deps.store.transaction(async (tx) => {
-    const waiting = (await tx.reminders.statesForUser(input.userId)).filter(
-      (s) => s.teamId === input.teamId && (s.state === "pending" || s.state === "snoozed"),
+    // Only this workspace: the same Enterprise Grid user ID in another workspace is not gone there.
+    const waiting = (await tx.reminders.statesForUser(input.teamId, input.userId)).filter(
+      (s) => s.state === "pending" || s.state === "snoozed",
     );
     const open = new Set<number>();
     for (const id of new Set(waiting.map((s) => s.campaignId)))
@@ -26,7 +27,7 @@ export function markUnreachable(
       const patch = { state: "unreachable", nextAt: null, snoozedUntil: null } as const;
       if (await tx.reminders.transition(s.id, s.state, patch, input.now)) stopped += 1;
     }
-    const cancelled = await cancelMessagesTo(tx, input.userId, input.now);
+    const cancelled = await cancelMessagesTo(tx, input.teamId, input.userId, input.now);
     if (stopped || cancelled) {
       await tx.audit.record({
         at: input.now,

@@ -109,11 +109,15 @@ export interface OutboxRepository {
    */
   recoverInterrupted(now: Date, teamId?: string): Promise<number>;
   list(filter: { status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]>;
-  /** Rows addressed to a person (their DM) or naming them as the one to tell about a failure, newest first. */
-  forPerson(userId: string): Promise<OutboxRow[]>;
+  /**
+   * The workspace's rows addressed to a person (their DM) or naming them as the one to tell about a
+   * failure, newest first. Scoped by workspace: an Enterprise Grid user ID is the same in every workspace
+   * of the organisation (docs.slack.dev/enterprise-grid), and each workspace's data is its own.
+   */
+  forPerson(teamId: string, userId: string): Promise<OutboxRow[]>;
   counts(): Promise<Record<OutboxStatus, number>>;
-  /** Drops pending rows addressed to this user (forget-me). */
-  cancelForRecipient(channelId: string, now: Date): Promise<number>;
+  /** Drops the workspace's pending rows addressed to this user (forget-me, person gone). */
+  cancelForRecipient(teamId: string, channelId: string, now: Date): Promise<number>;
   /**
    * Deletes sent, failed and cancelled rows last touched before `before`. Their idempotency keys go with
    * them, so callers must only pass a horizon after which nothing can decide the same key again.
@@ -134,11 +138,15 @@ export interface AuditEntry {
 export interface AuditRepository {
   record(entry: AuditEntry): Promise<void>;
   list(teamId: string, limit: number): Promise<AuditEntry[]>;
-  forActor(actorId: string): Promise<AuditEntry[]>;
+  /** The workspace's entries by this actor (my-data). */
+  forActor(teamId: string, actorId: string): Promise<AuditEntry[]>;
   /** A team's entries with one of these actions at or after `since`, oldest first (a campaign's evidence). */
   forActions(teamId: string, actions: readonly string[], since: Date): Promise<AuditEntry[]>;
-  /** Replaces the actor with an anonymous marker (forget-me keeps the fact that an action happened). */
-  anonymiseActor(actorId: string): Promise<number>;
+  /**
+   * Replaces the actor with an anonymous marker in the workspace's entries (forget-me keeps the fact that
+   * an action happened).
+   */
+  anonymiseActor(teamId: string, actorId: string): Promise<number>;
 }
 
 /** Small named state (catalog snapshot, last run times), JSON values. */

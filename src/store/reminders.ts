@@ -110,7 +110,8 @@ export interface ReminderRepository {
   askedInOpenCampaigns(teamId: string, providerId: string): Promise<Set<string>>;
   getState(id: number): Promise<ReminderState | undefined>;
   statesForCampaign(campaignId: number): Promise<ReminderState[]>;
-  statesForUser(userId: string): Promise<ReminderState[]>;
+  /** The person's states in this workspace's campaigns. */
+  statesForUser(teamId: string, userId: string): Promise<ReminderState[]>;
   /** Unanswered states of open campaigns whose next reminder is due, oldest first. */
   due(now: Date, limit: number, campaignId?: number): Promise<ReminderState[]>;
   /** Applies the patch only if the state is still `from` (compare-and-set). Returns whether it changed. */
@@ -119,8 +120,12 @@ export interface ReminderRepository {
   counts(campaignId: number): Promise<StateCounts>;
   tools(teamId: string, userId: string): Promise<UserTool[]>;
   setTools(teamId: string, userId: string, providerIds: readonly string[], now: Date): Promise<void>;
-  /** Deletes every row about the person (answers become anonymous counts) and scrubs their ID elsewhere. */
-  forgetPerson(userId: string, now: Date): Promise<ForgetResult>;
+  /**
+   * Deletes every row about the person in this workspace (answers become anonymous counts) and scrubs
+   * their ID from its other rows. Other workspaces of an Enterprise Grid organisation, where the same
+   * user ID appears, are not touched: forget-me is asked, and answered, per workspace.
+   */
+  forgetPerson(teamId: string, userId: string, now: Date): Promise<ForgetResult>;
   /** Deletes campaigns closed before the cutoff, with their states and counts. */
   purgeClosedBefore(cutoff: Date): Promise<number>;
 }

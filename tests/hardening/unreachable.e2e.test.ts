@@ -53,10 +53,12 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     );
     await deliverWithHook(b);
     expect((await berlinRows()).map((r) => r.status).sort()).toEqual(["cancelled", "failed"]);
-    const states = await b.deps.store.reminders.statesForUser(BERLIN);
+    const states = await b.deps.store.reminders.statesForUser("T0FAKE", BERLIN);
     expect(states.map((s) => s.nextAt)).toEqual([null, null]);
     expect(states.map((s) => s.state)).toEqual(["unreachable", "unreachable"]);
-    expect((await b.deps.store.reminders.statesForUser(TOKYO)).every((s) => s.nextAt !== null)).toBe(true);
+    expect(
+      (await b.deps.store.reminders.statesForUser("T0FAKE", TOKYO)).every((s) => s.nextAt !== null),
+    ).toBe(true);
     const audit = (await b.deps.store.audit.list("T0FAKE", 50)).filter(
       (a) => a.action === "reminders.unreachable",
     );
@@ -86,7 +88,9 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     // Berlin was deleted after the campaign started: Slack answers the DM with user_not_found.
     b.fake.inject("chat.postMessage", { kind: "error", error: "user_not_found" }, { channel: BERLIN });
     await deliverWithHook(b);
-    expect((await b.deps.store.reminders.statesForUser(BERLIN)).map((s) => s.state)).toEqual(["unreachable"]);
+    expect((await b.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).map((s) => s.state)).toEqual([
+      "unreachable",
+    ]);
 
     const own = blockText((await b.command("status claude", { user_id: LEAD })).body?.blocks);
     expect(own).toContain("unreachable: *1*");
@@ -102,7 +106,7 @@ describe("a person deactivated after a campaign started (issue 8, item 21)", () 
     const confirm = await b.command("forget-me", { user_id: BERLIN });
     const value = buttonsIn(confirm.body?.blocks as unknown[]).get(ACTION.forgetConfirm)!;
     await clickReminder(b, ACTION.forgetConfirm, value, BERLIN);
-    expect(await b.deps.store.reminders.statesForUser(BERLIN)).toEqual([]);
+    expect(await b.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).toEqual([]);
     const campaign = (await b.deps.store.reminders.listCampaigns({ providerId: "claude" }))[0]!;
     // Only an anonymous count stays, as for every other answer.
     expect(await b.deps.store.reminders.counts(campaign.id)).toMatchObject({ unreachable: 1, pending: 1 });

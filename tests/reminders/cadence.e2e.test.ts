@@ -17,7 +17,7 @@ let bot: TestBot;
 afterEach(async () => bot?.stop());
 
 const remindersTo = async (userId: string) =>
-  (await bot.deps.store.outbox.forPerson(userId)).filter(
+  (await bot.deps.store.outbox.forPerson("T0FAKE", userId)).filter(
     (r) => r.channelId === userId && r.kind === "reminder",
   );
 
@@ -115,6 +115,6 @@ describe("cadence of unanswered reminders", () => {
     expect((await runReminderTick(bot.deps, new Date("2027-06-16T00:00:00Z"))).purged).toBe(0);
     expect((await runReminderTick(bot.deps, new Date("2027-06-18T00:00:00Z"))).purged).toBe(1);
     expect(await bot.deps.store.reminders.getCampaign(campaignId)).toBeUndefined();
-    expect(await bot.deps.store.reminders.statesForUser(BERLIN)).toEqual([]);
+    expect(await bot.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).toEqual([]);
   });
 });

@@ -119,7 +119,9 @@ describe("a reminder campaign to a channel and a user group", () => {
 
     // Remind me later: snoozed to the next working morning in Berlin (Wednesday 09:30 CET).
     const chatgpt = String(
-      (await bot.deps.store.reminders.statesForUser(BERLIN)).find((s) => s.providerId === "chatgpt")!.id,
+      (await bot.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).find(
+        (s) => s.providerId === "chatgpt",
+      )!.id,
     );
     const [later] = await clickReminder(bot, ACTION.later, chatgpt, BERLIN);
     expect(blockText(later?.blocks)).toContain("I'll remind you");

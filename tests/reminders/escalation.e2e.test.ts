@@ -163,14 +163,14 @@ describe("Nudge them now", () => {
       [NEW_YORK]: "2026-12-15T14:30:00.000Z",
     });
     expect(
-      (await bot.deps.store.audit.forActor(LEAD)).filter((e) => e.action === "reminders.nudge"),
+      (await bot.deps.store.audit.forActor("T0FAKE", LEAD)).filter((e) => e.action === "reminders.nudge"),
     ).toHaveLength(1);
 
     // The schedule runs on to the deadline: each person gets at most one reminder per local day.
     for (let t = Date.parse("2026-12-15T10:30:00Z"); t <= Date.parse("2026-12-19T00:00:00Z"); t += 1_800_000)
       await runReminderTick(bot.deps, new Date(t));
     for (const [user, zone] of Object.entries(ZONES)) {
-      const days = (await bot.deps.store.outbox.forPerson(user))
+      const days = (await bot.deps.store.outbox.forPerson("T0FAKE", user))
         .filter((r) => r.kind === "reminder" && r.nextAttemptAt >= new Date("2026-12-15T00:00:00Z"))
         .map((r) => localDateOf(r.nextAttemptAt, zone));
       expect(days.length, user).toBeGreaterThanOrEqual(3);

@@ -45,7 +45,7 @@ export async function startReminderBot(
 export const REMIND_ALL = `remind <#${TEAM_CHANNEL}|team> <!subteam^${DESIGN_GROUP}|@design> claude chatgpt by 2026-12-31`;
 
 export async function stateOf(bot: TestBot, userId: string, providerId = "claude"): Promise<ReminderState> {
-  const state = (await bot.deps.store.reminders.statesForUser(userId)).find(
+  const state = (await bot.deps.store.reminders.statesForUser("T0FAKE", userId)).find(
     (s) => s.providerId === providerId,
   );
   if (!state) throw new Error(`no ${providerId} state for ${userId}`);

@@ -238,17 +238,17 @@ describe("the bot's own privacy", () => {
 
     const confirm = await bot.command("forget-me", { user_id: BERLIN });
     const value = buttonsIn(confirm.body?.blocks as unknown[]).get(ACTION.forgetConfirm)!;
-    expect(await bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2); // nothing deleted before the click
+    expect(await bot.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).toHaveLength(2); // nothing deleted before the click
     // Someone else clicking the confirm button deletes nothing.
     await clickReminder(bot, ACTION.forgetConfirm, value, TOKYO);
-    expect(await bot.deps.store.reminders.statesForUser(BERLIN)).toHaveLength(2);
+    expect(await bot.deps.store.reminders.statesForUser("T0FAKE", BERLIN)).toHaveLength(2);
     const [done] = await clickReminder(bot, ACTION.forgetConfirm, value, BERLIN);
     expect(blockText(done?.blocks)).toContain("I deleted 2 reminder answer(s)");
 
     const { store } = bot.deps;
-    expect(await store.reminders.statesForUser(BERLIN)).toEqual([]);
+    expect(await store.reminders.statesForUser("T0FAKE", BERLIN)).toEqual([]);
     expect(await store.reminders.tools("T0FAKE", BERLIN)).toEqual([]);
-    expect(await store.audit.forActor(BERLIN)).toEqual([]);
+    expect(await store.audit.forActor("T0FAKE", BERLIN)).toEqual([]);
     expect((await store.subscriptions.listAll()).filter((s) => s.createdBy === BERLIN)).toEqual([]);
     expect(
       (await store.outbox.list({ limit: 1000 })).filter(

@@ -67,9 +67,9 @@ describe("reminder repository (SQLite)", () => {
     });
     await store.reminders.addPeople(c.id, [{ userId: "U1", tz: null, nextAt: now }], now);
     await store.reminders.setTools("T1", "U1", ["claude", "chatgpt"], now);
-    const result = await store.reminders.forgetPerson("U1", now);
+    const result = await store.reminders.forgetPerson("T1", "U1", now);
     expect(result).toMatchObject({ states: 1, tools: 2, campaignsAnonymised: 1 });
-    expect(await store.reminders.statesForUser("U1")).toEqual([]);
+    expect(await store.reminders.statesForUser("T1", "U1")).toEqual([]);
     expect((await store.reminders.counts(c.id)).pending).toBe(1);
     await store.reminders.closeCampaign(c.id, now);
     expect(await store.reminders.purgeClosedBefore(new Date(now.getTime() - 1))).toBe(0);

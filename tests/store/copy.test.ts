@@ -132,7 +132,7 @@ async function populate(store: Store): Promise<void> {
     ],
     at(1),
   );
-  await store.reminders.forgetPerson("U3", at(2));
+  await store.reminders.forgetPerson("T1", "U3", at(2));
   await store.reminders.setTools("T1", "U2", ["p"], at(1));
   await store.catalogHistory.record({
     providerId: "p",

@@ -61,6 +61,7 @@ export type Injection =
 interface InjectionRule {
   method: string;
   channel?: string;
+  token?: string;
   times: number;
   injection: Injection;
 }
@@ -180,12 +181,18 @@ export class FakeSlack {
     this.users.set(user.id, user);
   }
 
-  inject(method: string, injection: Injection, options: { times?: number; channel?: string } = {}): void {
+  /** With `token`, only calls made with that bot token match (one workspace of several). */
+  inject(
+    method: string,
+    injection: Injection,
+    options: { times?: number; channel?: string; token?: string } = {},
+  ): void {
     this.rules.push({
       method,
       injection,
       times: options.times ?? 1,
       ...(options.channel ? { channel: options.channel } : {}),
+      ...(options.token ? { token: options.token } : {}),
     });
   }
 
@@ -240,7 +247,11 @@ export class FakeSlack {
 
     const channel = typeof args.channel === "string" ? args.channel : undefined;
     const rule = this.rules.find(
-      (r) => r.method === method && r.times > 0 && (!r.channel || r.channel === channel),
+      (r) =>
+        r.method === method &&
+        r.times > 0 &&
+        (!r.channel || r.channel === channel) &&
+        (!r.token || r.token === token),
     );
     if (rule) {
       rule.times -= 1;

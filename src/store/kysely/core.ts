@@ -308,20 +308,22 @@ export function outbox({ db }: Ctx): OutboxRepository {
         .where("status", "=", "pending")
         .execute();
     },
-    async cancelForRecipient(channelId, now) {
+    async cancelForRecipient(teamId, channelId, now) {
       const result = await db
         .updateTable("outbox")
         .set({ status: "cancelled", updated_at: toDb(now) })
+        .where("team_id", "=", teamId)
         .where("channel_id", "=", channelId)
         .where("status", "=", "pending")
         .executeTakeFirst();
       return count(result.numUpdatedRows);
     },
-    forPerson: async (userId) =>
+    forPerson: async (teamId, userId) =>
       (
         await db
           .selectFrom("outbox")
           .selectAll()
+          .where("team_id", "=", teamId)
           .where((eb) => eb.or([eb("channel_id", "=", userId), eb("notify_user_id", "=", userId)]))
           .orderBy("id", "desc")
           .execute()
@@ -380,9 +382,15 @@ export function audit({ db }: Ctx): AuditRepository {
           .limit(limit)
           .execute()
       ).map(auditRow),
-    forActor: async (actorId) =>
+    forActor: async (teamId, actorId) =>
       (
-        await db.selectFrom("audit_log").selectAll().where("actor_id", "=", actorId).orderBy("id").execute()
+        await db
+          .selectFrom("audit_log")
+          .selectAll()
+          .where("team_id", "=", teamId)
+          .where("actor_id", "=", actorId)
+          .orderBy("id")
+          .execute()
       ).map(auditRow),
     forActions: async (teamId, actions, since) =>
       actions.length === 0
@@ -397,10 +405,11 @@ export function audit({ db }: Ctx): AuditRepository {
               .orderBy("id")
               .execute()
           ).map(auditRow),
-    async anonymiseActor(actorId) {
+    async anonymiseActor(teamId, actorId) {
       const result = await db
         .updateTable("audit_log")
         .set({ actor_id: FORGOTTEN_ACTOR })
+        .where("team_id", "=", teamId)
         .where("actor_id", "=", actorId)
         .executeTakeFirst();
       return count(result.numUpdatedRows);

@@ -243,11 +243,12 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
           .orderBy("id")
           .execute()
       ).map(state),
-    statesForUser: async (userId) =>
+    statesForUser: async (teamId, userId) =>
       (
         await db
           .selectFrom("reminder_states")
           .selectAll()
+          .where("team_id", "=", teamId)
           .where("user_id", "=", userId)
           .orderBy("id")
           .execute()
@@ -309,11 +310,12 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
           .onConflict((oc) => oc.doNothing())
           .execute();
       }),
-    forgetPerson: (userId, now) =>
+    forgetPerson: (teamId, userId, now) =>
       atomic(async (tx) => {
         // DELETE … RETURNING counts exactly the rows removed, even if an answer changed a moment before.
         const removed = await tx
           .deleteFrom("reminder_states")
+          .where("team_id", "=", teamId)
           .where("user_id", "=", userId)
           .returning(["campaign_id", "state"])
           .execute();
@@ -329,11 +331,13 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
             .execute();
         const tools = await tx
           .deleteFrom("reminder_user_tools")
+          .where("team_id", "=", teamId)
           .where("user_id", "=", userId)
           .executeTakeFirst();
         const campaigns = await tx
           .updateTable("reminder_campaigns")
           .set({ lead_id: FORGOTTEN_ACTOR })
+          .where("team_id", "=", teamId)
           .where("lead_id", "=", userId)
           .executeTakeFirst();
         // Delivered or abandoned messages keep their idempotency key (so nothing is re-sent) but lose the
@@ -351,17 +355,20 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
               .else(eb.ref("notify_user_id"))
               .end(),
           }))
+          .where("team_id", "=", teamId)
           .where("channel_id", "=", userId)
           .where("status", "not in", ["pending", "sending"])
           .executeTakeFirst();
         const subscriptionsAnonymised = await tx
           .updateTable("subscriptions")
           .set({ created_by: FORGOTTEN_ACTOR })
+          .where("team_id", "=", teamId)
           .where("created_by", "=", userId)
           .executeTakeFirst();
         await tx
           .updateTable("outbox")
           .set({ notify_user_id: null })
+          .where("team_id", "=", teamId)
           .where("notify_user_id", "=", userId)
           .execute();
         return {

@@ -159,17 +159,26 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
       "notify",
     ]);
     expect(await store.outbox.counts()).toEqual({ pending: 3, sending: 0, sent: 2, failed: 0, cancelled: 0 });
-    expect((await store.outbox.forPerson("U7")).map((r) => r.key)).toEqual(["notify", "dm2", "dm1"]);
-    expect(await store.outbox.cancelForRecipient("U7", at(2))).toBe(1);
+    await store.outbox.enqueue(msg("dm-other-team", { teamId: "T2", channelId: "U7" }), at(0));
+    // Per workspace: the same (Enterprise Grid) user ID in T2 is not this workspace's person.
+    expect((await store.outbox.forPerson("T1", "U7")).map((r) => r.key)).toEqual(["notify", "dm2", "dm1"]);
+    expect((await store.outbox.forPerson("T2", "U7")).map((r) => r.key)).toEqual(["dm-other-team"]);
+    expect(await store.outbox.cancelForRecipient("T1", "U7", at(2))).toBe(1);
     expect((await store.outbox.get("dm1"))?.status).toBe("cancelled");
+    expect((await store.outbox.get("dm-other-team"))?.status).toBe("pending");
     expect((await store.outbox.get("dm2"))?.status).toBe("sent");
     await store.outbox.cancel(await id("plain"), "unsubscribed", at(3));
     await store.outbox.cancel(await id("dm2"), "too late", at(3));
     expect(await store.outbox.get("plain")).toMatchObject({ status: "cancelled", lastError: "unsubscribed" });
     expect(await store.outbox.get("dm2")).toMatchObject({ status: "sent", lastError: null });
     expect(await store.outbox.purgeFinishedBefore(at(2))).toBe(2);
-    expect((await store.outbox.list({})).map((r) => r.key).sort()).toEqual(["dm1", "notify", "plain"]);
+    expect((await store.outbox.list({})).map((r) => r.key).sort()).toEqual([
+      "dm-other-team",
+      "dm1",
+      "notify",
+      "plain",
+    ]);
     expect(await store.outbox.purgeFinishedBefore(at(4))).toBe(2);
-    expect((await store.outbox.list({})).map((r) => r.key)).toEqual(["notify"]);
+    expect((await store.outbox.list({})).map((r) => r.key)).toEqual(["dm-other-team", "notify"]);
   });
 });

@@ -121,7 +121,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       [c.id, "U1"],
       [c.id, "U3"],
     ]);
-    expect((await store.reminders.statesForUser("U1")).map((s) => s.campaignId)).toEqual([c.id, d.id]);
+    expect((await store.reminders.statesForUser("T1", "U1")).map((s) => s.campaignId)).toEqual([c.id, d.id]);
     expect(await store.reminders.getState(s1?.id ?? 0)).toMatchObject({ userId: "U1" });
     expect(await store.reminders.getState(999_999)).toBeUndefined();
   });
@@ -169,7 +169,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       pending: 2,
       unreachable: 0,
     });
-    await store.reminders.forgetPerson("U1", at(2));
+    await store.reminders.forgetPerson("T1", "U1", at(2));
     expect(await store.reminders.counts(c.id)).toEqual({
       done: 1,
       not_using: 0,
@@ -193,7 +193,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     await store.reminders.closeCampaign(c.id, at(20));
     expect(await store.reminders.purgeClosedBefore(at(10))).toBe(1);
     expect(await store.reminders.getCampaign(old.id)).toBeUndefined();
-    expect(await store.reminders.statesForUser("U5")).toEqual([]);
+    expect(await store.reminders.statesForUser("T1", "U5")).toEqual([]);
     expect(await store.reminders.counts(c.id)).toMatchObject({ done: 1 });
     // Ids are never reused, even after the highest campaign was purged.
     await store.reminders.purgeClosedBefore(at(30));
@@ -226,11 +226,29 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     await enqueue("dm-pending", "UX");
     await enqueue("dm-notify-self", "UX", "UX");
     await enqueue("channel", "C1", "UX");
+    // The same (Enterprise Grid) user ID in another workspace: none of it is touched.
+    const elsewhere = await newCampaign(store, { teamId: "T2", leadId: "UX" });
+    await store.reminders.addPeople(elsewhere.id, people("UX"), at(0));
+    await store.reminders.setTools("T2", "UX", ["gemini"], at(1));
+    await store.audit.record({ at: at(1), teamId: "T2", actorId: "UX", action: "a", detail: {} });
+    await store.subscriptions.upsert({
+      teamId: "T2",
+      channelId: "C2",
+      providerId: "*",
+      kinds: ["changes"],
+      createdBy: "UX",
+      now: at(0),
+    });
+    await store.outbox.enqueue(
+      { key: "t2-dm", kind: "k", teamId: "T2", channelId: "UX", payload: { text: "t2" }, notifyUserId: "UX" },
+      at(0),
+    );
+    await store.outbox.markSent((await store.outbox.get("t2-dm"))?.id ?? 0, "2.2", at(1));
     for (const key of ["dm-sent", "dm-notify-self"]) {
       const id = (await store.outbox.get(key))?.id ?? 0;
       await store.outbox.markSent(id, "1.1", at(1));
     }
-    const result = await store.reminders.forgetPerson("UX", at(5));
+    const result = await store.reminders.forgetPerson("T1", "UX", at(5));
     expect(result).toEqual({
       states: 2,
       tools: 1,
@@ -238,7 +256,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       outboxScrubbed: 2,
       subscriptionsAnonymised: 1,
     });
-    expect(await store.reminders.statesForUser("UX")).toEqual([]);
+    expect(await store.reminders.statesForUser("T1", "UX")).toEqual([]);
     expect(await store.reminders.counts(c.id)).toEqual({
       done: 0,
       not_using: 1,
@@ -255,7 +273,15 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     });
     expect((await store.reminders.getCampaign(led.id))?.leadId).toBe(FORGOTTEN_ACTOR);
     expect(await store.reminders.tools("T1", "UX")).toEqual([]);
-    expect((await store.subscriptions.listAll())[0]?.createdBy).toBe(FORGOTTEN_ACTOR);
+    expect((await store.subscriptions.listForChannel("T1", "C1"))[0]?.createdBy).toBe(FORGOTTEN_ACTOR);
+    expect((await store.subscriptions.listForChannel("T2", "C2"))[0]?.createdBy).toBe("UX");
+    expect((await store.reminders.statesForUser("T2", "UX")).map((s) => s.campaignId)).toEqual([
+      elsewhere.id,
+    ]);
+    expect((await store.reminders.getCampaign(elsewhere.id))?.leadId).toBe("UX");
+    expect((await store.reminders.tools("T2", "UX")).map((t) => t.providerId)).toEqual(["gemini"]);
+    expect(await store.audit.forActor("T2", "UX")).toHaveLength(1);
+    expect(await store.outbox.get("t2-dm")).toMatchObject({ channelId: "UX", notifyUserId: "UX" });
     expect(await store.outbox.get("dm-sent")).toMatchObject({
       channelId: FORGOTTEN_ACTOR,
       payload: { text: "" },
@@ -271,7 +297,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     });
     expect(await store.outbox.get("channel")).toMatchObject({ channelId: "C1", notifyUserId: null });
     // Forgetting twice keeps the counts.
-    expect(await store.reminders.forgetPerson("UX", at(6))).toMatchObject({ states: 0 });
+    expect(await store.reminders.forgetPerson("T1", "UX", at(6))).toMatchObject({ states: 0 });
     expect(await store.reminders.counts(c.id)).toMatchObject({ not_using: 1 });
   });
 });
