@@ -1,6 +1,8 @@
+import type { Logger } from "@slack/logger";
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/oauth";
 import type { Clock } from "../clock.js";
 import type { InstallationRecord, Store } from "../store/index.js";
+import { type RefreshCall, withFreshToken } from "./rotation.js";
 import { seal, unseal } from "./seal.js";
 
 /**
@@ -54,6 +56,11 @@ export function toRecord(
   };
 }
 
+/**
+ * What @slack/oauth gets: the bot token only, never the refresh token or expiry. A token due for refresh
+ * was refreshed (coordinated across instances, rotation.ts) before this is built; handing @slack/oauth
+ * the refresh token would let its own `authorize` refresh again, uncoordinated.
+ */
 export function toInstallation(record: InstallationRecord, key: Buffer): Installation<"v2", boolean> {
   return {
     team: record.teamId ? { id: record.teamId } : undefined,
@@ -61,8 +68,6 @@ export function toInstallation(record: InstallationRecord, key: Buffer): Install
     user: { id: record.installerUserId, token: undefined, scopes: undefined },
     bot: {
       token: unseal(key, record.botToken),
-      ...(record.refreshToken ? { refreshToken: unseal(key, record.refreshToken) } : {}),
-      ...(record.tokenExpiresAt ? { expiresAt: Math.floor(record.tokenExpiresAt.getTime() / 1000) } : {}),
       scopes: record.scopes,
       id: record.botId,
       userId: record.botUserId,
@@ -73,7 +78,19 @@ export function toInstallation(record: InstallationRecord, key: Buffer): Install
   } as Installation<"v2", boolean>;
 }
 
-export function sealedInstallationStore(store: Store, key: Buffer, now: Clock): InstallationStore {
+export interface SealedStoreDeps {
+  store: Store;
+  key: Buffer;
+  now: Clock;
+  /** oauth.v2.access with a refresh token (token rotation). */
+  refresh: RefreshCall;
+  /** auth.teams.list with an org-wide install's token: the workspaces it is approved for. */
+  listOrganisationTeams: (botToken: string) => Promise<string[]>;
+  logger: Logger;
+}
+
+export function sealedInstallationStore(deps: SealedStoreDeps): InstallationStore {
+  const { store, key, now } = deps;
   return {
     async storeInstallation(installation) {
       const storeKey = installationKey({
@@ -82,7 +99,10 @@ export function sealedInstallationStore(store: Store, key: Buffer, now: Clock): 
         isEnterpriseInstall: installation.isEnterpriseInstall,
       });
       const previous = storeKey ? await store.installations.get(storeKey) : undefined;
-      await store.installations.save(toRecord(installation, key, now(), previous));
+      const record = toRecord(installation, key, now(), previous);
+      await store.installations.save(record);
+      if (record.isEnterpriseInstall && record.enterpriseId && installation.bot)
+        await linkOrganisation(deps, record.enterpriseId, installation.bot.token);
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
       let record: InstallationRecord | undefined;
@@ -94,6 +114,8 @@ export function sealedInstallationStore(store: Store, key: Buffer, now: Clock): 
       } else if (query.teamId) {
         record = await store.installations.forTeam(query.teamId);
       }
+      // Token rotation: refresh first if due (one instance at a time); uninstalled meanwhile → not installed.
+      if (record) record = await withFreshToken(deps, record);
       if (!record)
         throw new NotInstalledError(
           `no installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`,
@@ -102,7 +124,35 @@ export function sealedInstallationStore(store: Store, key: Buffer, now: Clock): 
     },
     async deleteInstallation(query) {
       const storeKey = installationKey(query);
-      if (storeKey) await store.installations.purge(storeKey, query.teamId ? [query.teamId] : []);
+      if (storeKey)
+        await store.installations.purge({
+          key: storeKey,
+          teamIds: query.teamId ? [query.teamId] : [],
+          organisation: query.isEnterpriseInstall === true,
+        });
     },
   };
+}
+
+/**
+ * An org-wide install knows its workspaces from the start (auth.teams.list, docs.slack.dev/reference/
+ * methods/auth.teams.list), not only once each has sent a request: the uninstall removes every one of them.
+ * Workspaces approved later are linked by their first request (fetchInstallation). A failed listing does
+ * not fail the install; it is logged, and requests link their workspaces as before.
+ */
+async function linkOrganisation(
+  deps: SealedStoreDeps,
+  enterpriseId: string,
+  botToken: string,
+): Promise<void> {
+  let teams: string[];
+  try {
+    teams = await deps.listOrganisationTeams(botToken);
+  } catch (err) {
+    deps.logger.warn(
+      `org-wide install ${enterpriseId}: listing its workspaces failed (${(err as Error).message}); each is linked at its first request`,
+    );
+    return;
+  }
+  for (const teamId of teams) await deps.store.installations.linkTeam(teamId, enterpriseId, deps.now());
 }

@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@slack/logger";
 import oauth, { type CodedError, type Installation, type InstallProvider } from "@slack/oauth";
+import { WebClient } from "@slack/web-api";
+import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Store } from "../store/index.js";
 import { sealedInstallationStore } from "./installation-store.js";
 import { type InstallProblem, installedPage, installPage, problemPage, sendPage } from "./pages.js";
+import { RefreshAnswer, type RefreshCall } from "./rotation.js";
 import { oneTimeStateStore, STATE_TTL_SECONDS } from "./state-store.js";
 
 /**
@@ -43,14 +46,65 @@ export interface InstallRoute {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
+/** oauth.v2.access with grant_type=refresh_token (docs.slack.dev/reference/methods/oauth.v2.access). */
+function refreshCall(auth: DistributedAuth, client: WebClient): RefreshCall {
+  return async (refreshToken) =>
+    RefreshAnswer.parse(
+      await client.oauth.v2.access({
+        client_id: auth.clientId,
+        client_secret: auth.clientSecret,
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+      }),
+    );
+}
+
+const TeamsPage = z
+  .object({
+    teams: z.array(z.object({ id: z.string().min(1) }).loose()),
+    response_metadata: z.object({ next_cursor: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+/** auth.teams.list, every page (at most 1,000 workspaces a page). */
+function listTeamsCall(client: WebClient): (botToken: string) => Promise<string[]> {
+  return async (botToken) => {
+    const teams: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = TeamsPage.parse(
+        await client.auth.teams.list({ token: botToken, limit: 1000, ...(cursor ? { cursor } : {}) }),
+      );
+      teams.push(...page.teams.map((t) => t.id));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return teams;
+  };
+}
+
 export function createInstaller(options: InstallerOptions): InstallProvider {
   const { auth, store, now, logger } = options;
+  // Token refresh and the organisation's workspace list. No client-side retry: a retried refresh would
+  // spend the same refresh token twice.
+  const client = new WebClient(undefined, {
+    slackApiUrl: options.slackApiUrl,
+    timeout: 10_000,
+    retryConfig: { retries: 0 },
+    logger,
+  });
   return new Provider({
     clientId: auth.clientId,
     clientSecret: auth.clientSecret,
     stateStore: oneTimeStateStore(auth.stateSecret, store, now),
     stateCookieExpirationSeconds: STATE_TTL_SECONDS,
-    installationStore: sealedInstallationStore(store, auth.encryptionKey, now),
+    installationStore: sealedInstallationStore({
+      store,
+      key: auth.encryptionKey,
+      now,
+      refresh: refreshCall(auth, client),
+      listOrganisationTeams: listTeamsCall(client),
+      logger,
+    }),
     installUrlOptions: {
       scopes: auth.scopes,
       ...(options.publicUrl ? { redirectUri: `${options.publicUrl}${REDIRECT_PATH}` } : {}),

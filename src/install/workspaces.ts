@@ -8,8 +8,9 @@ import { NotInstalledError } from "./installation-store.js";
 /**
  * Per-workspace tokens for everything the bot does: Bolt's `authorize` for incoming requests, and a
  * client per workspace for the deliverer (which posts without an incoming request). Tokens come from the
- * installation store through InstallProvider#authorize, which also refreshes a rotating token that
- * expires within two hours (docs.slack.dev/authentication/using-token-rotation) and saves the new one.
+ * installation store through InstallProvider#authorize; the store refreshes a rotating token that expires
+ * within two hours first, one instance at a time (rotation.ts, docs.slack.dev/authentication/
+ * using-token-rotation).
  */
 
 export interface Workspaces {
@@ -19,7 +20,10 @@ export interface Workspaces {
   tokenFor(teamId: string): Promise<string | undefined>;
   /** A delivery client with this workspace's token (cached per token), or undefined when not installed. */
   clientFor(teamId: string): Promise<WebClient | undefined>;
-  /** app_uninstalled / tokens_revoked: removes the install and every row about its workspaces. */
+  /**
+   * app_uninstalled / tokens_revoked: removes the install and every row about its workspaces (for an
+   * org-wide install, every workspace known under the enterprise, whichever one the event came from).
+   */
   uninstall(
     query: UninstallQuery,
   ): Promise<{ key: string; teams: string[]; counts: WorkspacePurge } | undefined>;
@@ -104,17 +108,20 @@ export function createWorkspaces(options: WorkspacesOptions): Workspaces {
     async uninstall(query) {
       const key = query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
       if (!key) return undefined;
-      const linked = query.isEnterpriseInstall ? await store.installations.teamsOf(key) : [];
-      const teams = [...new Set([...linked, ...(query.teamId ? [query.teamId] : [])])];
+      const organisation = query.isEnterpriseInstall;
       // Stop delivering at once: no cached token survives the uninstall.
-      forget(teams);
-      const counts = await store.installations.purge(key, teams);
+      forget([key, ...(organisation ? await store.installations.teamsOf(key) : [])]);
+      const { teams, counts } = await store.installations.purge({
+        key,
+        teamIds: query.teamId ? [query.teamId] : [],
+        organisation,
+      });
       forget(teams);
       const summary = Object.entries(counts)
         .map(([table, n]) => `${table} ${n}`)
         .join(", ");
       logger.info(
-        `uninstalled from ${query.isEnterpriseInstall ? `organisation ${key}` : `workspace ${key}`}: removed ${summary}`,
+        `uninstalled from ${organisation ? `organisation ${key} (workspaces ${teams.join(", ")})` : `workspace ${key}`}: removed ${summary}`,
       );
       return { key, teams, counts };
     },

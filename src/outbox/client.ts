@@ -21,7 +21,10 @@ export interface DelivererOptions {
   opsChannelId?: string | undefined;
   /** Slack: about 1 message/s per channel with short bursts, plus a workspace-wide cap. */
   pacing?: { channel?: Rate; workspace?: Rate };
-  /** Channels served at once (each channel is served in order, one message at a time). */
+  /**
+   * Channels served at once in each workspace (each channel is served in order, one message at a time;
+   * workspaces are paced independently, so one waiting for its turn never holds up another).
+   */
   concurrency?: number;
   batchSize?: number;
   /** Ambiguous/transient errors retried up to this many attempts, then the row fails. */

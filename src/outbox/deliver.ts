@@ -262,9 +262,13 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
     while (!stopper.signal.aborted && !halted) {
       let fresh = 0;
-      // Refill when the lanes are about to run dry, or once a second to pick up new rows (e.g. notices).
-      // Rows already queued are still pending, so ask for that many more than a batch.
-      if (lanes.queued < concurrency * 2 || Date.now() - lastFetch >= 1000) {
+      // Refill when the lanes are about to run dry (each busy workspace serves `concurrency` lanes), or
+      // once a second to pick up new rows (e.g. notices). Rows already queued are still pending, so ask
+      // for that many more than a batch.
+      if (
+        lanes.queued < concurrency * 2 * Math.max(1, lanes.activeWorkspaces) ||
+        Date.now() - lastFetch >= 1000
+      ) {
         lastFetch = Date.now();
         for (const row of await fetchDue(batchSize + lanes.queued)) if (lanes.add(row)) fresh += 1;
       }

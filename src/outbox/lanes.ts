@@ -2,10 +2,16 @@ import type { OutboxRow } from "../store/index.js";
 
 /**
  * The lane runner: one lane per channel, served in order one message at a time (Slack keeps a channel's
- * messages in the order they were posted), up to `concurrency` lanes at once. It knows nothing about Slack
- * or the store: `deliver` does one row and says whether the rest of its lane must wait.
+ * messages in the order they were posted), up to `concurrency` lanes at once in each workspace. It knows
+ * nothing about Slack or the store: `deliver` does one row and says whether the rest of its lane must wait.
+ *
+ * The limit is per workspace because each workspace is paced on its own (its own token, its own rate
+ * limits): a lane waiting for its workspace's turn must not take a slot another workspace could post in.
+ * With one limit for all, 16 lanes shared by 20 workspaces spent most of their time waiting on pacing and
+ * the combined rate stayed below what the workspaces together allow.
  */
 export interface LaneRunnerOptions {
+  /** Lanes served at once per workspace. */
   concurrency: number;
   /** True when the runner must stop taking rows (stopping, or delivery halted). */
   stopped: () => boolean;
@@ -23,7 +29,10 @@ export const laneOf = (row: Pick<OutboxRow, "teamId" | "channelId">): string =>
 export class LaneRunner {
   private readonly queues = new Map<string, OutboxRow[]>();
   private readonly taken = new Set<number>();
-  private readonly busy = new Set<string>();
+  /** Lanes queued and not started, per workspace, oldest first: pump() never scans running lanes. */
+  private readonly waiting = new Map<string, string[]>();
+  /** Lanes running per workspace. */
+  private readonly running = new Map<string, number>();
   private wake: () => void = () => {};
   /** Lanes being served right now. */
   active = 0;
@@ -39,24 +48,40 @@ export class LaneRunner {
     const lane = laneOf(row);
     const queue = this.queues.get(lane);
     if (queue) queue.push(row);
-    else this.queues.set(lane, [row]);
+    else {
+      this.queues.set(lane, [row]);
+      const waiting = this.waiting.get(row.teamId);
+      if (waiting) waiting.push(lane);
+      else this.waiting.set(row.teamId, [lane]);
+    }
     this.queued += 1;
     return true;
   }
 
-  /** Starts idle lanes up to the concurrency limit. */
+  /** Starts idle lanes up to each workspace's concurrency limit. */
   pump(): void {
-    for (const lane of this.queues.keys()) {
-      if (this.active >= this.options.concurrency) return;
-      if (this.busy.has(lane)) continue;
-      this.busy.add(lane);
-      this.active += 1;
-      void this.run(lane).finally(() => {
-        this.busy.delete(lane);
-        this.active -= 1;
-        this.wake();
-      });
+    for (const [team, lanes] of this.waiting) {
+      while (lanes.length && (this.running.get(team) ?? 0) < this.options.concurrency)
+        this.start(team, lanes.shift() as string);
+      if (!lanes.length) this.waiting.delete(team);
     }
+  }
+
+  private start(team: string, lane: string): void {
+    this.running.set(team, (this.running.get(team) ?? 0) + 1);
+    this.active += 1;
+    void this.run(lane).finally(() => {
+      const left = (this.running.get(team) ?? 1) - 1;
+      if (left > 0) this.running.set(team, left);
+      else this.running.delete(team);
+      this.active -= 1;
+      this.wake();
+    });
+  }
+
+  /** Workspaces with a lane running now. */
+  get activeWorkspaces(): number {
+    return this.running.size;
   }
 
   /** Resolves when a lane finishes or after `ms`, whichever comes first. */

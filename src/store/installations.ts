@@ -41,10 +41,29 @@ export interface InstallationRepository {
    */
   consumeState(digest: string, now: Date, forgetBefore: Date): Promise<boolean>;
   /**
-   * Uninstall: in one transaction, deletes the installation with `key` and every row about these
-   * workspaces (subscriptions, outbox, audit log, campaigns, per-person states, tools). Returns the counts.
+   * Uninstall: in one transaction, deletes the installation with `key` and every row about its workspaces
+   * (subscriptions, outbox, audit log, campaigns, per-person states, tools). Its workspaces: `key` itself,
+   * `teamIds`, and for an org-wide install (`organisation`) every workspace linked to that enterprise,
+   * read inside the same transaction. Returns those workspaces and the counts by table.
    */
-  purge(key: string, teamIds: readonly string[]): Promise<WorkspacePurge>;
+  purge(target: {
+    key: string;
+    teamIds: readonly string[];
+    organisation: boolean;
+  }): Promise<{ teams: string[]; counts: WorkspacePurge }>;
+  /**
+   * Token rotation across instances: claims the right to refresh this installation's token until `until`,
+   * only while its stored (sealed) refresh token is still `refreshToken` and no other claim is live at
+   * `now`. True for the one caller that may call oauth.v2.access.
+   */
+  claimRefresh(key: string, refreshToken: string, now: Date, until: Date): Promise<boolean>;
+  /**
+   * Stores a refreshed token pair (bot token, refresh token, expiry, updated at) only if the stored refresh
+   * token is still `previousRefreshToken`, and ends the claim. False when the installation was replaced.
+   */
+  saveRefreshed(record: InstallationRecord, previousRefreshToken: string): Promise<boolean>;
+  /** Ends a claim without a new token (the refresh failed), so another instance may try at once. */
+  releaseRefresh(key: string, refreshToken: string): Promise<void>;
   /** The workspaces linked to an organisation's org-wide install. */
   teamsOf(enterpriseId: string): Promise<string[]>;
   count(): Promise<number>;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "@slack/logger";
 import { startTestBot, TEST_SIGNING_SECRET, type TestBot } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { slackSignature } from "../support/signing.js";
@@ -37,13 +38,14 @@ export function overlayFile(deadline: string): string {
 }
 
 export async function startDistributedBot(
-  options: { now?: () => Date; env?: Record<string, string> } = {},
+  options: { now?: () => Date; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<TestBot> {
   const fake = new FakeSlack();
   await fake.start();
   const bot = await startTestBot({
     fake,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     env: distributedEnv(fake, options.env),
   });
   const stop = bot.stop;

@@ -1,7 +1,14 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { unseal } from "../../src/install/index.js";
+import { createInstaller, createWorkspaces, seal, unseal } from "../../src/install/index.js";
+import { createDeliveryClient } from "../../src/outbox/index.js";
+import { openSqliteStore } from "../../src/store/index.js";
+import { quietLogger } from "../announce/helpers.js";
 import type { TestBot } from "../support/bot.js";
-import { ENCRYPTION_KEY, install, startDistributedBot } from "./helpers.js";
+import { FakeSlack } from "../support/fake-slack.js";
+import { ENCRYPTION_KEY, install, STATE_SECRET, startDistributedBot } from "./helpers.js";
 
 /** Token rotation: a bot token expiring within two hours is refreshed before use, for jobs and requests. */
 
@@ -43,5 +50,103 @@ describe("token rotation", () => {
     await bot.command("subscribe", { team_id: "TR", user_id: "UADMIN", channel_id: "CR" });
     expect(fake.callsTo("conversations.info").map((c) => c.authorization)).toEqual(["Bearer xoxb-rot-r1"]);
     expect(fake.refreshes).toHaveLength(1);
+  });
+});
+
+/**
+ * Two instances over one database, each with its own @slack/oauth InstallProvider and token cache: what two
+ * processes have in common is the store only.
+ */
+describe("token rotation across instances", () => {
+  const key = Buffer.from(ENCRYPTION_KEY, "base64");
+  const T0 = new Date("2026-12-02T09:00:00Z");
+
+  async function setUp(now: () => Date) {
+    const fake = new FakeSlack();
+    await fake.start();
+    const file = join(mkdtempSync(join(tmpdir(), "aipb-rotation-")), "bot.db");
+    const stores = [openSqliteStore(file), openSqliteStore(file)];
+    const auth = {
+      clientId: fake.oauthClient.id,
+      clientSecret: fake.oauthClient.secret,
+      stateSecret: STATE_SECRET,
+      encryptionKey: key,
+      scopes: ["chat:write"],
+    };
+    const instances = stores.map((store) => {
+      const logger = quietLogger();
+      const installer = createInstaller({ auth, store, now, logger, slackApiUrl: fake.apiUrl });
+      return createWorkspaces({
+        installer,
+        store,
+        logger,
+        makeClient: (token) => createDeliveryClient(token, fake.apiUrl),
+      });
+    });
+    // Installed with a token that expires in ten minutes (inside the two-hour refresh window).
+    fake.workspaces.set("xoxb-rot", {
+      token: "xoxb-rot",
+      teamId: "TR",
+      botUserId: "UBOTR",
+      botId: "BBOTR",
+      installerId: "UADMIN",
+      refreshToken: "xoxe-1-r",
+    });
+    await stores[0]?.installations.save({
+      key: "TR",
+      teamId: "TR",
+      enterpriseId: null,
+      isEnterpriseInstall: false,
+      botToken: seal(key, "xoxb-rot"),
+      botUserId: "UBOTR",
+      botId: "BBOTR",
+      scopes: ["chat:write"],
+      installerUserId: "UADMIN",
+      refreshToken: seal(key, "xoxe-1-r"),
+      tokenExpiresAt: new Date(now().getTime() + 10 * 60_000),
+      installedAt: T0,
+      updatedAt: T0,
+    });
+    stops.push(async () => {
+      for (const s of stores) await s.close();
+      await fake.stop();
+    });
+    return { fake, stores, instances };
+  }
+
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const s of stops.splice(0)) await s();
+  });
+
+  it("two instances refreshing at once spend the refresh token once and both use the one new token", async () => {
+    const { fake, stores, instances } = await setUp(() => T0);
+    // Slack takes its time, so both instances see the expiring token before either has a new one.
+    fake.inject("oauth.v2.access", { kind: "delay", ms: 300 }, { times: 2 });
+    const [a, b] = await Promise.all(instances.map((w) => w.tokenFor("TR")));
+    expect(fake.refreshes).toEqual(["xoxe-1-r"]);
+    expect(a).toBe("xoxb-rot-r1");
+    expect(b).toBe(a);
+    expect(fake.revoked.has(a ?? "")).toBe(false);
+    const stored = await stores[1]?.installations.get("TR");
+    expect(unseal(key, stored?.botToken ?? "")).toBe("xoxb-rot-r1");
+    expect(unseal(key, stored?.refreshToken ?? "")).toBe("xoxe-1-r-r1");
+    // Both post with it and Slack takes it.
+    for (const w of instances) {
+      const client = await w.clientFor("TR");
+      expect((await client?.chat.postMessage({ channel: "C1", text: "hi" }))?.ok).toBe(true);
+    }
+  });
+
+  it("a claim left by an instance that died mid-refresh lapses, and another instance refreshes", async () => {
+    let now = T0;
+    const { fake, stores, instances } = await setUp(() => now);
+    const sealed = (await stores[0]?.installations.get("TR"))?.refreshToken ?? "";
+    expect(
+      await stores[0]?.installations.claimRefresh("TR", sealed, now, new Date(now.getTime() + 30_000)),
+    ).toBe(true);
+    now = new Date(T0.getTime() + 31_000);
+    expect(await instances[1]?.tokenFor("TR")).toBe("xoxb-rot-r1");
+    expect(fake.refreshes).toEqual(["xoxe-1-r"]);
   });
 });

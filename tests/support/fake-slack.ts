@@ -31,6 +31,8 @@ export interface FakeWorkspace {
   /** Token rotation: oauth.v2.access also answers refresh_token and expires_in. */
   refreshToken?: string;
   expiresIn?: number;
+  /** Org-wide install: the workspaces auth.teams.list answers with. */
+  orgTeams?: string[];
 }
 
 export interface FakeUser {
@@ -293,6 +295,12 @@ export class FakeSlack {
     if (!token?.startsWith("xoxb-")) return json(res, 200, { ok: false, error: "not_authed" });
     if (this.revoked.has(token)) return json(res, 200, { ok: false, error: "token_revoked" });
     const workspace = this.workspaces.get(token);
+    if (workspace && method === "auth.teams.list")
+      return json(res, 200, {
+        ok: true,
+        teams: (workspace.orgTeams ?? []).map((id) => ({ id, name: `Workspace ${id}` })),
+        response_metadata: { next_cursor: "" },
+      });
     if (workspace && method === "auth.test")
       return json(res, 200, {
         ok: true,
@@ -504,12 +512,19 @@ export class FakeSlack {
     };
   }
 
-  /** Token rotation: a refresh token buys a new bot token (the old one stops working) and a new refresh token. */
+  /**
+   * Token rotation: a refresh token buys a new bot token (the old one stops working) and a new refresh
+   * token. Spending the same refresh token again (two uncoordinated instances) buys yet another pair and
+   * invalidates the pair bought before, so whoever got that one holds a dead token.
+   */
   readonly refreshes: string[] = [];
+  private readonly boughtWith = new Map<string, string>();
   private refresh(refreshToken: string): Record<string, unknown> {
     const w = [...this.workspaces.values()].find((x) => x.refreshToken === refreshToken);
     if (!w) return { ok: false, error: "invalid_refresh_token" };
     this.refreshes.push(refreshToken);
+    const earlier = this.boughtWith.get(refreshToken);
+    if (earlier) this.revoked.add(earlier);
     const next: FakeWorkspace = {
       ...w,
       token: `${w.token}-r${this.refreshes.length}`,
@@ -518,6 +533,7 @@ export class FakeSlack {
     };
     this.revoked.add(w.token);
     this.workspaces.set(next.token, next);
+    this.boughtWith.set(refreshToken, next.token);
     return {
       ok: true,
       app_id: "A0APP",

@@ -65,6 +65,8 @@ export function installations({ db, atomic }: Ctx): InstallationRepository {
         token_expires_at: toDbOrNull(r.tokenExpiresAt),
         installed_at: toDb(r.installedAt),
         updated_at: toDb(r.updatedAt),
+        // A new install (or reinstall) ends any refresh claim on the old one.
+        refresh_claimed_until: null,
       };
       const { installation_key: _key, ...rest } = row;
       await db
@@ -121,8 +123,21 @@ export function installations({ db, atomic }: Ctx): InstallationRepository {
         .executeTakeFirst();
       return count(result.numInsertedOrUpdatedRows) === 1;
     },
-    purge: (key, teamIds) =>
+    purge: ({ key, teamIds, organisation }) =>
       atomic(async (tx) => {
+        // The organisation's workspaces are read inside the transaction: a workspace linked a moment ago
+        // (its first request) is removed with the others, not left behind.
+        const linked = organisation
+          ? (
+              await tx
+                .selectFrom("installation_teams")
+                .select("team_id")
+                .where("enterprise_id", "=", key)
+                .execute()
+            ).map((r) => r.team_id)
+          : [];
+        // The key too: a request from an org-wide install that named no workspace is keyed by the enterprise.
+        const teams = [...new Set([...linked, ...teamIds, key])].sort();
         const counts: WorkspacePurge = {
           installations: count(
             (await tx.deleteFrom("installations").where("installation_key", "=", key).executeTakeFirst())
@@ -130,28 +145,55 @@ export function installations({ db, atomic }: Ctx): InstallationRepository {
           ),
         };
         for (const table of TEAM_TABLES) {
-          counts[table] = teamIds.length
-            ? count(
-                (
-                  await tx
-                    .deleteFrom(table)
-                    .where("team_id", "in", [...teamIds])
-                    .executeTakeFirst()
-                ).numDeletedRows,
-              )
-            : 0;
+          counts[table] = count(
+            (await tx.deleteFrom(table).where("team_id", "in", teams).executeTakeFirst()).numDeletedRows,
+          );
         }
-        const ids = [...new Set([...teamIds, key])];
         counts.installation_teams = count(
           (
             await tx
               .deleteFrom("installation_teams")
-              .where((eb) => eb.or([eb("team_id", "in", ids), eb("enterprise_id", "in", ids)]))
+              .where((eb) => eb.or([eb("team_id", "in", teams), eb("enterprise_id", "=", key)]))
               .executeTakeFirst()
           ).numDeletedRows,
         );
-        return counts;
+        return { teams, counts };
       }),
+    async claimRefresh(key, refreshToken, now, until) {
+      const result = await db
+        .updateTable("installations")
+        .set({ refresh_claimed_until: toDb(until) })
+        .where("installation_key", "=", key)
+        .where("refresh_token", "=", refreshToken)
+        .where((eb) =>
+          eb.or([eb("refresh_claimed_until", "is", null), eb("refresh_claimed_until", "<=", toDb(now))]),
+        )
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) === 1;
+    },
+    async saveRefreshed(r, previousRefreshToken) {
+      const result = await db
+        .updateTable("installations")
+        .set({
+          bot_token: r.botToken,
+          refresh_token: r.refreshToken,
+          token_expires_at: toDbOrNull(r.tokenExpiresAt),
+          updated_at: toDb(r.updatedAt),
+          refresh_claimed_until: null,
+        })
+        .where("installation_key", "=", r.key)
+        .where("refresh_token", "=", previousRefreshToken)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) === 1;
+    },
+    async releaseRefresh(key, refreshToken) {
+      await db
+        .updateTable("installations")
+        .set({ refresh_claimed_until: null })
+        .where("installation_key", "=", key)
+        .where("refresh_token", "=", refreshToken)
+        .execute();
+    },
     teamsOf: async (enterpriseId) =>
       (
         await db

@@ -183,6 +183,8 @@ export interface InstallationsTable {
   installer_user_id: string;
   refresh_token: string | null;
   token_expires_at: NullableTime;
+  /** Token rotation: until when one instance holds the right to refresh (migration 9). */
+  refresh_claimed_until: NullableTime;
   installed_at: Time;
   updated_at: Time;
 }

@@ -7,6 +7,7 @@ import { linkHealth } from "./0005-link-health.js";
 import { catalogHistory } from "./0006-catalog-history.js";
 import { remindersUnreachable } from "./0007-reminders-unreachable.js";
 import { installations } from "./0008-installations.js";
+import { installationRefreshClaim } from "./0009-installation-refresh-claim.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   catalogHistory,
   remindersUnreachable,
   installations,
+  installationRefreshClaim,
 ];
