@@ -116,6 +116,16 @@ describe("escalation: ESCALATE_DAYS before the deadline, the lead hears who has 
     ]);
   });
 
+  it("two instances deciding at the same moment on one store enqueue one DM", async () => {
+    const time = clock(START);
+    await campaignWithStragglers(time);
+    const at = new Date("2026-12-15T10:00:00Z");
+    const other = { ...bot.deps };
+    const sent = await Promise.all([runEscalations(bot.deps, at), runEscalations(other, at)]);
+    expect(sent[0] + sent[1]).toBe(1);
+    expect(await escalations()).toHaveLength(1);
+  });
+
   it("lists at most 60 people, then a count, within Slack's limits", async () => {
     const time = clock(START);
     await start(time);

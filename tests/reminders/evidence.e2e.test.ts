@@ -160,7 +160,8 @@ describe("evidence export: CSV in the lead's DM with files.uploadV2", () => {
     await press(campaignId, LEAD);
     const uploaded = bot.fake.files[0]?.content.toString("utf8");
     const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = `sqlite:${file}`;
+    // The CLI reads the database the bot wrote, whichever store the suite runs on.
+    process.env.DATABASE_URL = bot.deps.config.DATABASE_URL;
     try {
       let out = "";
       const sink = {
