@@ -110,9 +110,10 @@ async function escalate(deps: ReminderDeps, campaign: Campaign, now: Date): Prom
   const message = renderEscalation({
     campaign,
     providerName: deps.catalog.byId(campaign.providerId)?.name ?? campaign.providerId,
-    total: states.length,
-    unanswered: states.filter(isUnanswered).map((s) => s.userId),
-    unreachable: states.filter((s) => s.state === "unreachable").length,
+    // People, not states: someone answering for several accounts is listed once.
+    total: new Set(states.map((s) => s.userId)).size,
+    unanswered: [...new Set(states.filter(isUnanswered).map((s) => s.userId))],
+    unreachable: new Set(states.filter((s) => s.state === "unreachable").map((s) => s.userId)).size,
     today: workspaceToday(now, deps.config),
   });
   return enqueueMessage(

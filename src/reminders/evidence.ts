@@ -1,5 +1,12 @@
 import { z } from "zod";
-import type { AnswerState, AuditEntry, Campaign, ReminderState, Store } from "../store/index.js";
+import {
+  ANSWER_STATES,
+  type AnswerState,
+  type AuditEntry,
+  type Campaign,
+  type ReminderState,
+  type Store,
+} from "../store/index.js";
 import { type CsvValue, toCsv } from "./csv.js";
 import type { Click } from "./machine.js";
 import { STATE_LABELS } from "./progress.js";
@@ -16,12 +23,13 @@ export const EVIDENCE_ACTIONS = {
 
 export type AnswerVia = "dm" | "home";
 
+const State = z.custom<AnswerState>((v) => ANSWER_STATES.includes(v as AnswerState));
 const AnswerDetail = z.object({
   campaignId: z.number(),
   stateId: z.number(),
   click: z.enum(["done", "later", "not_using", "undo"]),
-  from: z.enum(["pending", "done", "snoozed", "not_using", "unreachable"]),
-  to: z.enum(["pending", "done", "snoozed", "not_using", "unreachable"]),
+  from: State,
+  to: State,
   via: z.enum(["dm", "home"]),
 });
 export type AnswerDetail = z.infer<typeof AnswerDetail>;

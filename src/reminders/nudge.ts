@@ -55,33 +55,37 @@ export function nudgeUnanswered(
     const end = closesAt(campaign, deps.config.DEFAULT_TIMEZONE);
     const result = { kind: "nudged" as const, now: 0, later: 0, already: 0, tooLate: 0 };
     const nudged: number[] = [];
-    for (const state of (await tx.reminders.statesForCampaign(campaign.id)).filter(isUnanswered)) {
-      const key = keys.escalationNudge(state.id);
-      if (await tx.outbox.get(key)) {
+    const states = await tx.reminders.statesForCampaign(campaign.id);
+    // One nudge per person, even for someone who answers for several accounts (one state each).
+    for (const [userId, waiting] of byPerson(states.filter(isUnanswered))) {
+      const mine = states.filter((s) => s.userId === userId);
+      if (await anyNudged(tx, mine)) {
         result.already += 1;
         continue;
       }
+      const [state] = waiting;
+      if (!state) continue;
       const tz = zoneOf(deps, state);
-      const at = nudgeTime(state, now, tz);
+      const lastSentAt = latest(mine.map((s) => s.lastSentAt));
+      const at = nudgeTime({ lastSentAt }, now, tz);
       if (at.getTime() >= end.getTime()) {
         result.tooLate += 1;
         continue;
       }
-      const input = {
-        state,
-        campaign,
-        key,
-        variant: "ask" as const,
-        now,
-        notBefore: at,
-        validate: !nudged.length,
-      };
-      if (!(await enqueueReminder({ ...deps, store: tx }, input))) continue;
+      const key = keys.escalationNudge(state.id);
+      const message = { state, campaign, key, variant: "ask" as const, now, notBefore: at };
+      if (!(await enqueueReminder({ ...deps, store: tx }, { ...message, validate: !nudged.length })))
+        continue;
       if (!(await tx.reminders.transition(state.id, state.state, nudgePatch(state, campaign, at, tz), now))) {
         // They answered while we decided (another connection): take the reminder back.
         const row = await tx.outbox.get(key);
         if (row) await tx.outbox.cancel(row.id, "answered before the nudge", now);
         continue;
+      }
+      // Their other accounts' reminders planned for that day move on too: one DM a day per person.
+      for (const other of waiting.slice(1)) {
+        const { nextAt } = nudgePatch(other, campaign, at, tz);
+        if (nextAt !== undefined) await tx.reminders.transition(other.id, other.state, { nextAt }, now);
       }
       nudged.push(state.id);
       if (at.getTime() === now.getTime()) result.now += 1;
@@ -98,6 +102,20 @@ export function nudgeUnanswered(
     return result;
   });
 }
+
+function byPerson(states: readonly ReminderState[]): Map<string, ReminderState[]> {
+  const people = new Map<string, ReminderState[]>();
+  for (const s of states) people.set(s.userId, [...(people.get(s.userId) ?? []), s]);
+  return people;
+}
+
+async function anyNudged(tx: ReminderDeps["store"], states: readonly ReminderState[]): Promise<boolean> {
+  for (const s of states) if (await tx.outbox.get(keys.escalationNudge(s.id))) return true;
+  return false;
+}
+
+const latest = (dates: readonly (Date | null)[]): Date | null =>
+  dates.reduce<Date | null>((a, d) => (d && (!a || d > a) ? d : a), null);
 
 const people = (n: number) => `${n} ${n === 1 ? "person" : "people"}`;
 
