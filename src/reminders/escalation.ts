@@ -3,7 +3,7 @@ import { actions, button, context, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, relativeDays } from "../blocks/mrkdwn.js";
 import type { AppDeps } from "../deps.js";
-import { enqueueMessage, keys } from "../outbox/index.js";
+import { enqueueMessage, findMessage, keys } from "../outbox/index.js";
 import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
 import {
   addDays,
@@ -139,7 +139,7 @@ export async function runEscalations(deps: ReminderDeps, now: Date): Promise<num
   let sent = 0;
   for (const campaign of await deps.store.reminders.listCampaigns({ status: "open" })) {
     if (!escalationDue(campaign, now, deps.config)) continue;
-    if (await deps.store.outbox.get(keys.escalation(campaign.id))) continue;
+    if (await findMessage(deps.store, keys.escalation(campaign.id))) continue;
     if (await escalate(deps, campaign, now)) sent += 1;
   }
   return sent;
