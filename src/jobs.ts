@@ -11,6 +11,7 @@ import {
   reminderJob,
 } from "./reminders/index.js";
 import { type Job, shortestCronIntervalMs } from "./scheduler/index.js";
+import type { SlackApi } from "./slack/index.js";
 import { linksFor } from "./web/index.js";
 
 const DAY_MS = 86_400_000;
@@ -27,6 +28,19 @@ export function outboxPurgeHorizon(
 ): Date {
   const keepDays = Math.max(config.RETENTION_DAYS, Math.max(0, ...config.DEADLINE_LEAD_DAYS) + 2);
   return new Date(now.getTime() - keepDays * DAY_MS);
+}
+
+/**
+ * The read API of one workspace for jobs that run without an incoming request (distributed mode: its own
+ * installation's token; undefined once it is uninstalled).
+ */
+function slackForTeam(deps: AppDeps): (teamId: string) => Promise<SlackApi | undefined> {
+  const { distributed } = deps;
+  if (!distributed) return async () => deps.slack;
+  return async (teamId) => {
+    const token = await distributed.workspaces.tokenFor(teamId);
+    return token ? distributed.slackFor(token) : undefined;
+  };
 }
 
 export interface BackgroundWork {
@@ -119,7 +133,7 @@ export function backgroundJobs(
       onCatalogChanges: (changes) => recheckForCatalogChanges(deps, changes, deps.now()),
     }),
     policyCheck,
-    reminderJob(deps),
+    reminderJob({ ...deps, slackForTeam: slackForTeam(deps) }),
     escalationJob(deps),
     housekeeping,
   ];

@@ -11,7 +11,7 @@ export const USAGE: Record<string, string> = {
   subscribe: "/ai-privacy subscribe [provider… | all] [deadlines | changes | catalog]",
   unsubscribe: "/ai-privacy unsubscribe [provider… | all]",
   subscriptions: "/ai-privacy subscriptions",
-  remind: "/ai-privacy remind <@person… | #channel | @group…> <provider…> [by YYYY-MM-DD]",
+  remind: "/ai-privacy remind <@person… | #channel | @group…> <provider…> [by YYYY-MM-DD] [no-joiners]",
   status: "/ai-privacy status [provider] [names]",
   "my-data": "/ai-privacy my-data",
   "forget-me": "/ai-privacy forget-me",
@@ -92,6 +92,8 @@ function parseSubscribe(words: string[]): Command {
   };
 }
 
+const NO_JOINERS = "no-joiners";
+
 function parseRemind(rawText: string): Command {
   if (rawText.length > MAX_REMIND_INPUT)
     return invalid(
@@ -124,10 +126,20 @@ function parseRemind(rawText: string): Command {
     by = date;
     words = [...words.slice(0, byIndex), ...words.slice(byIndex + 2)];
   }
+  // `no-joiners`: the campaign keeps the people asked now and does not ask newcomers to its channels/groups.
+  const noJoiners = words.some((w) => w.toLowerCase() === NO_JOINERS);
+  words = words.filter((w) => w.toLowerCase() !== NO_JOINERS);
   const providers = providerList(words);
   if (providers === "all")
     return invalid("Say which provider(s) to ask about, e.g. claude chatgpt.", "remind");
-  return { type: "remind", audience, providers, mentions, ...(by ? { by } : {}) };
+  return {
+    type: "remind",
+    audience,
+    providers,
+    mentions,
+    ...(by ? { by } : {}),
+    ...(noJoiners ? { autoEnrol: false as const } : {}),
+  };
 }
 
 /** `status [provider…] [names]`: a trailing `names` is the explicit, audited admin override. */

@@ -23,6 +23,8 @@ export type Command =
       audience: Audience;
       providers: string[];
       by?: string;
+      /** `no-joiners`: people who join the channels or groups later are not asked. */
+      autoEnrol?: false;
       /** Mentions read from the text, duplicates included (the reply says how many were read). */
       mentions: number;
     }

@@ -32,6 +32,8 @@ export interface ResolvedAudience {
   skipped: Skipped;
   /** Channels or groups the bot could not read, phrased for the lead. */
   problems: string[];
+  /** Each channel and group that was read, with its members as Slack listed them (a campaign follows these). */
+  sources: { kind: "channel" | "usergroup"; id: string; members: string[] }[];
 }
 
 /** Why a member list could not be read, for the lead: Slack's code with the fix, or Slack's trouble as such. */
@@ -68,17 +70,22 @@ export async function resolveAudience(
   cap = MAX_AUDIENCE,
 ): Promise<ResolvedAudience> {
   const problems: string[] = [];
+  const sources: ResolvedAudience["sources"] = [];
   const ids: string[] = [...audience.users];
   for (const channel of audience.channels) {
     try {
-      ids.push(...(await slack.channelMembers(channel)));
+      const members = await slack.channelMembers(channel);
+      sources.push({ kind: "channel", id: channel, members });
+      ids.push(...members);
     } catch (err) {
       problems.push(unreadable(`<#${channel}>`, err, ": invite me to it, or mention people instead."));
     }
   }
   for (const group of audience.usergroups) {
     try {
-      ids.push(...(await slack.usergroupMembers(group)));
+      const members = await slack.usergroupMembers(group);
+      sources.push({ kind: "usergroup", id: group, members });
+      ids.push(...members);
     } catch (err) {
       problems.push(unreadable(`<!subteam^${group}>`, err, "."));
     }
@@ -101,7 +108,7 @@ export async function resolveAudience(
     else if (user.deleted) skipped.deactivated += 1;
     else people.push({ userId: user.id, tz: user.tz ?? null });
   });
-  return { people, skipped, problems };
+  return { people, skipped, problems, sources };
 }
 
 type Lookup = SlackUser | "unknown" | "failed";

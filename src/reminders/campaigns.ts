@@ -4,6 +4,7 @@ import type { SlackApi } from "../slack/api.js";
 import type { Campaign } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
 import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";
+import { followSources } from "./follow.js";
 import { nextDatedEvent } from "./messages.js";
 import { firstReminderAt, type ReminderDeps, sendDueReminders } from "./send.js";
 
@@ -15,6 +16,8 @@ export interface RemindRequest {
   providers: readonly Provider[];
   /** YYYY-MM-DD from `by …`; otherwise each provider's next dated event, if any. */
   by?: string | undefined;
+  /** Ask people who join the channels and groups later (default); `remind … no-joiners` turns it off. */
+  autoEnrol?: boolean;
   now: Date;
 }
 
@@ -69,6 +72,13 @@ export async function startCampaigns(
       }));
       for (const p of people) if (p.nextAt.getTime() > req.now.getTime()) waiting.add(p.userId);
       await tx.reminders.addPeople(campaign.id, people, req.now);
+      await followSources(tx, campaign, {
+        sources: resolved.sources,
+        mentioned: req.audience.users,
+        askedIds: new Set(fresh.map((p) => p.userId)),
+        autoEnrol: req.autoEnrol !== false,
+        now: req.now,
+      });
       await tx.audit.record({
         at: req.now,
         teamId: req.teamId,

@@ -85,7 +85,16 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<Clic
   });
 }
 
-export type CampaignControl = { kind: "close" } | { kind: "recheck"; on: boolean };
+export type CampaignControl =
+  | { kind: "close" }
+  | { kind: "recheck"; on: boolean }
+  | { kind: "joiners"; on: boolean };
+
+const CONTROL_ACTIONS: Record<CampaignControl["kind"], string> = {
+  close: "reminders.campaign.close",
+  recheck: "reminders.campaign.recheck",
+  joiners: "reminders.campaign.joiners",
+};
 
 /** Close a campaign or switch its re-checks, from the App Home: the campaign's lead or any lead may. */
 export async function controlCampaign(
@@ -99,13 +108,14 @@ export async function controlCampaign(
   // The change and its audit entry commit together.
   await deps.store.transaction(async (tx) => {
     if (control.kind === "close") await closeCampaign({ ...deps, store: tx }, campaign.id, input.now);
-    else await tx.reminders.setRecheck(campaign.id, control.on);
+    else if (control.kind === "recheck") await tx.reminders.setRecheck(campaign.id, control.on);
+    else await tx.audiences.setAutoEnrol(campaign.id, control.on);
     await tx.audit.record({
       at: input.now,
       teamId: campaign.teamId,
       actorId: input.actorId,
-      action: control.kind === "close" ? "reminders.campaign.close" : "reminders.campaign.recheck",
-      detail: { campaignId: campaign.id, ...(control.kind === "recheck" ? { on: control.on } : {}) },
+      action: CONTROL_ACTIONS[control.kind],
+      detail: { campaignId: campaign.id, ...(control.kind !== "close" ? { on: control.on } : {}) },
     });
   });
   return "done";

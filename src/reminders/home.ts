@@ -6,6 +6,7 @@ import { staleNote } from "../blocks/provider.js";
 import type { Catalog, Provider } from "../catalog/index.js";
 import type { Campaign, ReminderState, Store } from "../store/index.js";
 import { localDateOf } from "../time/index.js";
+import { audienceLine } from "./follow-progress.js";
 import { ACTION, slackDate } from "./messages.js";
 import {
   type CampaignProgress,
@@ -151,6 +152,12 @@ function itemBlocks(item: ChecklistItem): KnownBlock[] {
   ];
 }
 
+/** Only for campaigns that follow a channel or group: ask newcomers (on) or keep the people asked (off). */
+const joinersButton = (campaignId: number, on: boolean) =>
+  button(on ? "New joiners: asked" : "New joiners: not asked", ACTION.joinersToggle, {
+    value: `${campaignId}:${on ? "off" : "on"}`,
+  });
+
 function campaignBlocks(p: CampaignProgress): KnownBlock[] {
   const c = p.campaign;
   const close = {
@@ -163,13 +170,14 @@ function campaignBlocks(p: CampaignProgress): KnownBlock[] {
     },
   };
   return [
-    section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`),
+    section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}${audienceLine(p.audience)}`),
     actions(
       `campaign:${c.id}`,
       close,
       button(c.recheck ? "Re-checks: on" : "Re-checks: off", ACTION.recheckToggle, {
         value: `${c.id}:${c.recheck ? "off" : "on"}`,
       }),
+      ...(p.audience ? [joinersButton(c.id, p.audience.autoEnrol)] : []),
     ),
   ];
 }

@@ -44,6 +44,16 @@ export {
   exportCampaignCsv,
 } from "./evidence.js";
 export { exportForLead, type LeadExport, renderExportReply } from "./export.js";
+export {
+  applyToCampaign,
+  dateMicros,
+  type FollowReport,
+  MENTIONED,
+  onChannelMembership,
+  type RefreshReport,
+  refreshAudiences,
+  slackTsMicros,
+} from "./follow.js";
 export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome, toolOptions } from "./home.js";
 export { type Answer, afterSend, type Click, type Decision, decideClick } from "./machine.js";
 export { ACTION, type Rendered, renderReminder, renderSettled, whyLine } from "./messages.js";

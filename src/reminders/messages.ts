@@ -16,6 +16,7 @@ export const ACTION = {
   tools: "rem_tools",
   closeCampaign: "rem_close_campaign",
   recheckToggle: "rem_recheck_toggle",
+  joinersToggle: "rem_joiners_toggle",
   forgetConfirm: "rem_forget_confirm",
   forgetCancel: "rem_forget_cancel",
 } as const;

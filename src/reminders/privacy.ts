@@ -9,12 +9,14 @@ import {
   type Campaign,
   FORGOTTEN_ACTOR,
   type ForgetResult,
+  type Membership,
   type OutboxRow,
   type ReminderState,
   type Store,
   type Subscription,
   type UserTool,
 } from "../store/index.js";
+import { MENTIONED } from "./follow.js";
 import { ACTION, type Rendered } from "./messages.js";
 import { STATE_LABELS } from "./progress.js";
 
@@ -25,6 +27,8 @@ export interface MyData {
   audit: AuditEntry[];
   subscriptionsCreated: Subscription[];
   outbox: OutboxRow[];
+  /** Channels and groups followed by campaigns, and whether the person is still in them. */
+  memberships: Membership[];
 }
 
 /**
@@ -32,13 +36,14 @@ export interface MyData {
  * and my-data in one workspace must not show what another workspace holds.
  */
 export async function collectMyData(store: Store, teamId: string, userId: string): Promise<MyData> {
-  const [states, tools, campaignsLed, audit, subscriptions, outbox] = await Promise.all([
+  const [states, tools, campaignsLed, audit, subscriptions, outbox, memberships] = await Promise.all([
     store.reminders.statesForUser(teamId, userId),
     store.reminders.tools(teamId, userId),
     store.reminders.listCampaigns({ teamId, leadId: userId }),
     store.audit.forActor(teamId, userId),
     store.subscriptions.listAll(),
     messagesForPerson(store, teamId, userId),
+    store.audiences.forUser(teamId, userId),
   ]);
   return {
     states,
@@ -47,13 +52,27 @@ export async function collectMyData(store: Store, teamId: string, userId: string
     audit,
     subscriptionsCreated: subscriptions.filter((s) => s.teamId === teamId && s.createdBy === userId),
     outbox,
+    memberships,
   };
+}
+
+/** "#team: left (no more reminders)" — the pseudo-source for a mention reads as such. */
+function membershipLine(m: Membership): string {
+  const where =
+    m.sourceId === MENTIONED
+      ? "mentioned by name"
+      : m.sourceId.startsWith("S")
+        ? `<!subteam^${m.sourceId}>`
+        : `<#${m.sourceId}>`;
+  const status = m.status === "left" ? "left (no more reminders)" : "member";
+  const joined = m.joinedAt ? `; asked when you joined, ${when(m.joinedAt)}` : "";
+  return `• campaign ${m.campaignId}, ${where}: ${status}${joined}`;
 }
 
 const when = (d: Date | null): string => (d ? d.toISOString().slice(0, 16).replace("T", " ") : "—");
 const LINES = 12;
-/** Six lists of at most this many characters keep the reply under Slack's ~12k-character block budget. */
-const SECTION_CHARS = 1600;
+/** Seven lists of at most this many characters keep the reply under Slack's ~12k-character block budget. */
+const SECTION_CHARS = 1400;
 
 function listSection(title: string, lines: string[]): KnownBlock {
   const shown = lines.slice(0, LINES).map((l) => truncate(l, 200));
@@ -100,6 +119,7 @@ export function renderMyData(data: MyData, catalog: Catalog): Rendered {
         (a) => `• ${when(a.at)} ${escapeMrkdwn(a.action)} ${escapeMrkdwn(JSON.stringify(a.detail))}`,
       ),
     ),
+    listSection("Channels and groups campaigns follow", data.memberships.map(membershipLine)),
     listSection(
       "Messages to you in my outbox",
       data.outbox.map((o) => `• ${when(o.createdAt)} ${escapeMrkdwn(o.kind)}: ${o.status}`),
@@ -127,6 +147,8 @@ export function renderForgetConfirm(userId: string): Rendered {
 }
 
 export interface ForgetSummary extends ForgetResult {
+  /** Rows saying which followed channels and groups the person was in. */
+  memberships: number;
   outboxCancelled: number;
   auditAnonymised: number;
 }
@@ -143,8 +165,9 @@ export function forgetMe(
   return store.transaction(async (tx) => {
     const outboxCancelled = await cancelMessagesTo(tx, input.teamId, input.userId, input.now);
     const result = await tx.reminders.forgetPerson(input.teamId, input.userId, input.now);
+    const memberships = await tx.audiences.forgetPerson(input.teamId, input.userId);
     const auditAnonymised = await tx.audit.anonymiseActor(input.teamId, input.userId);
-    const summary = { ...result, outboxCancelled, auditAnonymised };
+    const summary = { ...result, memberships, outboxCancelled, auditAnonymised };
     await tx.audit.record({
       at: input.now,
       teamId: input.teamId,
@@ -157,7 +180,7 @@ export function forgetMe(
 }
 
 export function renderForgotten(summary: ForgetSummary): Rendered {
-  const line = `:wastebasket: Done. I deleted ${summary.states} reminder answer(s) and ${summary.tools} tool(s), cancelled ${summary.outboxCancelled} pending message(s), and anonymised ${summary.auditAnonymised + summary.outboxScrubbed + summary.campaignsAnonymised + summary.subscriptionsAnonymised} other record(s).`;
+  const line = `:wastebasket: Done. I deleted ${summary.states} reminder answer(s) and ${summary.tools} tool(s), forgot ${summary.memberships} channel or group membership(s), cancelled ${summary.outboxCancelled} pending message(s), and anonymised ${summary.auditAnonymised + summary.outboxScrubbed + summary.campaignsAnonymised + summary.subscriptionsAnonymised} other record(s).`;
   return {
     text: "Your data is deleted",
     blocks: [section(line), context("Campaign totals keep your answers only as anonymous counts.")],

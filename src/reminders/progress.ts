@@ -11,6 +11,7 @@ import {
   type Store,
 } from "../store/index.js";
 import { ESCALATION_ACTION } from "./escalation.js";
+import { type AudienceProgress, audienceLine, audienceProgress } from "./follow-progress.js";
 import type { Rendered } from "./messages.js";
 
 export const STATE_LABELS: Record<AnswerState, string> = {
@@ -30,6 +31,8 @@ export interface CampaignProgress {
   names?: Record<AnswerState, string[]>;
   /** The viewer leads this campaign: `status` offers the CSV evidence export. */
   exportable?: boolean;
+  /** For a campaign that follows channels or groups: who joined since the start, who left. */
+  audience?: AudienceProgress;
 }
 
 export async function campaignProgress(
@@ -40,11 +43,13 @@ export async function campaignProgress(
 ): Promise<CampaignProgress> {
   const counts = await store.reminders.counts(campaign.id);
   const total = ANSWER_STATES.reduce((n, s) => n + counts[s], 0);
+  const audience = await audienceProgress(store, campaign.id);
   const progress: CampaignProgress = {
     campaign,
     providerName: catalog.byId(campaign.providerId)?.name ?? campaign.providerId,
     counts,
     total,
+    ...(audience ? { audience } : {}),
   };
   if (withNames) {
     const names = Object.fromEntries(ANSWER_STATES.map((s) => [s, [] as string[]])) as Record<
@@ -111,7 +116,12 @@ export function renderStatus(
     const exportButton = p.exportable
       ? button("Export CSV", ESCALATION_ACTION.export, { value: String(p.campaign.id) })
       : undefined;
-    blocks.push(section(`${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}`, exportButton));
+    blocks.push(
+      section(
+        `${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}${audienceLine(p.audience)}`,
+        exportButton,
+      ),
+    );
     if (p.names) {
       const lines = namesLines(p.names);
       if (lines) namesBlocks.unshift(blocks.push(section(lines)) - 1);

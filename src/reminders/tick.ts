@@ -1,7 +1,9 @@
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
+import type { SlackApi } from "../slack/api.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { endOfDay } from "../time/index.js";
+import { type RefreshReport, refreshAudiences } from "./follow.js";
 import { campaignProgress, renderDigest } from "./progress.js";
 import { type ReminderDeps, sendDueReminders } from "./send.js";
 
@@ -97,18 +99,29 @@ export async function runReminderTick(deps: ReminderDeps, now: Date): Promise<Ti
   return { closed, sent, deferred, failed, digests, purged };
 }
 
-/** The scheduler job for REMINDER_CRON (`{ name, cron, run }`), logging what each tick did. */
-export function reminderJob(deps: ReminderDeps & Pick<AppDeps, "now" | "logger">): {
+/**
+ * The scheduler job for REMINDER_CRON (`{ name, cron, run }`), logging what each tick did. It first
+ * re-reads the channels and groups open campaigns follow (joiners and leavers whose events were missed).
+ */
+export function reminderJob(
+  deps: ReminderDeps &
+    Pick<AppDeps, "now" | "logger" | "slack"> & {
+      /** Distributed mode: each workspace's own read API (default: deps.slack). */
+      slackForTeam?: (teamId: string) => Promise<SlackApi | undefined>;
+    },
+): {
   name: string;
   cron: string;
-  run: () => Promise<TickReport>;
+  run: () => Promise<TickReport & { audiences: RefreshReport }>;
 } {
   return {
     name: "reminders",
     cron: deps.config.REMINDER_CRON,
     run: async () => {
-      const report = await runReminderTick(deps, deps.now());
-      if (Object.values(report).some((n) => n > 0)) {
+      const slackForTeam = deps.slackForTeam ?? (async () => deps.slack);
+      const audiences = await refreshAudiences({ ...deps, slackForTeam }, deps.now());
+      const report = { ...(await runReminderTick(deps, deps.now())), audiences };
+      if (Object.values(report).some((n) => typeof n === "number" && n > 0) || audiences.unreadable) {
         deps.logger.info(`reminders: ${JSON.stringify(report)}`);
       }
       return report;

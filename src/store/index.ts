@@ -1,3 +1,4 @@
+export type * from "./audiences.js";
 export type * from "./catalog.js";
 export * from "./core.js";
 export { isStoreUnavailable, SchemaTooNewError, StoreOpenError, StoreUnavailableError } from "./errors.js";

@@ -1,3 +1,4 @@
+import type { AudienceRepository } from "./audiences.js";
 import type { CatalogHistoryRepository } from "./catalog.js";
 import type {
   AuditRepository,
@@ -22,6 +23,8 @@ export interface Store {
   readonly kv: KeyValueRepository;
   readonly documents: DocumentRepository;
   readonly reminders: ReminderRepository;
+  /** The channels and user groups open campaigns follow, and who joined or left them. */
+  readonly audiences: AudienceRepository;
   readonly catalogHistory: CatalogHistoryRepository;
   /** Distributed mode: who installed the app where, with sealed tokens. Empty in single-workspace mode. */
   readonly installations: InstallationRepository;

@@ -160,3 +160,40 @@ export async function searchTools(bot: TestBot, userId: string, value: string): 
   const res = await postSigned(bot.url, body, { secret: TEST_SIGNING_SECRET });
   return ((await res.json()) as { options: { value: string }[] }).options;
 }
+
+/** Slack's `event_ts` for an instant: seconds with six decimals, as member events carry it. */
+export const eventTs = (iso: string, micros = 0): string =>
+  `${Math.floor(new Date(iso).getTime() / 1000)}.${String(micros).padStart(6, "0")}`;
+
+/** member_joined_channel / member_left_channel, delivered by the fake Slack as a signed Events API call. */
+export async function memberEvent(
+  bot: TestBot,
+  input: {
+    joined: boolean;
+    userId: string;
+    channelId: string;
+    ts: string;
+    teamId?: string;
+    eventId?: string;
+    retryNum?: number;
+  },
+): Promise<void> {
+  const teamId = input.teamId ?? "T0FAKE";
+  const status = await bot.fake.deliverEvent({
+    url: bot.url,
+    secret: TEST_SIGNING_SECRET,
+    teamId,
+    ...(input.eventId ? { eventId: input.eventId } : {}),
+    ...(input.retryNum ? { retryNum: input.retryNum } : {}),
+    eventTime: Math.floor(Number(input.ts)),
+    event: {
+      type: input.joined ? "member_joined_channel" : "member_left_channel",
+      user: input.userId,
+      channel: input.channelId,
+      channel_type: "C",
+      team: teamId,
+      event_ts: input.ts,
+    },
+  });
+  if (status !== 200) throw new Error(`member event answered ${status}`);
+}

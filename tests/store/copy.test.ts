@@ -134,6 +134,14 @@ async function populate(store: Store): Promise<void> {
   );
   await store.reminders.forgetPerson("T1", "U3", at(2));
   await store.reminders.setTools("T1", "U2", ["p"], at(1));
+  await store.audiences.addSources(
+    [{ campaignId: c.id, teamId: "T1", kind: "channel", sourceId: "C1" }],
+    true,
+  );
+  await store.audiences.record(c.id, "T1", "C1", [
+    { userId: "U2", status: "member", seenUs: at(1).getTime() * 1000 + 7 },
+  ]);
+  await store.audiences.markJoined(c.id, "U2", at(2));
   await store.catalogHistory.record({
     providerId: "p",
     providerName: "P",

@@ -8,7 +8,8 @@ import { openKyselyStore } from "../../src/store/index.js";
 import { MIGRATIONS } from "../../src/store/kysely/migrations/index.js";
 import { freshPgSchema, pgNotice, TEST_DATABASE_URL } from "../support/pg.js";
 
-const LATEST = MIGRATIONS.length;
+/** The highest version (numbers handed out for work that needed no schema change stay unused). */
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 const sink = () => {
   let text = "";
   return {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { postSigned } from "./signing.js";
 
 /**
  * A loopback double of Slack's Web API (and of response_url endpoints) that speaks the real wire format:
@@ -90,6 +91,22 @@ export interface UploadedFile {
   content: Buffer;
 }
 
+/** One Events API delivery (docs.slack.dev/apis/events-api/#callback-field): the envelope around `event`. */
+export interface EventDelivery {
+  /** The bot's request URL (`/slack/events`). */
+  url: string;
+  /** The app's signing secret. */
+  secret: string;
+  event: Record<string, unknown>;
+  teamId?: string;
+  /** The same id on a retry: Slack keeps `event_id` and adds `X-Slack-Retry-Num`. */
+  eventId?: string;
+  /** Unix seconds, as Slack sends `event_time`. */
+  eventTime?: number;
+  /** A retry of an earlier delivery (1, 2, 3), with `X-Slack-Retry-Reason: http_timeout`. */
+  retryNum?: number;
+}
+
 export interface RateLimits {
   /** Messages per second per channel before 429 (Slack: about 1/s with short bursts). */
   perChannelPerSecond?: number;
@@ -151,6 +168,7 @@ export class FakeSlack {
   private rules: InjectionRule[] = [];
   private server: Server | undefined;
   private tsCounter = 0;
+  private eventCounter = 0;
   private channelBuckets = new Map<string, TokenBucket>();
   private workspaceBucket: TokenBucket | undefined;
   url = "";
@@ -205,6 +223,34 @@ export class FakeSlack {
 
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /**
+   * Delivers an Events API callback to the bot, signed as Slack signs it (JSON body, `X-Slack-Signature`),
+   * the way Slack pushes events to an app's request URL. Returns the HTTP status the bot answered.
+   */
+  async deliverEvent(delivery: EventDelivery): Promise<number> {
+    this.eventCounter += 1;
+    const teamId = delivery.teamId ?? "T0FAKE";
+    const body = JSON.stringify({
+      token: "legacy-verification-token",
+      team_id: teamId,
+      api_app_id: "A0APP",
+      type: "event_callback",
+      event_id: delivery.eventId ?? `Ev${String(this.eventCounter).padStart(8, "0")}`,
+      event_time: delivery.eventTime ?? Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: teamId, user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+      event: delivery.event,
+    });
+    const retry: Record<string, string> = delivery.retryNum
+      ? { "x-slack-retry-num": String(delivery.retryNum), "x-slack-retry-reason": "http_timeout" }
+      : {};
+    const res = await postSigned(delivery.url, body, {
+      secret: delivery.secret,
+      headers: { "content-type": "application/json", ...retry },
+    });
+    await res.text();
+    return res.status;
   }
 
   messagesIn(channel: string): PostedMessage[] {
@@ -352,12 +398,20 @@ export class FakeSlack {
           has_more: false,
         };
       }
-      case "conversations.members":
+      case "conversations.members": {
+        // Cursor paging as Slack does it (docs.slack.dev/apis/web-api/pagination): `limit` per page, an
+        // opaque `next_cursor` until the last page, which answers an empty one.
+        const members = this.channelMembers.get(String(args.channel)) ?? [];
+        const limit = Math.max(1, Number(args.limit ?? 100) || 100);
+        const from = args.cursor ? Number(Buffer.from(String(args.cursor), "base64").toString()) : 0;
+        const next =
+          from + limit < members.length ? Buffer.from(String(from + limit)).toString("base64") : "";
         return {
           ok: true,
-          members: this.channelMembers.get(String(args.channel)) ?? [],
-          response_metadata: { next_cursor: "" },
+          members: members.slice(from, from + limit),
+          response_metadata: { next_cursor: next },
         };
+      }
       case "conversations.info":
         return this.channelErrors.has(String(args.channel))
           ? { ok: false, error: this.channelErrors.get(String(args.channel)) }

@@ -45,12 +45,21 @@ export const handleRemind: Handler<"remind"> = async (command, request, deps) =>
     audience: command.audience,
     providers,
     by: command.by,
+    ...(command.autoEnrol === false ? { autoEnrol: false } : {}),
     now: request.now,
   });
   const notes = outcome.problems.map((p) => `\n:warning: ${p}`).join("");
   const read = `\n${mentionsRead(command)}`;
+  const { channels, usergroups } = command.audience;
+  const follows = outcome.campaigns.length > 0 && channels.length + usergroups.length > 0;
+  // The lead learns that the campaign keeps going by itself, and how to stop that.
+  const joiners = !follows
+    ? ""
+    : command.autoEnrol === false
+      ? "\nPeople who join those channels or groups later are not asked (`no-joiners`)."
+      : "\nPeople who join those channels or groups later are asked too, and people who leave stop getting reminders (turn joiners off in my App Home, or start with `no-joiners`).";
   const icon = outcome.campaigns.length ? ":white_check_mark:" : ":information_source:";
-  return textReply(`${icon} ${summariseOutcome(outcome, deps.catalog)}.${read}${notes}`);
+  return textReply(`${icon} ${summariseOutcome(outcome, deps.catalog)}.${read}${joiners}${notes}`);
 };
 
 /**

@@ -185,18 +185,21 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     await refreshHome(body);
   });
 
-  on(ACTION.recheckToggle, async (body) => {
-    const match = /^(\d+):(on|off)$/.exec(body.actions[0]?.value ?? "");
-    if (!match) return;
-    const control = { kind: "recheck" as const, on: match[2] === "on" };
-    await controlCampaign(deps, {
-      campaignId: Number(match[1]),
-      actorId: body.user.id,
-      control,
-      now: deps.now(),
+  for (const [actionId, kind] of [
+    [ACTION.recheckToggle, "recheck"],
+    [ACTION.joinersToggle, "joiners"],
+  ] as const)
+    on(actionId, async (body) => {
+      const match = /^(\d+):(on|off)$/.exec(body.actions[0]?.value ?? "");
+      if (!match) return;
+      await controlCampaign(deps, {
+        campaignId: Number(match[1]),
+        actorId: body.user.id,
+        control: { kind, on: match[2] === "on" },
+        now: deps.now(),
+      });
+      await refreshHome(body);
     });
-    await refreshHome(body);
-  });
 
   on(ACTION.forgetConfirm, async (body, { respond }) => {
     // Only the person who asked can confirm, and only about themselves.

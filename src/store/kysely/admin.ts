@@ -82,6 +82,8 @@ const ORDER: Record<Table, string[]> = {
   reminder_states: ["id"],
   reminder_user_tools: ["team_id", "user_id", "provider_id"],
   reminder_anonymous_counts: ["campaign_id", "state"],
+  reminder_audience_sources: ["campaign_id", "kind", "source_id"],
+  reminder_memberships: ["campaign_id", "user_id", "source_id"],
   catalog_history: ["id"],
   installations: ["installation_key"],
   installation_teams: ["team_id"],

@@ -4,6 +4,7 @@ import type pg from "pg";
 import { classify, StoreOpenError } from "../errors.js";
 import type { Store, StoreHealth } from "../types.js";
 import { type DatabaseTarget, type PostgresTarget, parseDatabaseUrl } from "../url.js";
+import { audiences } from "./audiences.js";
 import { catalogHistory } from "./catalog.js";
 import { type Ctx, context, type Dialect } from "./context.js";
 import { audit, keyValue, outbox, subscriptions } from "./core.js";
@@ -99,6 +100,9 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
     },
     get reminders() {
       return lazy("reminders", reminders);
+    },
+    get audiences() {
+      return lazy("audiences", audiences);
     },
     get catalogHistory() {
       return lazy("catalogHistory", catalogHistory);

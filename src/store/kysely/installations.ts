@@ -44,6 +44,8 @@ const TEAM_TABLES = [
   "outbox",
   "audit_log",
   "reminder_states",
+  "reminder_memberships",
+  "reminder_audience_sources",
   "reminder_user_tools",
   "reminder_campaigns",
 ] as const;

@@ -45,13 +45,34 @@ export interface MigrationRun {
  */
 export const MIGRATION_LOCK_KEY = 1_095_323_725;
 
+/**
+ * Versions are distinct, increasing whole numbers. A number may stay unused (numbers are handed out ahead of
+ * the work, and some work needs no schema change), but never filled in later: `unappliedBelow` refuses a
+ * database that is past a known migration it never ran, instead of silently skipping that migration.
+ */
 function checked(migrations: readonly Migration[]): Migration[] {
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+    const previous = i ? (sorted[i - 1] as Migration).version : 0;
+    if (!Number.isSafeInteger(m.version) || m.version <= previous)
+      throw new Error(
+        `migration ${m.name} has version ${m.version}: versions must be distinct whole numbers above ${previous}`,
+      );
   });
   return sorted;
+}
+
+/** The highest version this release knows (0 without migrations). */
+const latestOf = (known: readonly Migration[]): number => known[known.length - 1]?.version ?? 0;
+
+/** A migration numbered below the database's version that the database never applied: added too late. */
+function unappliedBelow(known: readonly Migration[], status: MigrationStatus): void {
+  const applied = new Set(status.applied.map((a) => a.version));
+  const missing = known.find((m) => m.version < status.current && !applied.has(m.version));
+  if (missing)
+    throw new StoreOpenError(
+      `DATABASE_URL: migration ${missing.version} (${missing.name}) was never applied, but the database is already at schema version ${status.current}: a new migration must be numbered above every released one`,
+    );
 }
 
 const failed = (m: Migration, err: unknown) =>
@@ -61,7 +82,7 @@ function status(known: Migration[], applied: AppliedMigration[], legacy: boolean
   const current = applied.reduce((n, a) => Math.max(n, a.version), 0);
   return {
     current,
-    latest: known.length,
+    latest: latestOf(known),
     applied,
     pending: known.filter((m) => m.version > current).map(({ version, name }) => ({ version, name })),
     legacy,
@@ -82,14 +103,18 @@ function sqliteApplied(
   known: Migration[],
 ): { applied: AppliedMigration[]; legacy: boolean } {
   const userVersion = db.pragma("user_version", { simple: true }) as number;
-  if (!hasSqliteTable(db)) {
-    const applied = Array.from({ length: userVersion }, (_, i) => ({
-      version: i + 1,
-      name: known[i]?.name ?? "(applied by a newer release)",
-      appliedAt: new Date(0),
-    }));
-    return { applied, legacy: userVersion > 0 };
-  }
+  const latest = latestOf(known);
+  const names = new Map(known.map((m) => [m.version, m.name]));
+  // Versions 1..user_version as a release that kept only the pragma applied them (unused numbers left out).
+  const byPragma = (from: number) =>
+    Array.from({ length: Math.max(0, userVersion - from) }, (_, i) => from + i + 1)
+      .filter((version) => version > latest || names.has(version))
+      .map((version) => ({
+        version,
+        name: names.get(version) ?? "(applied by a newer release)",
+        appliedAt: new Date(0),
+      }));
+  if (!hasSqliteTable(db)) return { applied: byPragma(0), legacy: userVersion > 0 };
   const rows = db
     .prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
     .all() as {
@@ -99,12 +124,7 @@ function sqliteApplied(
   }[];
   const applied = rows.map((r) => ({ version: r.version, name: r.name, appliedAt: new Date(r.applied_at) }));
   // A file last written by an older release that knew only user_version is still at least that far.
-  for (let v = applied.length + 1; v <= userVersion; v++)
-    applied.push({
-      version: v,
-      name: known[v - 1]?.name ?? "(applied by a newer release)",
-      appliedAt: new Date(0),
-    });
+  applied.push(...byPragma(applied.reduce((n, a) => Math.max(n, a.version), 0)));
   return { applied, legacy: false };
 }
 
@@ -126,13 +146,15 @@ export function migrateSqlite(
   const known = checked(migrations);
   const run: MigrationRun = { applied: [], adopted: [] };
   const before = sqliteStatus(db, known);
-  if (before.current > known.length) throw new SchemaTooNewError(before.current, known.length);
+  if (before.current > latestOf(known)) throw new SchemaTooNewError(before.current, latestOf(known));
+  unappliedBelow(known, before);
   db.transaction(() => {
     if (hasSqliteTable(db)) return;
     db.exec(SQLITE_TABLE);
     const insert = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
     // Adopt a file migrated by a release that only kept PRAGMA user_version: 1..N are applied.
-    for (const m of known.slice(0, db.pragma("user_version", { simple: true }) as number)) {
+    const userVersion = db.pragma("user_version", { simple: true }) as number;
+    for (const m of known.filter((k) => k.version <= userVersion)) {
       insert.run(m.version, m.name, now.toISOString());
       run.adopted.push(m.version);
     }
@@ -195,8 +217,10 @@ export async function migratePostgres(
   await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
   try {
     await client.query(PG_TABLE);
-    const current = (await pgApplied(client)).reduce((n, a) => Math.max(n, a.version), 0);
-    if (current > known.length) throw new SchemaTooNewError(current, known.length);
+    const before = status(known, await pgApplied(client), false);
+    const current = before.current;
+    if (current > latestOf(known)) throw new SchemaTooNewError(current, latestOf(known));
+    unappliedBelow(known, before);
     for (const m of known.filter((k) => k.version > current)) {
       await client.query("BEGIN");
       try {

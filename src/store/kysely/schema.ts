@@ -159,6 +159,25 @@ export interface ReminderAnonymousCountsTable {
   count: number;
 }
 
+export interface ReminderAudienceSourcesTable {
+  campaign_id: number;
+  team_id: string;
+  kind: string;
+  source_id: string;
+  auto_enrol: Flag;
+}
+
+export interface ReminderMembershipsTable {
+  campaign_id: number;
+  team_id: string;
+  user_id: string;
+  source_id: string;
+  status: string;
+  /** bigint on PostgreSQL: node-postgres hands it back as a string. */
+  seen_us: ColumnType<number | string, number, number>;
+  joined_at: NullableTime;
+}
+
 export interface CatalogHistoryTable {
   id: Id;
   provider_id: string;
@@ -221,6 +240,8 @@ export interface DB {
   reminder_states: ReminderStatesTable;
   reminder_user_tools: ReminderUserToolsTable;
   reminder_anonymous_counts: ReminderAnonymousCountsTable;
+  reminder_audience_sources: ReminderAudienceSourcesTable;
+  reminder_memberships: ReminderMembershipsTable;
   catalog_history: CatalogHistoryTable;
   installations: InstallationsTable;
   installation_teams: InstallationTeamsTable;
@@ -243,6 +264,8 @@ export const DATA_TABLES = [
   "reminder_states",
   "reminder_user_tools",
   "reminder_anonymous_counts",
+  "reminder_audience_sources",
+  "reminder_memberships",
   "catalog_history",
   "installations",
   "installation_teams",

@@ -5,10 +5,17 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openKyselyStore, SchemaTooNewError, StoreOpenError } from "../../../src/store/index.js";
+import {
+  type Migration,
+  migratePostgres,
+  migrateSqlite,
+  sqliteStatus,
+} from "../../../src/store/kysely/migration.js";
 import { MIGRATIONS } from "../../../src/store/kysely/migrations/index.js";
 import { freshPgSchema, pgNotice, TEST_DATABASE_URL } from "../../support/pg.js";
 
-const LATEST = MIGRATIONS.length;
+/** The highest version (numbers handed out for work that needed no schema change stay unused). */
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -103,6 +110,19 @@ describe("migrations on SQLite", () => {
     await expect(openKyselyStore(`sqlite:${legacyNewer}`)).rejects.toThrow(`schema version ${LATEST + 3}`);
   });
 
+  it("an unused number is allowed; a migration filled in below the database's version is refused", () => {
+    const db = new Database(tempFile());
+    const now = new Date("2026-12-02T06:00:00.000Z");
+    expect(migrateSqlite(db, [toy(1), toy(2), toy(4)], now).applied).toEqual([1, 2, 4]);
+    expect(sqliteStatus(db, [toy(1), toy(2), toy(4)])).toMatchObject({ current: 4, latest: 4, pending: [] });
+    expect(() => migrateSqlite(db, [toy(1), toy(2), toy(3), toy(4)], now)).toThrow(
+      "migration 3 (toy 3) was never applied, but the database is already at schema version 4",
+    );
+    expect(() => migrateSqlite(db, [toy(1), toy(2), toy(2)], now)).toThrow("versions must be distinct");
+    expect(migrateSqlite(db, [toy(1), toy(2), toy(4), toy(7)], now).applied).toEqual([7]);
+    db.close();
+  });
+
   it("a file that is not a database is a StoreOpenError naming DATABASE_URL", async () => {
     const path = tempFile();
     const { writeFileSync } = await import("node:fs");
@@ -112,6 +132,12 @@ describe("migrations on SQLite", () => {
     await expect(opened).rejects.toThrow(/^DATABASE_URL: cannot open the SQLite database/);
   });
 });
+
+/** A migration that creates one table, the same in both dialects. */
+function toy(version: number): Migration {
+  const sql = `CREATE TABLE toy_${version} (id integer PRIMARY KEY);`;
+  return { version, name: `toy ${version}`, sqlite: sql, postgres: sql };
+}
 
 pgNotice("migration tests");
 describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
@@ -154,6 +180,22 @@ describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
       expect(opened).toBe(true);
     } finally {
       await holder.end();
+      await schema.drop();
+    }
+  });
+
+  it("allows an unused number, refuses a migration filled in below the schema's version", async () => {
+    const schema = await freshPgSchema();
+    const client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    try {
+      const now = new Date("2026-12-02T06:00:00.000Z");
+      expect((await migratePostgres(client, [toy(1), toy(3)], now)).applied).toEqual([1, 3]);
+      await expect(migratePostgres(client, [toy(1), toy(2), toy(3)], now)).rejects.toThrow(
+        "migration 2 (toy 2) was never applied, but the database is already at schema version 3",
+      );
+    } finally {
+      await client.end();
       await schema.drop();
     }
   });

@@ -8,6 +8,7 @@ import { catalogHistory } from "./0006-catalog-history.js";
 import { remindersUnreachable } from "./0007-reminders-unreachable.js";
 import { installations } from "./0008-installations.js";
 import { installationRefreshClaim } from "./0009-installation-refresh-claim.js";
+import { reminderAudiences } from "./0010-reminder-audiences.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   remindersUnreachable,
   installations,
   installationRefreshClaim,
+  reminderAudiences,
 ];
