@@ -9,6 +9,7 @@ import { runCommandsBench } from "./commands.mjs";
 import { runEscalationBench } from "./escalation.mjs";
 import { runFanoutBench } from "./fanout.mjs";
 import { runHardeningBench } from "./hardening.mjs";
+import { runJoinersBench } from "./joiners.mjs";
 import { runMonitorBench } from "./monitor.mjs";
 import { runRemindersBench } from "./reminders.mjs";
 import { mergeResults } from "./results.mjs";
@@ -20,6 +21,7 @@ const suites = {
   escalation: () => runEscalationBench(),
   fanout: () => runFanoutBench(),
   hardening: () => runHardeningBench(),
+  joiners: () => runJoinersBench(),
   monitor: () => runMonitorBench(),
   reminders: () => runRemindersBench(),
   web: () => runWebBench(),
