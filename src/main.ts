@@ -19,6 +19,12 @@ import { buildDeps, makeCoordinator } from "./wiring.js";
 
 /** How often the health watchdog runs when nothing polls /healthz (a deleted database is logged within this). */
 const WATCHDOG_MS = 30_000;
+/**
+ * Socket Mode's first connection: the socket-mode client retries apps.connections.open for as long as it
+ * takes (its reconnect policy, which a running bot keeps), so at start-up the wait is bounded here and an
+ * operator hears "cannot reach Slack" instead of a silent retry loop.
+ */
+const SOCKET_MODE_START_MS = 15_000;
 
 /** One line for the operator, then exit: 2 for a mistake they must fix, 1 for trouble that may pass. */
 function exitWith(code: 1 | 2, line: string): never {
@@ -37,6 +43,20 @@ function failFast(err: unknown): never {
     process.exit(2);
   }
   throw err;
+}
+
+class SocketModeStartTimeout extends Error {}
+
+async function withinStartDeadline<T>(starting: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SocketModeStartTimeout()), SOCKET_MODE_START_MS);
+  });
+  try {
+    return await Promise.race([starting, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function main(): Promise<void> {
@@ -87,7 +107,7 @@ async function main(): Promise<void> {
     leads: () => coordinator.leads(),
   });
   try {
-    const { port } = await bot.start();
+    const { port } = await (config.SLACK_APP_TOKEN ? withinStartDeadline(bot.start()) : bot.start());
     const pages = config.PUBLIC_URL ? `; web pages at ${config.PUBLIC_URL}/` : "";
     const installs =
       config.slackAuth.mode === "distributed"
@@ -97,6 +117,15 @@ async function main(): Promise<void> {
       `ai-privacy-bot ${VERSION} running ${config.SLACK_APP_TOKEN ? `in Socket Mode (GET /healthz on port ${port})` : `on http://0.0.0.0:${port} (POST /slack/events, GET /healthz)`}${pages}${installs}`,
     );
   } catch (err) {
+    if (err instanceof SocketModeStartTimeout) {
+      exitWith(
+        1,
+        unreachableLine(
+          config.SLACK_API_URL,
+          `no Socket Mode connection within ${SOCKET_MODE_START_MS / 1000} s (apps.connections.open kept failing)`,
+        ),
+      );
+    }
     if ((err as { code?: string }).code === "EADDRINUSE")
       exitWith(2, `PORT ${config.PORT} is already in use: set PORT to a free port in .env`);
     // The bot token passed auth.test, so a refusal now is Socket Mode's apps.connections.open.

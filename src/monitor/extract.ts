@@ -24,6 +24,12 @@ export const MIN_READABLE_CHARS = 100;
  */
 export const MAX_ELEMENTS = 50_000;
 export const MAX_DEPTH = 512;
+/**
+ * Text a document may keep: the longest real policy in the fixtures reads as ~132,000 characters. Past this
+ * a page is not stored, compared or announced: each version would be megabytes moved between processes,
+ * written to the database and diffed, for a page no one could read as a policy.
+ */
+export const MAX_TEXT_CHARS = 1_000_000;
 
 export interface ExtractionRules {
   readonly select: readonly string[];
@@ -95,6 +101,9 @@ export function extractText(html: string, rules: ExtractionRules): Extraction {
   }
 
   const text = renderReadableText(roots as AnyNode[]);
+  if (text.length > MAX_TEXT_CHARS) {
+    return tooComplex(`over ${MAX_TEXT_CHARS.toLocaleString("en")} characters of text`);
+  }
   const comparable = comparableText(text);
   if (comparable.length < MIN_READABLE_CHARS) {
     return {

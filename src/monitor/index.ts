@@ -26,6 +26,7 @@ export {
   extractText,
   MAX_DEPTH,
   MAX_ELEMENTS,
+  MAX_TEXT_CHARS,
   PAGE_TOO_COMPLEX,
   textHash,
 } from "./extract.js";

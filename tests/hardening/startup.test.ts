@@ -75,6 +75,36 @@ describe("start-up against Slack", () => {
     expect(bot.output()).not.toMatch(STACK);
   });
 
+  it("Socket Mode, Slack unreachable: exit 1 with 'cannot reach Slack at <url>', not silent retries", async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/api/`;
+    const bot = spawnBot({
+      SLACK_BOT_TOKEN: "xoxb-startup-test",
+      SLACK_APP_TOKEN: "xapp-1-A0APP-1-x",
+      SLACK_API_URL: url,
+    });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toContain(`cannot reach Slack at ${url}: connection failed (ECONNREFUSED)`);
+    expect(bot.output()).not.toContain("running");
+    expect(bot.output()).not.toMatch(STACK);
+  });
+
+  it("Socket Mode, apps.connections.open answered by a proxy's 502: exit 1 naming Slack's URL within a bounded wait", {
+    timeout: 60_000,
+  }, async () => {
+    fake.inject("apps.connections.open", { kind: "http", status: 502 }, { times: 10_000 });
+    const bot = spawnBot({
+      SLACK_BOT_TOKEN: "xoxb-startup-test",
+      SLACK_APP_TOKEN: "xapp-1-A0APP-1-x",
+      SLACK_API_URL: fake.apiUrl,
+    });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr()).toContain(
+      `cannot reach Slack at ${fake.apiUrl}: no Socket Mode connection within 15 s`,
+    );
+    expect(bot.output()).not.toContain("running");
+    expect(bot.output()).not.toMatch(STACK);
+  });
+
   it("a proxy's HTML page instead of Slack: exit 1, said plainly", async () => {
     fake.inject("auth.test", { kind: "body", body: "<html><body>Bad gateway</body></html>" }, { times: 3 });
     const bot = spawnBot(httpEnv());

@@ -11,6 +11,7 @@ import {
   type Fetcher,
   MAX_DEPTH,
   MAX_ELEMENTS,
+  MAX_TEXT_CHARS,
   PAGE_TOO_COMPLEX,
   runPolicyCheck,
 } from "../../src/monitor/index.js";
@@ -56,6 +57,18 @@ describe("element and depth caps", () => {
       reason: expect.stringContaining(PAGE_TOO_COMPLEX),
     });
     expect(extractText(nestedDivs(MAX_DEPTH - 10), rules)).toMatchObject({ ok: true });
+  });
+
+  it("a page with more text than a document may keep is a failure; one just under it is read", async () => {
+    const paragraph = `<p>${sentence.repeat(100)}</p>`;
+    const paragraphs = (chars: number) => paragraph.repeat(Math.ceil(chars / (sentence.length * 100)));
+    expect(extractText(`<main>${paragraphs(MAX_TEXT_CHARS + 1)}</main>`, rules)).toMatchObject({
+      ok: false,
+      reason: `${PAGE_TOO_COMPLEX} (over 1,000,000 characters of text)`,
+    });
+    expect(extractText(`<main>${paragraphs(MAX_TEXT_CHARS * 0.9)}</main>`, rules)).toMatchObject({
+      ok: true,
+    });
   });
 
   it("the text renderer is iterative: 100,000 nested elements render without a stack overflow", async () => {
