@@ -20,7 +20,8 @@ const FIVE_MB = 5 * 1024 * 1024;
 /**
  * Hostile pages, each just under the fetcher's 5 MB cap: sibling <main>s (the issue's 40k-sibling attack,
  * scaled to 5 MB), 440k nested <div>s, and the costliest page still under the element cap (49,000
- * elements carrying 5 MB of text) — the one the worker really reads end to end.
+ * elements carrying 5 MB of text) — the one the reader really parses and renders end to end before the
+ * text cap refuses it.
  */
 function hostilePages() {
   const fill = (unit, wrap = (s) => s) => wrap(unit.repeat(Math.floor((FIVE_MB - 200) / unit.length)));

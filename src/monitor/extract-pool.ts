@@ -80,6 +80,8 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
   });
+  // A thread that dies with no task to fail makes piscina emit "error", which unheard ends the process.
+  pool.on("error", () => {});
   // Tasks wait here for a free thread, so the time limit counts the task's own work, not the queue.
   const slots = new Slots(settings.threads);
 

@@ -13,8 +13,9 @@ const WORKER_NICE = 15;
 /**
  * Page reads yield the CPU to the event loop that acknowledges Slack: on Linux the nice value is per thread
  * (setpriority(2), "BUGS": under NPTL it is a per-thread attribute), so this lowers only this worker thread.
- * Measured: slash-command p99 while a check reads hostile 5 MB pages went from ~1.6× idle to under 1.2× on
- * two busy cores (bench/results.md, hardening). Only on Linux: elsewhere libuv applies it to the process.
+ * Only on Linux: elsewhere libuv applies it to the process. (Inside the bot's own process a niced thread
+ * still spends the bot's CPU share, which is why policy fetches run in the page-reader process,
+ * reader-process.ts.)
  */
 if (process.platform === "linux") {
   try {

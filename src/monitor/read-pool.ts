@@ -53,6 +53,9 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
     idleTimeout: 30_000,
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? EXTRACTION_DEFAULTS.maxHeapMb },
   });
+  // A thread that dies between reads (out of memory as it winds down) has no read to fail: piscina then
+  // emits "error", which unheard would end the process. Reads fail as values; the next one starts a thread.
+  pool.on("error", () => {});
   const politely = politeScheduler(options);
   const fetch = {
     connectTimeoutMs: options.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,

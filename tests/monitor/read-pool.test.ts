@@ -165,10 +165,10 @@ describe("a thread that dies for one page", () => {
   it("blames only the page it was reading; a read it held meanwhile is fetched again", async () => {
     const words = "We keep your chats for thirty days after you delete them. ";
     const block = `<main><p>${words.repeat(1_700)}</p></main>`;
-    // ~5 MB of text under the element cap: more than a 32 MB heap can read.
+    // ~5 MB of text under the element cap: more than a 16 MB heap can parse and render.
     site.set("/heavy", { body: `<html><body>${block.repeat(50)}</body></html>` });
     site.set("/waiting", { body: policyPage(BASE_PARAGRAPHS), delayMs: 500 });
-    const tight = createPageReader({ jitterMaxMs: 0, threads: 1, maxHeapMb: 32 });
+    const tight = createPageReader({ jitterMaxMs: 0, threads: 1, maxHeapMb: 16 });
     try {
       const [heavy, waiting] = await Promise.all([
         tight({ url: `${site.url}/heavy`, rules }),
