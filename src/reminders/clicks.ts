@@ -1,5 +1,6 @@
 import type { LeadPolicy } from "../access/index.js";
-import type { AnswerState, ReminderState } from "../store/index.js";
+import type { Provider } from "../catalog/index.js";
+import type { AnswerState, Campaign, ReminderState } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
 import { type AnswerVia, answerEntry } from "./evidence.js";
 import { type Click, type Decision, decideClick } from "./machine.js";
@@ -71,18 +72,27 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<Clic
       await tx.audit.record(answerEntry(before, change, input.now));
     }
     const state = (await tx.reminders.getState(before.id)) ?? before;
-    const message =
-      state.state === "pending"
-        ? renderReminder({
-            provider,
-            state,
-            campaign,
-            today: workspaceToday(input.now, deps.config),
-            variant: "ask",
-          })
-        : renderSettled({ provider, state });
-    return { outcome, state, message, replace: true };
+    return {
+      outcome,
+      state,
+      message: currentMessage(deps, provider, state, campaign, input.now),
+      replace: true,
+    };
   });
+}
+
+/** What a reminder message should show for the state now: the question while pending, else the answer. */
+export function currentMessage(
+  deps: Pick<ReminderDeps, "config">,
+  provider: Provider,
+  state: ReminderState,
+  campaign: Campaign,
+  now: Date,
+): Rendered {
+  const today = workspaceToday(now, deps.config);
+  return state.state === "pending"
+    ? renderReminder({ provider, state, campaign, today, variant: "ask" })
+    : renderSettled({ provider, state, today, staleDays: deps.config.CATALOG_STALE_DAYS });
 }
 
 export type CampaignControl =

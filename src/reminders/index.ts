@@ -7,6 +7,13 @@ export {
   workspaceToday,
 } from "../time/index.js";
 export {
+  type AccountOutcome,
+  addAnotherAccount,
+  renderAdded,
+  renderCapped,
+  renderExists,
+} from "./accounts.js";
+export {
   DIRECTORY_THRESHOLD,
   describeSkipped,
   LOOKUP_CONCURRENCY,
@@ -58,6 +65,18 @@ export { buildHome, type ChecklistItem, checklist, type HomeView, renderHome, to
 export { type Answer, afterSend, type Click, type Decision, decideClick } from "./machine.js";
 export { ACTION, type Rendered, renderReminder, renderSettled, whyLine } from "./messages.js";
 export { type NudgeResult, nudgePatch, nudgeTime, nudgeUnanswered, renderNudgeResult } from "./nudge.js";
+export { answerPlanClick } from "./plan-clicks.js";
+export {
+  asksPlan,
+  decidePlan,
+  findPlan,
+  type PlanChoice,
+  type PlanClick,
+  type PlanDecision,
+  planChoices,
+  planKey,
+  renderNotAffected,
+} from "./plans.js";
 export {
   collectMyData,
   type ForgetSummary,

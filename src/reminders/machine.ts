@@ -3,7 +3,8 @@ import { nextReminderAt, nextWorkingMorning } from "../time/index.js";
 
 /**
  * The per-person state machine, pure: pending → done | not_using | snoozed(until); snoozed → the same
- * three; any answer → pending again with Undo. unreachable (Slack said the account is gone, unreachable.ts)
+ * three; any answer → pending again with Undo (not_affected, reached through a plan button in plans.ts,
+ * too). unreachable (Slack said the account is gone, unreachable.ts)
  * takes an answer like pending: a person who clicks is evidently back. A click that finds the state already moved (double click,
  * Slack retry, stale message) changes nothing and shows the current state.
  */
@@ -47,6 +48,8 @@ export function decideClick(input: ClickInput): Decision {
         snoozedUntil: null,
         answeredAt: null,
         nextAt: nextReminderAt(now, campaign.deadline, tz),
+        // Undoing "not affected (plan)" takes back the plan too, so the question is asked again.
+        ...(state.state === "not_affected" ? { plan: null } : {}),
       },
     };
   }

@@ -4,6 +4,7 @@ import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/mrkdwn.js";
 import type { Provider } from "../catalog/index.js";
 import type { AnswerState, Campaign, ReminderState } from "../store/index.js";
+import { asksPlan, chosenPlan, PLAN_ACTION, planQuestion, renderNotAffected } from "./plans.js";
 
 /** Every button the reminders feature puts on a message or the App Home. */
 export const ACTION = {
@@ -19,7 +20,18 @@ export const ACTION = {
   joinersToggle: "rem_joiners_toggle",
   forgetConfirm: "rem_forget_confirm",
   forgetCancel: "rem_forget_cancel",
+  plan: PLAN_ACTION.plan,
+  planChange: PLAN_ACTION.planChange,
+  anotherAccount: "rem_another_account",
 } as const;
+
+/** "I have another account": adds the next account of the person for the same provider (accounts.ts). */
+export const anotherAccountButton = (state: Pick<ReminderState, "id">) =>
+  button("I have another account", ACTION.anotherAccount, { value: String(state.id) });
+
+/** "Claude" for a first account, "Claude (account 2)" for the others. */
+export const accountName = (name: string, account: number): string =>
+  account > 1 ? `${name} (account ${account})` : name;
 
 export interface Rendered {
   text: string;
@@ -73,7 +85,7 @@ export type ReminderVariant = "ask" | "recheck";
 /** The DM: why it matters, the short steps with the settings link, and the four answers. */
 export function renderReminder(input: {
   provider: Provider;
-  state: Pick<ReminderState, "id">;
+  state: Pick<ReminderState, "id" | "state" | "plan" | "account">;
   campaign: Pick<Campaign, "deadline" | "leadId">;
   today: string;
   variant: ReminderVariant;
@@ -82,10 +94,11 @@ export function renderReminder(input: {
   validate?: boolean;
 }): Rendered {
   const { provider: p, state, campaign, today } = input;
+  const other = state.account > 1 ? ` (your account ${state.account})` : "";
   const title =
     input.variant === "recheck"
-      ? `:arrows_counterclockwise: *${esc(p.name)} changed something: please re-check your setting*`
-      : `:shield: *Please switch off training on your ${esc(p.name)} chats*`;
+      ? `:arrows_counterclockwise: *${esc(p.name)} changed something: please re-check your setting${other}*`
+      : `:shield: *Please switch off training on your ${esc(p.name)} chats${other}*`;
   const why = input.variant === "recheck" && input.reason ? esc(input.reason) : esc(whyLine(p, today));
   const intro = [title, why, deadlineLine(campaign.deadline, today)].filter(Boolean).join("\n");
   const settings = p.optOut?.settingsUrl
@@ -96,6 +109,7 @@ export function renderReminder(input: {
   const value = String(state.id);
   const blocks: KnownBlock[] = [
     section(intro),
+    ...(asksPlan(p, state) ? planQuestion(p, state) : chosenPlan(state)),
     section(steps ? `${label}${steps}` : `${label}See *Show steps* for how to do it.`, settings),
     actions(
       `rem:${state.id}`,
@@ -103,6 +117,7 @@ export function renderReminder(input: {
       button("I've opted out", ACTION.done, { value, style: "primary" }),
       button("Remind me later", ACTION.later, { value }),
       button("Not using it", ACTION.notUsing, { value }),
+      anotherAccountButton(state),
     ),
     context(
       `Asked by ${campaign.leadId.startsWith("U") || campaign.leadId.startsWith("W") ? `<@${campaign.leadId}>` : "a team lead"} · \`/ai-privacy my-data\` shows what I store about you`,
@@ -110,38 +125,63 @@ export function renderReminder(input: {
   ];
   const text =
     input.variant === "recheck"
-      ? `${esc(p.name)} changed something: please re-check your setting`
-      : `Please switch off training on your ${esc(p.name)} chats`;
+      ? `${esc(p.name)} changed something: please re-check your setting${other}`
+      : `Please switch off training on your ${esc(p.name)} chats${other}`;
   const message = { text, blocks };
   if (input.validate !== false) assertMessageFits(message);
   return message;
 }
 
-const SETTLED: Record<Exclude<AnswerState, "pending" | "unreachable">, (name: string) => string> = {
+const SETTLED: Record<
+  Exclude<AnswerState, "pending" | "unreachable" | "not_affected">,
+  (name: string) => string
+> = {
   done: (name) => `:white_check_mark: You've opted out of ${name} training. Thank you!`,
   not_using: (name) => `:no_entry_sign: Noted: you don't use ${name}.`,
   snoozed: () => `:alarm_clock: OK, I'll remind you`,
 };
 
-/** The message after a click: the new state, who and when, and an Undo. */
-export function renderSettled(input: { provider: Provider; state: ReminderState }): Rendered {
+/**
+ * The message after a click: the new state, who and when, an Undo, and "I have another account". `today`
+ * (DEFAULT_TIMEZONE) and `staleDays` date the sources of a "not affected (plan)" answer.
+ */
+export function renderSettled(input: {
+  provider: Provider;
+  state: ReminderState;
+  today: string;
+  staleDays?: number;
+}): Rendered {
   const { provider: p, state } = input;
+  const name = accountName(p.name, state.account);
   // Unreachable is "no answer" seen from the person's side (Slack had said their account was gone).
   if (state.state === "pending" || state.state === "unreachable") {
     return {
-      text: `${esc(p.name)}: no answer yet`,
-      blocks: [section(`:hourglass: ${esc(p.name)}: waiting for your answer.`)],
+      text: `${esc(name)}: no answer yet`,
+      blocks: [section(`:hourglass: ${esc(name)}: waiting for your answer.`)],
     };
   }
+  const when = state.answeredAt ? slackDate(state.answeredAt) : "just now";
+  const buttons = [
+    button("Undo", ACTION.undo, { value: `${state.id}:${state.state}` }),
+    anotherAccountButton(state),
+  ];
+  if (state.state === "not_affected")
+    return renderNotAffected({
+      provider: p,
+      state,
+      today: input.today,
+      ...(input.staleDays !== undefined ? { staleDays: input.staleDays } : {}),
+      recorded: when,
+      buttons,
+    });
   const line =
     state.state === "snoozed" && state.snoozedUntil
-      ? `${SETTLED.snoozed(p.name)} ${slackDate(state.snoozedUntil, "{date_long_pretty} at {time}")} (your time).`
-      : SETTLED[state.state](esc(p.name));
-  const when = state.answeredAt ? slackDate(state.answeredAt) : "just now";
+      ? `${SETTLED.snoozed(name)} ${slackDate(state.snoozedUntil, "{date_long_pretty} at {time}")} (your time).`
+      : SETTLED[state.state](esc(name));
   const blocks: KnownBlock[] = [
     section(line),
     context(`Recorded for <@${state.userId}> · ${when}`),
-    actions(`rem:${state.id}:settled`, button("Undo", ACTION.undo, { value: `${state.id}:${state.state}` })),
+    actions(`rem:${state.id}:settled`, ...buttons),
   ];
   const message = { text: line.replace(/<[^>]*>/g, "").slice(0, 200), blocks };
   assertMessageFits(message);

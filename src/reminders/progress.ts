@@ -7,6 +7,8 @@ import {
   ANSWER_STATES,
   type AnswerState,
   type Campaign,
+  type ExtraAccounts,
+  personState,
   type StateCounts,
   type Store,
 } from "../store/index.js";
@@ -16,6 +18,7 @@ import type { Rendered } from "./messages.js";
 
 export const STATE_LABELS: Record<AnswerState, string> = {
   done: "opted out",
+  not_affected: "not affected (plan)",
   not_using: "not using",
   snoozed: "snoozed",
   pending: "no answer",
@@ -25,9 +28,11 @@ export const STATE_LABELS: Record<AnswerState, string> = {
 export interface CampaignProgress {
   campaign: Campaign;
   providerName: string;
+  /** People per state: a person with several accounts counts once (`personState`). */
   counts: StateCounts;
   total: number;
-  /** Slack user IDs per state — only filled for the lead. */
+  extraAccounts?: ExtraAccounts;
+  /** Slack user IDs per state (each person once) — only filled for the lead. */
   names?: Record<AnswerState, string[]>;
   /** The viewer leads this campaign: `status` offers the CSV evidence export. */
   exportable?: boolean;
@@ -50,21 +55,25 @@ export async function campaignProgress(
     counts,
     total,
     ...(audience ? { audience } : {}),
+    extraAccounts: await store.reminders.extraAccounts(campaign.id),
   };
   if (withNames) {
     const names = Object.fromEntries(ANSWER_STATES.map((s) => [s, [] as string[]])) as Record<
       AnswerState,
       string[]
     >;
-    for (const s of await store.reminders.statesForCampaign(campaign.id)) names[s.state].push(s.userId);
+    const byPerson = new Map<string, AnswerState[]>();
+    for (const s of await store.reminders.statesForCampaign(campaign.id))
+      byPerson.set(s.userId, [...(byPerson.get(s.userId) ?? []), s.state]);
+    for (const [userId, states] of byPerson) names[personState(states)].push(userId);
     progress.names = names;
   }
   return progress;
 }
 
-/** "▓▓▓▓░░░░░░ 40% answered" — opted out and not using count as answered. */
+/** "▓▓▓▓░░░░░░ 40% answered" — opted out, not affected (plan) and not using count as answered. */
 export function progressBar(p: Pick<CampaignProgress, "counts" | "total">, width = 10): string {
-  const answered = p.counts.done + p.counts.not_using;
+  const answered = p.counts.done + p.counts.not_affected + p.counts.not_using;
   const ratio = p.total ? answered / p.total : 0;
   const filled = Math.round(ratio * width);
   return `${"▓".repeat(filled)}${"░".repeat(width - filled)} ${Math.round(ratio * 100)}% answered`;
@@ -72,6 +81,12 @@ export function progressBar(p: Pick<CampaignProgress, "counts" | "total">, width
 
 export const countsLine = (c: StateCounts): string =>
   ANSWER_STATES.map((s) => `${STATE_LABELS[s]}: *${c[s]}*`).join(" · ");
+
+/** "2 people answered for more than one account (3 more accounts)", or nothing. */
+export const accountsLine = (e: ExtraAccounts | undefined): string =>
+  e?.people
+    ? `\n_${e.people} ${e.people === 1 ? "person" : "people"} answered for more than one account (${e.accounts} more ${e.accounts === 1 ? "account" : "accounts"}); each person is counted once, in the state of their least finished account._`
+    : "";
 
 export function campaignTitle(p: CampaignProgress): string {
   const c = p.campaign;
@@ -118,7 +133,7 @@ export function renderStatus(
       : undefined;
     blocks.push(
       section(
-        `${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}${audienceLine(p.audience)}`,
+        `${campaignTitle(p)}\n${progressBar(p)}\n${countsLine(p.counts)}${audienceLine(p.audience)}${accountsLine(p.extraAccounts)}`,
         exportButton,
       ),
     );

@@ -5,16 +5,42 @@ export { FORGOTTEN_ACTOR } from "./forgotten.js";
 
 /**
  * `unreachable`: Slack said the person no longer exists (deactivated or deleted after the campaign started);
- * nothing more is sent to them (reminders/unreachable.ts).
+ * nothing more is sent to them (reminders/unreachable.ts). `not_affected`: the person chose a plan the
+ * catalog lists as excluded from training (a work or enterprise tier), so there is nothing to switch off.
  */
-export type AnswerState = "pending" | "done" | "snoozed" | "not_using" | "unreachable";
+export type AnswerState = "pending" | "done" | "snoozed" | "not_using" | "unreachable" | "not_affected";
 export const ANSWER_STATES: readonly AnswerState[] = [
   "done",
+  "not_affected",
   "not_using",
   "snoozed",
   "pending",
   "unreachable",
 ];
+
+/**
+ * A person with several accounts (reminders/accounts.ts) is counted once, in the state of their least
+ * finished account: any account still waiting makes the person "no answer" (or snoozed, or unreachable);
+ * once every account is answered, having opted out of one counts before "not affected" and "not using".
+ */
+export const PERSON_STATE_PRECEDENCE: readonly AnswerState[] = [
+  "pending",
+  "snoozed",
+  "unreachable",
+  "done",
+  "not_affected",
+  "not_using",
+];
+
+/** The one state a person is counted in, from the states of all their accounts in one campaign. */
+export function personState(states: readonly AnswerState[]): AnswerState {
+  let best = PERSON_STATE_PRECEDENCE.length - 1;
+  for (const s of states) best = Math.min(best, PERSON_STATE_PRECEDENCE.indexOf(s));
+  return PERSON_STATE_PRECEDENCE[best] ?? "pending";
+}
+
+/** Accounts one person may list for one provider in one campaign ("I have another account"). */
+export const MAX_ACCOUNTS = 5;
 
 export type CampaignStatus = "open" | "closed";
 
@@ -52,6 +78,10 @@ export interface ReminderState {
   userId: string;
   providerId: string;
   state: AnswerState;
+  /** Which of the person's accounts this is: 1, or 2…MAX_ACCOUNTS after "I have another account". */
+  account: number;
+  /** The plan (a `tiers.covered` or `tiers.excluded` name of the catalog) the person said they use, if any. */
+  plan: string | null;
   /** The person's IANA zone from users.info when asked (null: use DEFAULT_TIMEZONE). */
   tz: string | null;
   /** When the next reminder is due (null: nothing planned). */
@@ -72,8 +102,14 @@ export interface NewReminderState {
 
 /** The fields a transition may change. */
 export type StatePatch = Partial<
-  Pick<ReminderState, "state" | "nextAt" | "snoozedUntil" | "sends" | "lastSentAt" | "answeredAt">
+  Pick<ReminderState, "state" | "plan" | "nextAt" | "snoozedUntil" | "sends" | "lastSentAt" | "answeredAt">
 >;
+
+/** People in a campaign who listed more than one account, and how many accounts beyond their first. */
+export interface ExtraAccounts {
+  people: number;
+  accounts: number;
+}
 
 export type StateCounts = Record<AnswerState, number>;
 
@@ -116,8 +152,34 @@ export interface ReminderRepository {
   due(now: Date, limit: number, campaignId?: number): Promise<ReminderState[]>;
   /** Applies the patch only if the state is still `from` (compare-and-set). Returns whether it changed. */
   transition(id: number, from: AnswerState, patch: StatePatch, now: Date): Promise<boolean>;
-  /** Counts by state, including the anonymous counts kept for people who asked to be forgotten. */
+  /**
+   * Compare-and-set on the state and the plan together: a covered plan leaves the state as it is, so the
+   * state alone cannot tell a second click (or a different plan chosen meanwhile) from the first.
+   */
+  transitionPlan(
+    id: number,
+    from: { state: AnswerState; plan: string | null },
+    patch: StatePatch,
+    now: Date,
+  ): Promise<boolean>;
+  /** Every account of one person in one campaign, first account first. */
+  accountsOf(campaignId: number, userId: string): Promise<ReminderState[]>;
+  /**
+   * Adds account number `account` for the person of an existing state (same campaign, team, provider and
+   * zone). Undefined when that number exists already: a double click adds nothing.
+   */
+  addAccount(
+    of: Pick<ReminderState, "campaignId" | "userId" | "tz">,
+    account: number,
+    nextAt: Date | null,
+    now: Date,
+  ): Promise<ReminderState | undefined>;
+  /**
+   * Counts by person (one each, in `personState` of their accounts), including the anonymous counts kept
+   * for people who asked to be forgotten.
+   */
   counts(campaignId: number): Promise<StateCounts>;
+  extraAccounts(campaignId: number): Promise<ExtraAccounts>;
   tools(teamId: string, userId: string): Promise<UserTool[]>;
   setTools(teamId: string, userId: string, providerIds: readonly string[], now: Date): Promise<void>;
   /**

@@ -5,7 +5,9 @@ import { providerReply } from "../../commands/handlers/catalog.js";
 import type { AppDeps } from "../../deps.js";
 import {
   ACTION,
+  addAnotherAccount,
   answerClick,
+  answerPlanClick,
   buildHome,
   type Click,
   controlCampaign,
@@ -16,6 +18,7 @@ import {
   toolOptions,
   workspaceToday,
 } from "../../reminders/index.js";
+import type { AnswerState } from "../../store/index.js";
 import { apology } from "../apology.js";
 import { escalationHandlers } from "./escalation.js";
 
@@ -39,10 +42,19 @@ type Body = z.infer<typeof Body>;
 
 const StateValue = z
   .string()
-  .regex(/^\d{1,15}(:(pending|done|snoozed|not_using))?$/)
+  .regex(/^\d{1,15}(:(pending|done|snoozed|not_using|not_affected))?$/)
   .transform((v) => {
     const [id, from] = v.split(":");
-    return { stateId: Number(id), from: from as "pending" | "done" | "snoozed" | "not_using" | undefined };
+    return { stateId: Number(id), from: from as Exclude<AnswerState, "unreachable"> | undefined };
+  });
+
+/** A plan button's value: the state and the plan's key (plans.ts). */
+const PlanValue = z
+  .string()
+  .regex(/^\d{1,15}:[0-9a-f]{12}$/)
+  .transform((v) => {
+    const [id, key] = v.split(":");
+    return { stateId: Number(id), key: key ?? "" };
   });
 
 const CLICKS: Record<string, Click> = {
@@ -89,7 +101,8 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     await nextTurn();
     const parsed = Body.safeParse(args.body);
     const actionId = parsed.success ? (parsed.data.actions[0]?.action_id ?? "") : "";
-    const work = handlers.get(actionId);
+    // Plan buttons share one handler: `rem_plan.<n>` (action ids must be unique within a block).
+    const work = handlers.get(actionId) ?? handlers.get(actionId.split(".")[0] ?? "");
     // Never leave a click unanswered: a problem gets a private note instead of silence.
     const apologise = (text: string) =>
       args
@@ -124,6 +137,30 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       else await reply(respond, result.message, result.replace);
     });
   }
+
+  for (const [actionId, kind] of [
+    [ACTION.plan, "choose"],
+    [ACTION.planChange, "change"],
+  ] as const) {
+    on(actionId, async (body, { respond }) => {
+      const value = PlanValue.safeParse(body.actions[0]?.value ?? "");
+      if (!value.success) return;
+      const result = await answerPlanClick(deps, {
+        stateId: value.data.stateId,
+        actorId: body.user.id,
+        click: { kind, key: value.data.key },
+        now: deps.now(),
+      });
+      await reply(respond, result.message, result.replace);
+    });
+  }
+
+  on(ACTION.anotherAccount, async (body, { respond }) => {
+    const stateId = Number(body.actions[0]?.value);
+    if (!Number.isSafeInteger(stateId)) return;
+    const result = await addAnotherAccount(deps, { stateId, actorId: body.user.id, now: deps.now() });
+    await reply(respond, result.message, result.replace);
+  });
 
   on(ACTION.steps, async (body, { respond, client }) => {
     const provider = deps.catalog.byId(body.actions[0]?.value ?? "");

@@ -5,16 +5,17 @@ import {
   ANSWER_STATES,
   type AnswerState,
   type Campaign,
+  personState,
   type ReminderRepository,
   type ReminderState,
-  type StateCounts,
   type StatePatch,
   type UserTool,
 } from "../reminders.js";
 import type { Ctx } from "./context.js";
+import { accountMethods } from "./reminder-accounts.js";
 import { bool, count, flag, time, timeOrNull, toDb } from "./rows.js";
 
-const answerState = z.enum(ANSWER_STATES);
+export const answerState = z.enum(ANSWER_STATES);
 
 const CampaignRow = z
   .object({
@@ -61,6 +62,8 @@ const StateRow = z
     last_sent_at: timeOrNull,
     answered_at: timeOrNull,
     updated_at: time,
+    account: z.number().int().min(1),
+    plan: z.string().nullable(),
   })
   .transform(
     (r): ReminderState => ({
@@ -70,6 +73,8 @@ const StateRow = z
       userId: r.user_id,
       providerId: r.provider_id,
       state: r.state,
+      account: r.account,
+      plan: r.plan,
       tz: r.tz,
       nextAt: r.next_at,
       snoozedUntil: r.snoozed_until,
@@ -91,8 +96,6 @@ const ToolRow = z
     }),
   );
 
-const CountRow = z.object({ state: answerState, n: z.coerce.number() });
-
 const campaign = (row: unknown) => CampaignRow.parse(row);
 const state = (row: unknown) => StateRow.parse(row);
 
@@ -100,10 +103,11 @@ const state = (row: unknown) => StateRow.parse(row);
 const INSERT_CHUNK = 500;
 
 /** A patch's fields as column values (times as ISO strings). */
-function patchColumns(patch: StatePatch) {
+export function patchColumns(patch: StatePatch) {
   const out: Record<string, string | number | null> = {};
   const at = (d: Date | null | undefined) => (d ? toDb(d) : null);
   if ("state" in patch) out.state = patch.state ?? null;
+  if ("plan" in patch) out.plan = patch.plan ?? null;
   if ("nextAt" in patch) out.next_at = at(patch.nextAt);
   if ("snoozedUntil" in patch) out.snoozed_until = at(patch.snoozedUntil);
   if ("sends" in patch) out.sends = patch.sends ?? null;
@@ -112,27 +116,10 @@ function patchColumns(patch: StatePatch) {
   return out;
 }
 
-export function reminders({ db, atomic }: Ctx): ReminderRepository {
+export function reminders(ctx: Ctx): ReminderRepository {
+  const { db, atomic } = ctx;
   const getCampaign = async (id: number) =>
     db.selectFrom("reminder_campaigns").selectAll().where("id", "=", id).executeTakeFirst();
-
-  const counts = async (campaignId: number): Promise<StateCounts> => {
-    const out = Object.fromEntries(ANSWER_STATES.map((s) => [s, 0])) as StateCounts;
-    const rows = await db
-      .selectFrom("reminder_states")
-      .select((eb) => ["state", eb.fn.countAll<number>().as("n")])
-      .where("campaign_id", "=", campaignId)
-      .groupBy("state")
-      .unionAll(
-        db
-          .selectFrom("reminder_anonymous_counts")
-          .select(["state", "count as n"])
-          .where("campaign_id", "=", campaignId),
-      )
-      .execute();
-    for (const r of rows.map((row) => CountRow.parse(row))) out[r.state] += r.n;
-    return out;
-  };
 
   return {
     async createCampaign(input) {
@@ -211,7 +198,7 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
                 updated_at: toDb(now),
               })),
             )
-            .onConflict((oc) => oc.columns(["campaign_id", "user_id"]).doNothing())
+            .onConflict((oc) => oc.columns(["campaign_id", "user_id", "account"]).doNothing())
             .executeTakeFirst();
           added += count(result.numInsertedOrUpdatedRows);
         }
@@ -278,7 +265,7 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
         .executeTakeFirst();
       return count(result.numUpdatedRows) > 0;
     },
-    counts,
+    ...accountMethods(ctx, { state, campaign, patchColumns }),
     tools: async (teamId, userId) =>
       (
         await db
@@ -319,10 +306,17 @@ export function reminders({ db, atomic }: Ctx): ReminderRepository {
           .where("user_id", "=", userId)
           .returning(["campaign_id", "state"])
           .execute();
-        for (const s of removed)
+        // One anonymous count per campaign, in the person's state over all their accounts, as `counts` does.
+        const byCampaign = new Map<number, AnswerState[]>();
+        for (const r of removed)
+          byCampaign.set(r.campaign_id, [
+            ...(byCampaign.get(r.campaign_id) ?? []),
+            answerState.parse(r.state),
+          ]);
+        for (const [campaignId, states] of byCampaign)
           await tx
             .insertInto("reminder_anonymous_counts")
-            .values({ campaign_id: s.campaign_id, state: s.state, count: 1 })
+            .values({ campaign_id: campaignId, state: personState(states), count: 1 })
             .onConflict((oc) =>
               oc
                 .columns(["campaign_id", "state"])

@@ -144,6 +144,8 @@ export interface ReminderStatesTable {
   last_sent_at: NullableTime;
   answered_at: NullableTime;
   updated_at: Time;
+  account: ColumnType<number, number | undefined, number>;
+  plan: string | null;
 }
 
 export interface ReminderUserToolsTable {

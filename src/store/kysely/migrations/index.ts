@@ -9,6 +9,7 @@ import { remindersUnreachable } from "./0007-reminders-unreachable.js";
 import { installations } from "./0008-installations.js";
 import { installationRefreshClaim } from "./0009-installation-refresh-claim.js";
 import { reminderAudiences } from "./0010-reminder-audiences.js";
+import { reminderPlansAccounts } from "./0011-reminder-plans-accounts.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   installations,
   installationRefreshClaim,
   reminderAudiences,
+  reminderPlansAccounts,
 ];
