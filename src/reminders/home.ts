@@ -136,7 +136,7 @@ function itemBlocks(item: ChecklistItem): KnownBlock[] {
   const s = item.state;
   const steps = button("Show steps", ACTION.steps, { value: item.provider.id });
   if (!s || item.campaign?.status !== "open") return [section(stateLine(item), steps)];
-  if (s.state === "done" || s.state === "not_using") {
+  if (s.state === "done" || s.state === "not_using" || s.state === "not_affected") {
     return [section(stateLine(item), button("Undo", ACTION.undo, { value: `${s.id}:${s.state}` }))];
   }
   const value = String(s.id);

@@ -93,7 +93,7 @@ export function renderMyData(data: MyData, catalog: Catalog): Rendered {
       "Reminder answers",
       data.states.map(
         (s) =>
-          `• ${name(s.providerId)} (campaign ${s.campaignId}): ${STATE_LABELS[s.state]}; reminders sent ${s.sends}; last ${when(s.lastSentAt)}; answered ${when(s.answeredAt)}; next ${when(s.nextAt)}; time zone ${s.tz ?? "default"}`,
+          `• ${name(s.providerId)} (campaign ${s.campaignId}${s.account > 1 ? `, account ${s.account}` : ""}): ${STATE_LABELS[s.state]}${s.plan ? `; plan ${escapeMrkdwn(s.plan)}` : ""}; reminders sent ${s.sends}; last ${when(s.lastSentAt)}; answered ${when(s.answeredAt)}; next ${when(s.nextAt)}; time zone ${s.tz ?? "default"}`,
       ),
     ),
     listSection(

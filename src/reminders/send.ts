@@ -163,7 +163,8 @@ function planOne(
     return { kind: "none", state, patch: { nextAt: null } };
   if (!inWorkingHours(now, tz))
     return { kind: "deferred", state, patch: { nextAt: nextWorkingMorning(now, tz) } };
-  const shape = `${campaign.id}:${workspaceToday(now, deps.config)}`;
+  // The chosen plan and a later account's number change the message's shape: each is checked once too.
+  const shape = `${campaign.id}:${workspaceToday(now, deps.config)}:${state.account > 1}:${state.plan ?? ""}`;
   const message = buildReminder(deps, {
     state,
     campaign,

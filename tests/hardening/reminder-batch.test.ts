@@ -138,6 +138,8 @@ describe("provider names with Slack markup (issue 8, item 18)", () => {
       userId: "U1",
       providerId: "claude",
       state: "pending" as const,
+      account: 1,
+      plan: null,
       tz: null,
       nextAt: null,
       snoozedUntil: null,

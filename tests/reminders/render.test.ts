@@ -35,6 +35,8 @@ const state = (over: Partial<ReminderState> = {}): ReminderState => ({
   userId: "U1",
   providerId: "claude",
   state: "pending",
+  account: 1,
+  plan: null,
   tz: "Europe/Berlin",
   nextAt: null,
   snoozedUntil: null,
@@ -60,12 +62,29 @@ describe("reminder messages fit Slack's limits for every provider", () => {
         });
         expect(checkMessage(m)).toEqual([]);
       }
-      for (const s of ["done", "not_using", "snoozed"] as const) {
-        expect(
-          checkMessage(
-            renderSettled({ provider, state: state({ state: s, snoozedUntil: now, answeredAt: now }) }),
-          ),
-        ).toEqual([]);
+      // A later account, with a chosen plan (the longest the catalog lists) and without.
+      const plan = [...(provider.tiers?.covered ?? []), ...(provider.tiers?.excluded ?? [])].sort(
+        (a, b) => b.length - a.length,
+      )[0];
+      for (const extra of [{ account: 5, plan: plan ?? null }, {}]) {
+        const m = renderReminder({
+          provider,
+          state: state(extra),
+          campaign,
+          today: "2026-12-01",
+          variant: "ask",
+        });
+        expect(checkMessage(m)).toEqual([]);
+      }
+      for (const s of ["done", "not_using", "snoozed", "not_affected"] as const) {
+        const settled = state({
+          state: s,
+          snoozedUntil: now,
+          answeredAt: now,
+          plan: plan ?? null,
+          account: 5,
+        });
+        expect(checkMessage(renderSettled({ provider, state: settled, today: "2026-12-01" }))).toEqual([]);
       }
     },
   );
@@ -86,10 +105,19 @@ describe("App Home and status stay within limits at any size", () => {
   const progress = (i: number): CampaignProgress => ({
     campaign: { ...campaign, id: i },
     providerName: `Tool number ${i}`,
-    counts: { done: 2000, not_using: 1000, snoozed: 1000, pending: 1000, unreachable: 100 },
-    total: 5100,
+    counts: {
+      done: 2000,
+      not_affected: 500,
+      not_using: 1000,
+      snoozed: 1000,
+      pending: 1000,
+      unreachable: 100,
+    },
+    total: 5600,
+    extraAccounts: { people: 300, accounts: 450 },
     names: {
       done: Array.from({ length: 2000 }, (_, j) => `U${j}AAAAAAAA`),
+      not_affected: Array.from({ length: 500 }, (_, j) => `U${j}FFFFFFFF`),
       not_using: Array.from({ length: 1000 }, (_, j) => `U${j}BBBBBBBB`),
       snoozed: Array.from({ length: 1000 }, (_, j) => `U${j}CCCCCCCC`),
       pending: Array.from({ length: 1000 }, (_, j) => `U${j}DDDDDDDD`),

@@ -48,6 +48,7 @@ describe("reminder repository (SQLite)", () => {
       snoozed: 0,
       pending: 1,
       unreachable: 0,
+      not_affected: 0,
     });
     expect((await store.reminders.due(now, 10)).map((s) => s.userId)).toEqual(["U2"]);
     await store.reminders.closeCampaign(c.id, now);

@@ -253,6 +253,7 @@ describe("ai-privacy db copy", () => {
         snoozed: 0,
         pending: 2,
         unreachable: 0,
+        not_affected: 0,
       });
       await pgStore.close();
     },

@@ -70,6 +70,8 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       userId: "U2",
       providerId: "claude",
       state: "pending",
+      account: 1,
+      plan: null,
       tz: "Europe/Berlin",
       nextAt: at(2),
       snoozedUntil: null,
@@ -168,6 +170,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       snoozed: 0,
       pending: 2,
       unreachable: 0,
+      not_affected: 0,
     });
     await store.reminders.forgetPerson("T1", "U1", at(2));
     expect(await store.reminders.counts(c.id)).toEqual({
@@ -176,6 +179,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       snoozed: 0,
       pending: 2,
       unreachable: 0,
+      not_affected: 0,
     });
     await store.reminders.setTools("T1", "U2", ["zoom", "claude", "claude"], at(3));
     await store.reminders.setTools("T2", "U2", ["gemini"], at(3));
@@ -263,6 +267,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       snoozed: 0,
       pending: 1,
       unreachable: 0,
+      not_affected: 0,
     });
     expect(await store.reminders.counts(led.id)).toEqual({
       done: 0,
@@ -270,6 +275,7 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
       snoozed: 0,
       pending: 1,
       unreachable: 0,
+      not_affected: 0,
     });
     expect((await store.reminders.getCampaign(led.id))?.leadId).toBe(FORGOTTEN_ACTOR);
     expect(await store.reminders.tools("T1", "UX")).toEqual([]);
