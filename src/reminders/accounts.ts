@@ -30,7 +30,12 @@ export async function addAnotherAccount(
     const campaign = from ? await tx.reminders.getCampaign(from.campaignId) : undefined;
     const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
     const answer = (account: AccountOutcome, message: Rendered, replace = false) => ({
-      outcome: account.kind === "added" ? ("apply" as const) : ("unchanged" as const),
+      outcome:
+        account.kind === "added"
+          ? ("apply" as const)
+          : account.kind === "exists" || account.kind === "capped"
+            ? ("unchanged" as const)
+            : account.kind,
       account,
       message,
       replace,
@@ -66,18 +71,18 @@ const note = (text: string, line: string): Rendered => ({ text, blocks: [section
 
 export const renderAdded = (name: string, account: number): Rendered =>
   note(
-    `Added your ${name} account ${account}`,
+    `Added your ${escapeMrkdwn(name)} account ${account}`,
     `:heavy_plus_sign: Added your *${escapeMrkdwn(name)}* account ${account}. I've sent it as its own message, so you can answer for it separately.`,
   );
 
 export const renderExists = (name: string, account: number): Rendered =>
   note(
-    `Your ${name} account ${account} is already listed`,
+    `Your ${escapeMrkdwn(name)} account ${account} is already listed`,
     `:information_source: Your *${escapeMrkdwn(name)}* account ${account} is already listed, in its own message. To add one more, use *I have another account* on that message.`,
   );
 
 export const renderCapped = (name: string): Rendered =>
   note(
-    `You have ${MAX_ACCOUNTS} ${name} accounts listed`,
+    `You have ${MAX_ACCOUNTS} ${escapeMrkdwn(name)} accounts listed`,
     `:raised_hand: You have ${MAX_ACCOUNTS} *${escapeMrkdwn(name)}* accounts listed, the most I keep track of. If you have more, the same steps apply to each one: *Show steps* has them.`,
   );

@@ -97,7 +97,7 @@ export function planQuestion(p: Provider, state: Pick<ReminderState, "id">): Kno
   const choices = planChoices(p);
   return [
     section(
-      `*Which plan do you use?* ${escapeMrkdwn(p.name)} does not train on chats from some work and enterprise plans, so there may be nothing for you to do.`,
+      `*Which plan do you use?* Some ${escapeMrkdwn(p.name)} plans, mostly work and enterprise ones, are not used for training by default, so there may be nothing for you to do.`,
     ),
     actions(
       `rem:${state.id}:plan`,
@@ -138,7 +138,7 @@ export function renderNotAffected(input: {
   const sources = p.sources.filter((s) => ids.has(s.id)).map((s) => sourceLine(s, 80));
   const stale = staleNote(p, input.today, input.staleDays);
   const asOf = `As of ${p.lastReviewed ? formatDate(p.lastReviewed) : "unreviewed"}${stale ? ` · :hourglass: ${stale}` : ""}`;
-  const line = `:briefcase: *Not affected:* you use ${plan}. ${name} does not train on chats from that plan, so there is nothing for you to switch off.`;
+  const line = `:briefcase: *Not affected:* you use ${plan}. By default ${name} does not use what you type on that plan for training, so there is nothing for you to switch off.`;
   const blocks: KnownBlock[] = [
     section(
       `${line}\nIf you also use a personal account, press *I have another account* and answer for it too.`,
@@ -149,7 +149,7 @@ export function renderNotAffected(input: {
     context(asOf, `Recorded for <@${state.userId}> · ${input.recorded}`),
     actions(`rem:${state.id}:settled`, ...input.buttons),
   ];
-  const message = { text: `Not affected: you use ${state.plan ?? "a work plan"}`.slice(0, 200), blocks };
+  const message = { text: truncate(`Not affected: you use ${plan}`, 200), blocks };
   assertMessageFits(message);
   return message;
 }

@@ -79,7 +79,7 @@ describe("which plan do you use?", () => {
     expect(first).toMatchObject({ replace_original: true });
     const text = blockText(first?.blocks);
     expect(text).toContain(
-      "*Not affected:* you use Claude for Work (Team, Enterprise). Claude does not train",
+      "*Not affected:* you use Claude for Work (Team, Enterprise). By default Claude does not use",
     );
     // The catalog's sources for its tier list, with provenance, and the entry's age.
     expect(text).toContain("https://code.claude.com/docs/en/data-usage");
