@@ -24,10 +24,14 @@ export const EVIDENCE_ACTIONS = {
 export type AnswerVia = "dm" | "home";
 
 const State = z.custom<AnswerState>((v) => ANSWER_STATES.includes(v as AnswerState));
+
+/** The answer buttons, and the plan buttons of plans.ts (a plan choice, "Change plan"). */
+export type EvidenceClick = Click | "plan" | "change_plan";
+
 const AnswerDetail = z.object({
   campaignId: z.number(),
   stateId: z.number(),
-  click: z.enum(["done", "later", "not_using", "undo"]),
+  click: z.enum(["done", "later", "not_using", "undo", "plan", "change_plan"]),
   from: State,
   to: State,
   via: z.enum(["dm", "home"]),
@@ -39,7 +43,7 @@ const NudgeDetail = z.object({ campaignId: z.number(), stateIds: z.array(z.numbe
 /** The audit entry one applied click leaves (the click's own transaction writes it). */
 export const answerEntry = (
   state: Pick<ReminderState, "id" | "campaignId" | "teamId" | "userId">,
-  change: { click: Click; from: AnswerState; to: AnswerState; via: AnswerVia },
+  change: { click: EvidenceClick; from: AnswerState; to: AnswerState; via: AnswerVia },
   at: Date,
 ): AuditEntry => ({
   at,
@@ -49,17 +53,23 @@ export const answerEntry = (
   detail: { campaignId: state.campaignId, stateId: state.id, ...change } satisfies AnswerDetail,
 });
 
-const BUTTONS: Record<Click, string> = {
+const BUTTONS: Record<EvidenceClick, string> = {
   done: "I've opted out",
   later: "Remind me later",
   not_using: "Not using it",
   undo: "Undo",
+  plan: "Which plan",
+  change_plan: "Change plan",
 };
 const PLACES: Record<AnswerVia, string> = { dm: "in the DM", home: "in App Home" };
 
 export interface EvidenceRow {
   userId: string;
+  /** 1, or the number of a further account the person added ("I have another account"). */
+  account: number;
   state: AnswerState;
+  /** The plan the person chose for this account, if any. */
+  plan: string | null;
   answeredAt: Date | null;
   /** The button (and where) that set the current state; empty when nobody answered. */
   how: string;
@@ -103,7 +113,9 @@ export function evidenceRows(
           : "";
     return {
       userId: s.userId,
+      account: s.account,
       state: s.state,
+      plan: s.plan,
       answeredAt: s.answeredAt,
       how,
       history: mine
@@ -152,11 +164,13 @@ export const EVIDENCE_COLUMNS = [
   "last_reminder_at",
   "nudged_at",
   "snoozed_until",
+  "account",
+  "plan",
 ] as const;
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
 
-/** Pure: the evidence as CSV (RFC 4180, formula cells defused), one row per person. */
+/** Pure: the evidence as CSV (RFC 4180, formula cells defused), one row per person and account. */
 export function evidenceCsv({ campaign, rows }: CampaignEvidence): string {
   return toCsv(
     EVIDENCE_COLUMNS,
@@ -173,6 +187,8 @@ export function evidenceCsv({ campaign, rows }: CampaignEvidence): string {
       iso(r.lastReminderAt),
       iso(r.nudgedAt),
       iso(r.snoozedUntil),
+      r.account,
+      r.plan,
     ]),
   );
 }

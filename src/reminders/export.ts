@@ -34,7 +34,7 @@ export async function exportForLead(
     filename: `ai-privacy-campaign-${campaign.id}-${campaign.providerId}.csv`,
     title: `${name} opt-out campaign ${campaign.id}: answers`,
     csv: evidenceCsv(evidence),
-    people: evidence.rows.length,
+    people: new Set(evidence.rows.map((r) => r.userId)).size,
   };
 }
 

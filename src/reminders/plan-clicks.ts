@@ -1,5 +1,6 @@
 import type { ClickResult } from "./clicks.js";
 import { currentMessage } from "./clicks.js";
+import { answerEntry } from "./evidence.js";
 import { renderClosed, renderGone, renderNotYours } from "./messages.js";
 import { decidePlan, type PlanClick } from "./plans.js";
 import type { ReminderDeps } from "./send.js";
@@ -34,8 +35,17 @@ export function answerPlanClick(
     if (
       decision.kind === "apply" &&
       (await tx.reminders.transitionPlan(before.id, decision.from, decision.patch, input.now))
-    )
+    ) {
       outcome = "apply";
+      // The evidence export's "how", like the answer buttons (same transaction).
+      const change = {
+        click: input.click.kind === "choose" ? ("plan" as const) : ("change_plan" as const),
+        from: decision.from.state,
+        to: decision.patch.state ?? decision.from.state,
+        via: "dm" as const,
+      };
+      await tx.audit.record(answerEntry(before, change, input.now));
+    }
     const state = (await tx.reminders.getState(before.id)) ?? before;
     return {
       outcome,

@@ -145,7 +145,7 @@ describe("a reminder campaign to a channel and a user group", () => {
     const csv = (await exportCampaignCsv(bot.deps.store, state.campaignId))!;
     const lines = csv.trimEnd().split("\r\n");
     expect(lines[0]).toBe(
-      "campaign_id,provider_id,deadline,user_id,state,answered_at,how,history,reminders_sent,last_reminder_at,nudged_at,snoozed_until",
+      "campaign_id,provider_id,deadline,user_id,state,answered_at,how,history,reminders_sent,last_reminder_at,nudged_at,snoozed_until,account,plan",
     );
     expect(
       lines

@@ -64,6 +64,8 @@ const state = (id: number, userId: string, patch: Partial<ReminderState> = {}): 
   userId,
   providerId: "claude",
   state: "pending",
+  account: 1,
+  plan: null,
   tz: null,
   nextAt: null,
   snoozedUntil: null,
@@ -120,13 +122,13 @@ describe("evidence rows", () => {
 
     const csv = evidenceCsv({ campaign, rows }).split("\r\n");
     expect(csv[0]).toBe(
-      "campaign_id,provider_id,deadline,user_id,state,answered_at,how,history,reminders_sent,last_reminder_at,nudged_at,snoozed_until",
+      "campaign_id,provider_id,deadline,user_id,state,answered_at,how,history,reminders_sent,last_reminder_at,nudged_at,snoozed_until,account,plan",
     );
     expect(csv[1]).toBe(
-      `7,claude,2026-12-18,UANA,done,2026-12-01T09:30:00.000Z,I've opted out button in App Home,${rows[0]?.history},2,2026-12-01T09:00:00.000Z,,`,
+      `7,claude,2026-12-18,UANA,done,2026-12-01T09:30:00.000Z,I've opted out button in App Home,${rows[0]?.history},2,2026-12-01T09:00:00.000Z,,,1,`,
     );
     expect(csv[2]).toBe(
-      "7,claude,2026-12-18,UBEN,pending,,,,1,2026-12-01T09:00:00.000Z,2026-12-01T09:50:00.000Z,",
+      "7,claude,2026-12-18,UBEN,pending,,,,1,2026-12-01T09:00:00.000Z,2026-12-01T09:50:00.000Z,,1,",
     );
     expect(csv).toHaveLength(5); // header, three people, and the empty string after the last CRLF
   });

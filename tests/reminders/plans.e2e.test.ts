@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ACTION } from "../../src/reminders/index.js";
+import { ACTION, exportCampaignCsv } from "../../src/reminders/index.js";
 import type { TestBot } from "../support/bot.js";
 import {
   BERLIN,
@@ -211,6 +211,14 @@ describe("I have another account", () => {
     expect(shown).toContain("opted out: *1* · not affected (plan): *0*");
     expect(shown).toContain("1 person answered for more than one account (1 more account)");
     expect(shown.split(`<@${BERLIN}>`)).toHaveLength(2);
+    // The evidence export has a row per account, with the plan and the button that set it.
+    const csv = (await exportCampaignCsv(bot.deps.store, one.campaignId))!.split("\r\n");
+    const berlin = csv.filter((line) => line.includes(BERLIN));
+    expect(berlin).toHaveLength(2);
+    expect(berlin[0]).toMatch(/,done,.*I've opted out button in the DM.*,1,$/);
+    expect(berlin[1]).toMatch(
+      /,not_affected,.*Which plan button in the DM,.*→ not affected \(plan\).*,2,API$/,
+    );
 
     // Account N's message adds N+1, up to five; the fifth's says that is the most.
     let from = two;
