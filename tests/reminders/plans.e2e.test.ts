@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ACTION, exportCampaignCsv } from "../../src/reminders/index.js";
+import { ACTION, exportCampaignCsv, runEscalations } from "../../src/reminders/index.js";
 import type { TestBot } from "../support/bot.js";
 import {
   BERLIN,
@@ -242,6 +242,20 @@ describe("I have another account", () => {
     expect(blockText(forgotten?.blocks)).toContain("I deleted 6 reminder answer(s)");
     expect(await bot.deps.store.reminders.accountsOf(one.campaignId, BERLIN)).toEqual([]);
     expect(await bot.deps.store.reminders.counts(one.campaignId)).toMatchObject({ pending: 3 });
+  });
+
+  it("the lead's escalation DM counts and names a person with two waiting accounts once", async () => {
+    await started();
+    const one = await stateOf(bot, BERLIN);
+    await clickReminder(bot, ACTION.anotherAccount, String(one.id), BERLIN);
+    // ESCALATE_DAYS (3) before the 31 December deadline, in working hours.
+    expect(await runEscalations(bot.deps, new Date("2026-12-28T10:00:00Z"))).toBe(2); // Claude and ChatGPT
+    const [row] = (await bot.deps.store.outbox.list({ limit: 100 })).filter(
+      (r) => r.kind === "reminder-escalation" && r.key === `escalation:${one.campaignId}`,
+    );
+    const text = blockText(row?.payload.blocks);
+    expect(text).toContain("*3 of 3* people have not answered yet");
+    expect(text.split(`<@${BERLIN}>`)).toHaveLength(2);
   });
 
   it("a closed campaign adds no account", async () => {
