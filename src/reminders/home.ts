@@ -50,9 +50,11 @@ export async function checklist(
       campaigns.set(state.campaignId, await store.reminders.getCampaign(state.campaignId));
     const campaign = campaigns.get(state.campaignId);
     const current = items.get(provider.id);
-    // The answer in an open campaign wins over a closed one; among equals, the newest.
-    const rank = (c: Campaign | undefined, id: number) => (c?.status === "open" ? 1e15 : 0) + id;
-    if (!current?.state || rank(campaign, state.id) > rank(current.campaign, current.state.id)) {
+    // The answer in an open campaign wins over a closed one; then (several accounts) one still waiting for
+    // an answer, so its buttons are here; among equals, the newest.
+    const rank = (c: Campaign | undefined, s: ReminderState) =>
+      (c?.status === "open" ? 1e15 + (s.state === "pending" || s.state === "snoozed" ? 1e15 : 0) : 0) + s.id;
+    if (!current?.state || rank(campaign, state) > rank(current.campaign, current.state)) {
       items.set(provider.id, { provider, state, ...(campaign ? { campaign } : {}), uses: false });
     }
   }

@@ -10,6 +10,7 @@ import {
   deliver,
   LEAD,
   NEW_YORK,
+  openHome,
   REMIND_ALL,
   START,
   startReminderBot,
@@ -200,6 +201,10 @@ describe("I have another account", () => {
     expect(buttonsIn(second.blocks).get(ACTION.done)).toBe(String(two.id));
     await clickPlan(second.blocks, "API");
     expect(await bot.deps.store.reminders.getState(one.id)).toMatchObject({ state: "pending" });
+    // App Home shows the account still waiting, with its buttons.
+    const home = await openHome(bot, BERLIN);
+    expect(blockText(home)).toContain(`"value":"${one.id}"`);
+    expect(blockText(home)).not.toContain(`${two.id}:not_affected`);
 
     // One account still waiting: the person is "no answer"; both answered: "opted out", once.
     const pending = await bot.command("status claude", { user_id: LEAD, channel_id: TEAM_CHANNEL });
