@@ -104,7 +104,7 @@ describe.each(KINDS)("plans and several accounts in the reminder repository (%s)
     });
     expect(await store.reminders.extraAccounts(c.id)).toEqual({ people: 3, accounts: 4 });
     // Forgetting U2 (three accounts) leaves one anonymous person, counted as before.
-    expect((await store.reminders.forgetPerson("U2", at(3))).states).toBe(3);
+    expect((await store.reminders.forgetPerson("T1", "U2", at(3))).states).toBe(3);
     expect(await store.reminders.counts(c.id)).toMatchObject({ done: 1, not_affected: 1, pending: 1 });
     expect(await store.reminders.extraAccounts(c.id)).toEqual({ people: 2, accounts: 2 });
   });
