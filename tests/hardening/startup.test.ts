@@ -105,6 +105,23 @@ describe("start-up against Slack", () => {
     expect(bot.output()).not.toMatch(STACK);
   });
 
+  it("Socket Mode: SIGTERM while the first connection is retried: logged, exit 0, no stack trace", async () => {
+    fake.inject("apps.connections.open", { kind: "http", status: 502 }, { times: 10_000 });
+    const before = fake.callsTo("apps.connections.open").length;
+    const bot = spawnBot({
+      SLACK_BOT_TOKEN: "xoxb-startup-test",
+      SLACK_APP_TOKEN: "xapp-1-A0APP-1-x",
+      SLACK_API_URL: fake.apiUrl,
+    });
+    const deadline = Date.now() + 10_000;
+    while (fake.callsTo("apps.connections.open").length === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain("SIGTERM received during start-up");
+    expect(bot.output()).not.toMatch(STACK);
+  });
+
   it("a proxy's HTML page instead of Slack: exit 1, said plainly", async () => {
     fake.inject("auth.test", { kind: "body", body: "<html><body>Bad gateway</body></html>" }, { times: 3 });
     const bot = spawnBot(httpEnv());
