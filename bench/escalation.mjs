@@ -1,5 +1,6 @@
 // Escalation benchmark: the escalation job (ESCALATE_DAYS before a deadline, one DM per campaign lead
-// listing who has not answered) over 50 open campaigns of 100 people each, on SQLite. Budget: one run
+// listing who has not answered) over 50 open campaigns of 100 people each, on SQLite (and PostgreSQL when
+// BENCH_DATABASE_URL is set). Budget: one run
 // < 1 s. Baseline, same run: the reads the job cannot avoid (the open campaigns and every person's state).
 // Also the run after that (every campaign decided: what each later REMINDER_CRON tick costs) and one lead's
 // "Nudge them now" for 100 people. Run `npm run build` first, then `node bench/escalation.mjs`.
@@ -58,18 +59,27 @@ async function seed(store, round) {
   }
 }
 
-export async function runEscalationBench() {
-  const { parseConfig } = await load("config.js");
-  const { openSqliteStore } = await load("store/index.js");
-  const { loadCatalog } = await load("catalog/index.js");
+/** A fresh PostgreSQL schema in BENCH_DATABASE_URL's database, for one round. */
+async function pgSchema(base) {
+  const { default: pg } = await import("pg");
+  const schema = `esc_bench_${process.pid}_${Math.random().toString(16).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** ROUNDS fresh databases of one kind: the job's first run, the bare reads, a later run, one nudge. */
+async function measure(kind, open, deps0) {
   const { runEscalations, nudgeUnanswered } = await load("reminders/index.js");
-  const catalog = loadCatalog({});
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99aaaaaa85a5",
-    DATABASE_URL: "sqlite::memory:",
-    LOG_LEVEL: "error",
-  });
   const first = [];
   const again = [];
   const reads = [];
@@ -77,10 +87,9 @@ export async function runEscalationBench() {
   let sent = 0;
   let nudged = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
-    const dir = mkdtempSync(join(tmpdir(), "escalation-bench-"));
-    const store = openSqliteStore(join(dir, "bench.db"));
+    const { store, close } = await open();
     await seed(store, round);
-    const deps = { store, catalog, config };
+    const deps = { ...deps0, store };
     reads.push(
       (
         await time(async () => {
@@ -104,23 +113,75 @@ export async function runEscalationBench() {
     );
     nudges.push(nudge.ms);
     nudged = nudge.result.now + nudge.result.later;
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
-  const rows = [
+  return [
     {
-      metric: `escalation job, ${CAMPAIGNS} campaigns × ${PEOPLE} people, first run (median of ${ROUNDS})`,
+      metric: `${kind}: escalation job, ${CAMPAIGNS} campaigns × ${PEOPLE} people, first run (median of ${ROUNDS})`,
       ms: +median(first).toFixed(1),
       max: +Math.max(...first).toFixed(1),
       budget: "< 1000 ms",
       dms: sent,
     },
-    { metric: "baseline: reading the open campaigns and every state", ms: +median(reads).toFixed(1) },
-    { metric: "first run / baseline", value: +(median(first) / median(reads)).toFixed(2) },
-    { metric: "each later run (every campaign decided)", ms: +median(again).toFixed(1) },
-    { metric: `Nudge them now, one campaign (${nudged} people)`, ms: +median(nudges).toFixed(1) },
+    {
+      metric: `${kind}: baseline, reading the open campaigns and every state`,
+      ms: +median(reads).toFixed(1),
+    },
+    { metric: `${kind}: first run / baseline`, value: +(median(first) / median(reads)).toFixed(2) },
+    { metric: `${kind}: each later run (every campaign decided)`, ms: +median(again).toFixed(1) },
+    { metric: `${kind}: Nudge them now, one campaign (${nudged} people)`, ms: +median(nudges).toFixed(1) },
   ];
-  return { rows, text: formatMetricRows("Escalation (SQLite)", rows) };
+}
+
+export async function runEscalationBench() {
+  const { parseConfig } = await load("config.js");
+  const { openSqliteStore, openKyselyStore } = await load("store/index.js");
+  const { loadCatalog } = await load("catalog/index.js");
+  const catalog = loadCatalog({});
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99aaaaaa85a5",
+    DATABASE_URL: "sqlite::memory:",
+    LOG_LEVEL: "error",
+  });
+  const deps = { catalog, config };
+  const rows = await measure(
+    "SQLite",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "escalation-bench-"));
+      const store = openSqliteStore(join(dir, "bench.db"));
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    deps,
+  );
+  // PostgreSQL when BENCH_DATABASE_URL names a database to create schemas in (e.g. the test database).
+  const pgBase = process.env.BENCH_DATABASE_URL?.trim();
+  if (pgBase)
+    rows.push(
+      ...(await measure(
+        "PostgreSQL",
+        async () => {
+          const schema = await pgSchema(pgBase);
+          const store = await openKyselyStore(schema.url, { postgres: { poolSize: 4 } });
+          return {
+            store,
+            close: async () => {
+              await store.close();
+              await schema.drop();
+            },
+          };
+        },
+        deps,
+      )),
+    );
+  else rows.push({ metric: "PostgreSQL: not measured (set BENCH_DATABASE_URL=postgres://… to include it)" });
+  return { rows, text: formatMetricRows("Escalation", rows) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
