@@ -106,13 +106,17 @@ const CONTROL_ACTIONS: Record<CampaignControl["kind"], string> = {
   joiners: "reminders.campaign.joiners",
 };
 
-/** Close a campaign or switch its re-checks, from the App Home: the campaign's lead or any lead may. */
+/**
+ * Close a campaign or switch its re-checks, from the App Home: the campaign's lead or any lead of its own
+ * workspace may. Another workspace's campaign is "gone": a click carries a campaign id anyone can forge,
+ * and a lead of A is not a lead of B.
+ */
 export async function controlCampaign(
   deps: ReminderDeps & { leads: LeadPolicy },
-  input: { campaignId: number; actorId: string; control: CampaignControl; now: Date },
+  input: { campaignId: number; teamId: string; actorId: string; control: CampaignControl; now: Date },
 ): Promise<"done" | "forbidden" | "gone"> {
   const campaign = await deps.store.reminders.getCampaign(input.campaignId);
-  if (!campaign) return "gone";
+  if (!campaign || campaign.teamId !== input.teamId) return "gone";
   if (campaign.leadId !== input.actorId && !(await deps.leads.isLead(input.actorId))) return "forbidden";
   const { control } = input;
   // The change and its audit entry commit together.

@@ -66,3 +66,28 @@ describe("my-data at any size", () => {
     expect(JSON.stringify(message.blocks)).toContain("Audit log entries* (60)");
   });
 });
+
+describe("campaign controls from the App Home", () => {
+  it("refuse another workspace's campaign as gone, even to a lead, and change nothing", async () => {
+    const { controlCampaign } = await import("../../src/reminders/index.js");
+    const { parseConfig } = await import("../../src/config.js");
+    store = openSqliteStore(":memory:");
+    const campaign = await ask("claude", "U1");
+    const config = parseConfig({ SLACK_BOT_TOKEN: "xoxb-t", SLACK_SIGNING_SECRET: "ab".repeat(16) });
+    // Every actor is a lead: the workspace check alone must refuse the forged click.
+    const deps = { store, catalog, config, leads: { isLead: async () => true, whoCan: () => "" } };
+    const control = (teamId: string, kind: "close" | "recheck") =>
+      controlCampaign(deps, {
+        campaignId: campaign.id,
+        teamId,
+        actorId: "UL",
+        control: kind === "close" ? { kind } : { kind, on: false },
+        now,
+      });
+    expect(await control("T2", "recheck")).toBe("gone");
+    expect(await control("T2", "close")).toBe("gone");
+    expect(await store.reminders.getCampaign(campaign.id)).toMatchObject({ status: "open", recheck: true });
+    expect(await control("T1", "close")).toBe("done");
+    expect((await store.reminders.getCampaign(campaign.id))?.status).toBe("closed");
+  });
+});

@@ -215,6 +215,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
     if (!Number.isSafeInteger(campaignId)) return;
     await controlCampaign(deps, {
       campaignId,
+      teamId: teamOf(body),
       actorId: body.user.id,
       control: { kind: "close" },
       now: deps.now(),
@@ -231,6 +232,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       if (!match) return;
       await controlCampaign(deps, {
         campaignId: Number(match[1]),
+        teamId: teamOf(body),
         actorId: body.user.id,
         control: { kind, on: match[2] === "on" },
         now: deps.now(),
