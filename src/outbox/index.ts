@@ -16,5 +16,5 @@ export { CHANNEL_ERRORS, classify, type Failure } from "./errors.js";
 export { keys } from "./keys.js";
 export { channelProblemAdvice, failedNoticeMessage, pausedNoticeMessage } from "./notice-messages.js";
 export type { Rate } from "./pacing.js";
-export { cancelMessagesTo, findMessage, messagesForPerson } from "./queries.js";
+export { cancelMessagesTo, findMessage, messagesForPerson, withdrawMessage } from "./queries.js";
 export { formatOutboxReport, outboxReportData } from "./report.js";

@@ -9,6 +9,19 @@ import type { OutboxRow, Store } from "../store/index.js";
 export const findMessage = (store: Pick<Store, "outbox">, key: string): Promise<OutboxRow | undefined> =>
   store.outbox.get(key);
 
+/** Withdraws the message a key names while it still waits (its decision was taken back); whether it did. */
+export async function withdrawMessage(
+  store: Pick<Store, "outbox">,
+  key: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await store.outbox.get(key);
+  if (!row || row.status !== "pending") return false;
+  await store.outbox.cancel(row.id, reason, now);
+  return true;
+}
+
 /** Every message of this workspace addressed to this person (my-data). */
 export const messagesForPerson = (
   store: Pick<Store, "outbox">,

@@ -1,5 +1,5 @@
 import { section } from "../blocks/kit.js";
-import { keys } from "../outbox/index.js";
+import { findMessage, keys, withdrawMessage } from "../outbox/index.js";
 import type { Campaign, ReminderState, StatePatch } from "../store/index.js";
 import { localDateOf, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "../time/index.js";
 import { isUnanswered } from "./escalation.js";
@@ -78,8 +78,7 @@ export function nudgeUnanswered(
         continue;
       if (!(await tx.reminders.transition(state.id, state.state, nudgePatch(state, campaign, at, tz), now))) {
         // They answered while we decided (another connection): take the reminder back.
-        const row = await tx.outbox.get(key);
-        if (row) await tx.outbox.cancel(row.id, "answered before the nudge", now);
+        await withdrawMessage(tx, key, "answered before the nudge", now);
         continue;
       }
       // Their other accounts' reminders planned for that day move on too: one DM a day per person.
@@ -110,7 +109,7 @@ function byPerson(states: readonly ReminderState[]): Map<string, ReminderState[]
 }
 
 async function anyNudged(tx: ReminderDeps["store"], states: readonly ReminderState[]): Promise<boolean> {
-  for (const s of states) if (await tx.outbox.get(keys.escalationNudge(s.id))) return true;
+  for (const s of states) if (await findMessage(tx, keys.escalationNudge(s.id))) return true;
   return false;
 }
 
