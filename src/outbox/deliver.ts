@@ -67,6 +67,8 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const haltedTeams = new Map<string, string>();
     const retryTimes: number[] = [];
     let lastFetch = 0;
+    /** The last query returned a full page: more rows are due than are queued. */
+    let leftBehind = true;
     /** Workspaces whose partition went away during this drain: left alone until the next one. */
     const notOurs = new Set<string>();
 
@@ -262,15 +264,18 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
     while (!stopper.signal.aborted && !halted) {
       let fresh = 0;
-      // Refill when the lanes are about to run dry (each busy workspace serves `concurrency` lanes), or
-      // once a second to pick up new rows (e.g. notices). Rows already queued are still pending, so ask
-      // for that many more than a batch.
-      if (
-        lanes.queued < concurrency * 2 * Math.max(1, lanes.activeWorkspaces) ||
-        Date.now() - lastFetch >= 1000
-      ) {
+      // Refill when nothing runs; when the lanes are about to run dry (each busy workspace serves
+      // `concurrency` lanes) and the last query left rows behind; and once a second to pick up rows that
+      // came due since (notices, retries). Rows already queued are still pending, so ask for that many more
+      // than a batch. A query whose rows are all queued already is not repeated at every finished lane:
+      // each one reads and parses up to a batch of rows for nothing.
+      const lowWater = concurrency * 2 * Math.max(1, lanes.activeWorkspaces);
+      if (lanes.active === 0 || (leftBehind && lanes.queued < lowWater) || Date.now() - lastFetch >= 1000) {
         lastFetch = Date.now();
-        for (const row of await fetchDue(batchSize + lanes.queued)) if (lanes.add(row)) fresh += 1;
+        const limit = batchSize + lanes.queued;
+        const rows = await fetchDue(limit);
+        leftBehind = rows.length >= limit;
+        for (const row of rows) if (lanes.add(row)) fresh += 1;
       }
       lanes.pump();
       if (lanes.active === 0 && fresh === 0) {

@@ -17,6 +17,8 @@ import { closeCampaign } from "./tick.js";
 
 export interface ClickInput {
   stateId: number;
+  /** The workspace the click came from: another workspace's state is treated as gone. */
+  teamId: string;
   actorId: string;
   click: Click;
   undoFrom?: AnswerState | undefined;
@@ -41,7 +43,10 @@ export interface ClickResult {
  */
 export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<ClickResult> {
   return deps.store.transaction(async (tx): Promise<ClickResult> => {
-    const before = await tx.reminders.getState(input.stateId);
+    // An Enterprise Grid user ID is the same in every workspace: a state ID from another workspace, even
+    // the person's own, is not answered from here.
+    const found = await tx.reminders.getState(input.stateId);
+    const before = found?.teamId === input.teamId ? found : undefined;
     const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
     const tz = before ? zoneOf(deps, before) : deps.config.DEFAULT_TIMEZONE;
     const decision = decideClick({
@@ -116,6 +121,7 @@ export async function controlCampaign(
   input: { campaignId: number; teamId: string; actorId: string; control: CampaignControl; now: Date },
 ): Promise<"done" | "forbidden" | "gone"> {
   const campaign = await deps.store.reminders.getCampaign(input.campaignId);
+  // A lead of one workspace is not a lead of another's campaigns (isLead asks the workspace in scope).
   if (!campaign || campaign.teamId !== input.teamId) return "gone";
   if (campaign.leadId !== input.actorId && !(await deps.leads.isLead(input.actorId))) return "forbidden";
   const { control } = input;

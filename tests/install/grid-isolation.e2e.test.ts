@@ -141,3 +141,36 @@ describe("Enterprise Grid: one user ID in two workspaces", () => {
     expect((await dmsTo(bot, "TB")).map((r) => r.status)).toEqual(["sent"]);
   });
 });
+
+describe("Enterprise Grid: buttons carry IDs, and IDs are not scoped", () => {
+  it("a state or campaign ID from workspace A clicked in workspace B changes nothing in A", async () => {
+    const bot = await startGrid(clock(START).now);
+    const { store } = bot.deps;
+    const [inA] = await store.reminders.statesForUser("TA", PERSON);
+    const [campaignA] = await store.reminders.listCampaigns({ teamId: "TA" });
+    // The person answers A's reminder from B (a forged or stale button): A's answer stays open.
+    await bot.click({ actionId: ACTION.done, value: String(inA?.id), userId: PERSON, teamId: "TB" });
+    expect((await store.reminders.getState(inA?.id ?? 0))?.state).toBe("pending");
+    // B's admin (a lead in B only) tries to close A's campaign.
+    bot.fake.addUser({ id: "W0BADMIN", is_admin: true });
+    await bot.click({
+      actionId: ACTION.closeCampaign,
+      value: String(campaignA?.id),
+      userId: "W0BADMIN",
+      teamId: "TB",
+      containerType: "view",
+    });
+    expect((await store.reminders.getCampaign(campaignA?.id ?? 0))?.status).toBe("open");
+    // From A, the same clicks work.
+    await bot.click({ actionId: ACTION.done, value: String(inA?.id), userId: PERSON, teamId: "TA" });
+    expect((await store.reminders.getState(inA?.id ?? 0))?.state).toBe("done");
+    await bot.click({
+      actionId: ACTION.closeCampaign,
+      value: String(campaignA?.id),
+      userId: LEAD,
+      teamId: "TA",
+      containerType: "view",
+    });
+    expect((await store.reminders.getCampaign(campaignA?.id ?? 0))?.status).toBe("closed");
+  });
+});

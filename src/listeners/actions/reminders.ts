@@ -24,7 +24,7 @@ import { escalationHandlers } from "./escalation.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
 const Body = z.object({
-  user: z.object({ id: z.string().min(1) }),
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
   team: z.object({ id: z.string().min(1) }).nullish(),
   container: z.object({ type: z.string() }).passthrough(),
   trigger_id: z.string().optional(),
@@ -78,7 +78,9 @@ type Args = { ack: () => Promise<void>; body: unknown; respond?: RespondFn; clie
 
 export function registerReminderActions(app: App, deps: AppDeps): void {
   const fromHome = (b: Body) => b.container.type === "view";
-  const teamOf = (b: Body) => b.team?.id ?? "";
+  // An org-wide install's clicks carry `team: null`; the person's workspace is then `user.team_id` (as
+  // Bolt reads it for authorize, docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+  const teamOf = (b: Body) => b.team?.id ?? b.user.team_id ?? "";
   const refreshHome = async (b: Body) =>
     deps.slack.publishHome(b.user.id, await buildHome(deps, { teamId: teamOf(b), userId: b.user.id }));
   const reply = async (respond: RespondFn | undefined, message: Rendered, replace: boolean) => {
@@ -127,6 +129,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       if (!value.success) return;
       const result = await answerClick(deps, {
         stateId: value.data.stateId,
+        teamId: teamOf(body),
         actorId: body.user.id,
         click,
         undoFrom: value.data.from,
