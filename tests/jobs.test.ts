@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { outboxPurgeHorizon } from "../src/jobs.js";
-import { openSqliteStore } from "../src/store/index.js";
+import { openTestStore } from "./support/store.js";
 
 const DAY = 86_400_000;
 
@@ -17,7 +17,7 @@ describe("outbox housekeeping", () => {
   });
 
   it("removes only finished rows older than the horizon", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const old = new Date("2026-01-01T00:00:00Z");
     const recent = new Date("2026-11-28T00:00:00Z");
     const add = async (key: string, at: Date) =>

@@ -66,7 +66,7 @@ describe("detectCatalogChanges", () => {
           label: "y".repeat(500),
         };
       });
-      const store = openStore();
+      const store = await openStore();
       await store.kv.set(`catalog-snapshot:${p.id}`, snapshotOf(p), new Date());
       await subscribe(store, "C1");
       await runCatalogCheck({ store, catalog: makeCatalog([everything]), now: () => new Date() });
@@ -80,7 +80,7 @@ describe("detectCatalogChanges", () => {
 
 describe("runCatalogCheck", () => {
   it("treats an unreadable snapshot as missing (silent baseline), not as a change or a crash", async () => {
-    const store = openStore();
+    const store = await openStore();
     await subscribe(store, "CALL");
     await store.kv.set("catalog-snapshot:claude", { hash: "old-format" }, new Date());
     const result = await runCatalogCheck({ store, catalog: makeCatalog([claude]), now: () => new Date() });
@@ -92,7 +92,7 @@ describe("runCatalogCheck", () => {
   });
 
   it("first run is silent; an edited overlay announces once to 'catalog' subscribers, not again on the next run", async () => {
-    const store = openStore();
+    const store = await openStore();
     await subscribe(store, "CALL");
     await store.subscriptions.upsert({
       teamId: TEAM,

@@ -8,8 +8,9 @@ import {
   type DelivererOptions,
   enqueueMessage,
 } from "../../src/outbox/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import type { FakeSlack } from "../support/fake-slack.js";
+import { openTestStore, openTestStoreAt } from "../support/store.js";
 
 export const TEAM = "T0FAKE";
 
@@ -88,7 +89,8 @@ export function deliverer(
   return Object.assign(d, { logger });
 }
 
-export const openStore = (path = ":memory:") => openSqliteStore(path);
+/** A fresh store of the kind TEST_STORE selects; with a path, the database named for it (to reopen). */
+export const openStore = (path?: string): Promise<Store> => (path ? openTestStoreAt(path) : openTestStore());
 
 /** Posted messages per channel, counting each idempotency key. */
 export function keyCounts(fake: FakeSlack): Map<string, number> {

@@ -21,7 +21,7 @@ const acme = {
 
 describe("CLI reports", () => {
   it("`ai-privacy deadlines` lists what will be announced when, and what is already queued", async () => {
-    const store = openStore();
+    const store = await openStore();
     await subscribe(store, "C1");
     await subscribe(store, "C2");
     const now = new Date("2026-12-05T12:00:00Z");
@@ -57,7 +57,7 @@ describe("CLI reports", () => {
   });
 
   it("`ai-privacy outbox` shows counts, then pending and failed rows with their errors", async () => {
-    const store = openStore();
+    const store = await openStore();
     const now = new Date("2026-12-05T12:00:00Z");
     for (const key of ["a", "b"])
       await enqueueMessage(

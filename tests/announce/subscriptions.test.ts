@@ -11,7 +11,7 @@ import { openStore, quietLogger, TEAM } from "./helpers.js";
 const catalog = loadCatalog();
 const NOW = new Date("2026-12-01T10:00:00Z");
 
-function makeDeps(access: Record<string, string> = {}): AppDeps {
+async function makeDeps(access: Record<string, string> = {}): Promise<AppDeps> {
   const slack: SlackApi = {
     userInfo: async (id) => ({
       id,
@@ -35,7 +35,7 @@ function makeDeps(access: Record<string, string> = {}): AppDeps {
       SLACK_SIGNING_SECRET: "abcdef0123456789abcdef",
       ADMIN_USER_IDS: "ULEAD",
     }),
-    store: openStore(),
+    store: await openStore(),
     catalog,
     now: () => NOW,
     logger: quietLogger(),
@@ -64,7 +64,7 @@ describe("resolveProviders", () => {
 
 describe("subscription commands", () => {
   it("non-leads are refused politely and told who can; nothing is stored or audited", async () => {
-    const deps = makeDeps();
+    const deps = await makeDeps();
     for (const text of ["subscribe", "unsubscribe all"]) {
       const reply = await run(deps, text, "UBOB");
       expect(reply.responseType).toBe("ephemeral");
@@ -76,7 +76,7 @@ describe("subscription commands", () => {
   });
 
   it("refuses DMs and explains how to fix channels the bot cannot post in", async () => {
-    const deps = makeDeps({ CPRIV: "channel_not_found", CARCH: "is_archived" });
+    const deps = await makeDeps({ CPRIV: "channel_not_found", CARCH: "is_archived" });
     expect((await run(deps, "subscribe", "ULEAD", "D123")).all).toContain("not in a DM");
     expect((await run(deps, "subscribe", "ULEAD", "CPRIV")).all).toContain("/invite @ai-privacy");
     expect((await run(deps, "subscribe", "ULEAD", "CARCH")).all).toContain("archived");
@@ -84,7 +84,7 @@ describe("subscription commands", () => {
   });
 
   it("subscribes named providers with kinds, widens kinds later, and lists who added what", async () => {
-    const deps = makeDeps();
+    const deps = await makeDeps();
     await run(deps, "subscribe claude chatgpt deadlines");
     await run(deps, "subscribe claude catalog");
     const subs = await deps.store.subscriptions.listForChannel(TEAM, "C1");
@@ -105,7 +105,7 @@ describe("subscription commands", () => {
   });
 
   it("unsubscribe explains an 'all' subscription instead of silently doing nothing", async () => {
-    const deps = makeDeps();
+    const deps = await makeDeps();
     await run(deps, "subscribe all");
     const narrow = await run(deps, "unsubscribe claude");
     expect(narrow.all).toContain("every provider");

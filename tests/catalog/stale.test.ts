@@ -5,7 +5,8 @@ import { checkMessage } from "../../src/blocks/limits.js";
 import { renderSteps } from "../../src/blocks/provider.js";
 import { loadCatalog, makeCatalog, staleProviders, staleSince } from "../../src/catalog/index.js";
 import { buildHome } from "../../src/reminders/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 
 const catalog = loadCatalog();
 const claude = catalog.byId("claude")!;
@@ -39,7 +40,7 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
   });
 
   it("says so in App Home for the tools a person uses", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const now = new Date("2026-12-15T10:00:00Z");
     await store.reminders.setTools("T1", "U1", ["claude"], now);
     const home = await buildHome(
@@ -52,7 +53,7 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
   });
 
   it("shows the monitor's 'needs review' flag in App Home until it is cleared", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const now = new Date("2026-12-15T10:00:00Z");
     await store.reminders.setTools("T1", "U1", ["claude"], now);
     const deps = {
@@ -76,7 +77,7 @@ describe("staleness (CATALOG_STALE_DAYS)", () => {
   });
 
   it("lists stale entries to the ops channel once a week", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const s = store;
     const deps = (at: string, ops: string | undefined) => ({
       store: s,

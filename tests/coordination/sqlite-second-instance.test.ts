@@ -15,7 +15,8 @@ describe("several instances on one SQLite file", () => {
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
     };
-    const first = spawnBot(env);
+    // SQLite whatever TEST_STORE says: the lock file beside the database is SQLite's own guard.
+    const first = spawnBot({ ...env, DATABASE_URL: "sqlite:bot.db" });
     try {
       await first.waitFor(/running on http/);
       const second = spawnBot({ ...env, DATABASE_URL: `sqlite:${join(first.dir, "bot.db")}` });

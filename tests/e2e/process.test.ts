@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_SIGNING_SECRET } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { postSigned, slashCommandBody } from "../support/signing.js";
+import { spawnDatabaseUrl } from "../support/store.js";
 
 /** `npm start` as an operator runs it: the built dist/main.js, configured only through the environment. */
 describe("the bot process (dist/main.js)", () => {
@@ -25,7 +26,7 @@ describe("the bot process (dist/main.js)", () => {
         SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
         SLACK_API_URL: fake.apiUrl,
         PORT: "0",
-        DATABASE_URL: `sqlite:${join(dir, "bot.db")}`,
+        DATABASE_URL: spawnDatabaseUrl(join(dir, "bot.db")),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

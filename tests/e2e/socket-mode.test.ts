@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bot, createBot } from "../../src/app.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import { parseConfig } from "../../src/config.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { FakeSocketMode } from "../support/fake-socket-mode.js";
+import { openTestStore } from "../support/store.js";
 
 /** With SLACK_APP_TOKEN set the bot needs no public URL: it connects out over Slack's Socket Mode protocol. */
 describe("Socket Mode", () => {
@@ -25,7 +25,7 @@ describe("Socket Mode", () => {
       LOG_LEVEL: "error",
     });
     const deps = await buildDeps(config, {
-      store: openSqliteStore(":memory:"),
+      store: await openTestStore(),
       logger: makeLogger("error"),
       catalog: loadCatalog(),
     });

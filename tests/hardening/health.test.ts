@@ -11,6 +11,7 @@ import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { FakeSocketMode } from "../support/fake-socket-mode.js";
+import { openTestStore } from "../support/store.js";
 
 /** Issue 8 items 2–3: /healthz says whether Slack and the database are usable, in both modes. */
 
@@ -30,6 +31,8 @@ async function health(base: string): Promise<{ status: number; body: Record<stri
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+// On a SQLite file whatever TEST_STORE says: these cases delete or corrupt the database file under the
+// running bot. PostgreSQL going away is covered by tests/store/contract/unavailable.test.ts.
 describe("/healthz in HTTP mode", () => {
   let bot: TestBot | undefined;
   afterEach(async () => {
@@ -115,7 +118,7 @@ describe("/healthz in Socket Mode", () => {
       DATABASE_URL: "sqlite::memory:",
       LOG_LEVEL: "error",
     });
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const deps = await buildDeps(config, { store, logger: makeLogger("error"), catalog: loadCatalog() });
     const bot: Bot = createBot(deps, { healthCacheMs: 0 });
     try {

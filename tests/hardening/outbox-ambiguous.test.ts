@@ -18,7 +18,7 @@ let store: Store;
 beforeEach(async () => {
   fake = new FakeSlack();
   await fake.start();
-  store = openStore();
+  store = await openStore();
 });
 afterEach(async () => {
   await store.close();

@@ -6,7 +6,8 @@ import { CatalogError, loadCatalog, makeCatalog, type Provider } from "../../src
 import { parseConfig } from "../../src/config.js";
 import { requestRecheck, runReminderTick } from "../../src/reminders/index.js";
 import { renderReminder } from "../../src/reminders/messages.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 
 /** Tuesday, 10:00 in Berlin: working hours. */
 const NOW = new Date("2026-12-01T09:00:00Z");
@@ -40,7 +41,7 @@ async function campaignFor(providerId: string, people: number, leadId: string) {
 
 describe("each person's reminder is its own unit of work (issue 8, item 18)", () => {
   it("one reminder that cannot be built is recorded and reported once; the 50 healthy ones go out", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const builtin = loadCatalog();
     const claude = builtin.byId("claude")!;
     // A provider whose data makes rendering throw (what a bad overlay entry did to the whole batch).
@@ -78,7 +79,7 @@ describe("each person's reminder is its own unit of work (issue 8, item 18)", ()
 
 describe("re-checks are per person too (issue 8, item 18)", () => {
   it("one re-check that cannot be built does not hold up the others", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const claude = loadCatalog().byId("claude")!;
     // Fails the first time its steps are read, then works: one person's message fails, not the batch.
     let reads = 0;
@@ -168,7 +169,7 @@ describe("provider names with Slack markup (issue 8, item 18)", () => {
 
 describe("one 'today' for reminder DMs (issue 8, item 16)", () => {
   it("counts 'in N days' to the deadline in DEFAULT_TIMEZONE, not in the person's zone", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     // 20:00 UTC on Tue 1 Dec is 10:00 on Wed 2 Dec in Kiritimati (UTC+14): working hours there.
     const now = new Date("2026-12-01T20:00:00Z");
     const c = await store.reminders.createCampaign({

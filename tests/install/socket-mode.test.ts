@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createBot } from "../../src/app.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import { parseConfig } from "../../src/config.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { FakeSocketMode } from "../support/fake-socket-mode.js";
+import { openTestStore } from "../support/store.js";
 import { distributedEnv, install } from "./helpers.js";
 
 /** Socket Mode + OAuth: the install pages are on the bot's own server (PORT), and an install completes. */
@@ -22,7 +22,7 @@ describe("distributed mode in Socket Mode", () => {
       DATABASE_URL: "sqlite::memory:",
       LOG_LEVEL: "error",
     });
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const deps = await buildDeps(config, { store, logger: makeLogger("error"), catalog: loadCatalog() });
     const bot = createBot(deps, { healthCacheMs: 0 });
     try {

@@ -11,7 +11,7 @@ import {
   MonitorLookupError,
   runPolicyCheck,
 } from "../../src/monitor/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { BASE_PARAGRAPHS, fetchedPage, policyPage } from "./support/pages.js";
 
@@ -38,7 +38,7 @@ const B = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "90 days"));
 const C = BASE_PARAGRAPHS.map((p) => p.replace("30 days", "2 years"));
 
 async function setup(select = ["main"]) {
-  const store = openSqliteStore(":memory:");
+  const store = await openTestStore();
   await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C1",

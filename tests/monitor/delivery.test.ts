@@ -2,8 +2,8 @@ import type { Logger } from "@slack/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetcher, type HttpFetcher, runPolicyCheck } from "../../src/monitor/index.js";
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe("policy change delivered to Slack", () => {
   it("posts one announcement with its diff in the thread, and nothing for churn", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const fast = { perSecond: 1000, burst: 1000 };
     const deliverer = createDeliverer({
       store,

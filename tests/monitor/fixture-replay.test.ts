@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFetcher, type HttpFetcher, runPolicyCheck } from "../../src/monitor/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
@@ -58,7 +58,7 @@ describe.skipIf(!present)("replaying the real policy snapshots", () => {
     "%s: every status equals expected.json",
     async (folder) => {
       const expected = JSON.parse(readFileSync(join(FIXTURES, folder, "expected.json"), "utf8")) as Expected;
-      const store = openSqliteStore(":memory:");
+      const store = await openTestStore();
       const path = `/${folder}`;
       const provider = testProvider("fixture", [
         { id: folder, url: `${site.url}${path}`, select: expected.select, remove: expected.remove },

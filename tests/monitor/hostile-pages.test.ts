@@ -16,7 +16,7 @@ import {
   runPolicyCheck,
 } from "../../src/monitor/index.js";
 import { renderReadableText } from "../../src/monitor/render-text.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { fetchedPage } from "./support/pages.js";
 
@@ -140,7 +140,7 @@ describe("the extraction worker pool", () => {
   });
 
   it("a policy check records a hostile page as failed, never as changed", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const catalog = testCatalog(
       testProvider("acme", [{ id: "acme-privacy", url: "https://acme.example/p", select: ["main"] }]),
     );

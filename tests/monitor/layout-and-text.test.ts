@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeHtml } from "../../src/monitor/charset.js";
 import { extractText } from "../../src/monitor/extract.js";
 import { type Fetcher, type FetchOutcome, runPolicyCheck } from "../../src/monitor/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { fetchedPage } from "./support/pages.js";
 
@@ -18,7 +18,7 @@ const wrap = (body: string) =>
   `<!doctype html><html><head><title>Privacy</title></head><body><main><h1>Privacy Policy</h1>${body}</main></body></html>`;
 
 async function checker() {
-  const store = openSqliteStore(":memory:");
+  const store = await openTestStore();
   await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C1",

@@ -4,7 +4,8 @@ import { checkMessage } from "../../src/blocks/limits.js";
 import { makeCatalog, type Provider } from "../../src/catalog/index.js";
 import { ProviderSchema } from "../../src/catalog/schema.js";
 import { brokenLinkProviders, createLinkProbe, linksOf, runLinkCheck } from "../../src/monitor/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
 let site: PolicySite;
@@ -50,7 +51,7 @@ describe("settings-link health", () => {
   });
 
   it("a 404 marks the provider once with one ops notice; a 200 later clears it with one recovery notice", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     site.set("/help/opt-out", page);
     const p = provider("/gone");
     const first = await run(p);
@@ -156,7 +157,7 @@ describe("settings-link health", () => {
   });
 
   it("a server error or timeout changes nothing", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     site.set("/help/opt-out", page);
     site.set("/flaky", { ...page, status: 503 });
     const results = await run(provider("/flaky"));

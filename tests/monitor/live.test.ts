@@ -6,7 +6,8 @@ import {
   type PageReaderProcess,
   runPolicyCheck,
 } from "../../src/monitor/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { BASE_PARAGRAPHS, challengePage, emptySelectionPage, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
@@ -33,7 +34,7 @@ afterAll(async () => {
   await site.close();
 });
 beforeEach(async () => {
-  store = openSqliteStore(":memory:");
+  store = await openTestStore();
   await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C-PRIVACY",

@@ -10,7 +10,7 @@ import {
   type Resolver,
   redirectDispatchers,
 } from "../../src/monitor/redirects.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
@@ -166,7 +166,7 @@ describe("fetching and checking through redirects", () => {
   });
 
   it("an internal page behind a redirect is a failure: not stored, not announced", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     await store.subscriptions.upsert({
       teamId: "T1",
       channelId: "C1",

@@ -3,9 +3,9 @@ import { parseConfig } from "../../src/config.js";
 import { backgroundJobs } from "../../src/jobs.js";
 import { checkJitterBoundMs, DEFAULT_CHECK_JITTER_MS, jitterMs } from "../../src/monitor/index.js";
 import { shortestCronIntervalMs } from "../../src/scheduler/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { buildDeps } from "../../src/wiring.js";
 import { quietLogger } from "../announce/helpers.js";
+import { openTestStore } from "../support/store.js";
 
 /** Issue 8, item 11: the policy check's start delay stays inside the schedule's own period. */
 describe("policy-check start spread", () => {
@@ -36,7 +36,7 @@ describe("policy-check start spread", () => {
       DATABASE_URL: "sqlite::memory:",
       POLICY_CHECK_CRON: cron,
     });
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const deps = await buildDeps(config, { store, logger: quietLogger() });
     expect(backgroundJobs(deps).policyJitterBoundMs).toBe(bound);
     await store.close();

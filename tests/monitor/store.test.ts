@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 
 /** The monitor's SQLite repository: versions, raw pages and review flags. */
 
@@ -16,7 +16,7 @@ const version = (hash: string, text = `text ${hash}`) => ({
 
 describe("sqlite document repository", () => {
   it("records each distinct text once and knows when a text comes back", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const t = (day: number) => new Date(Date.UTC(2025, 0, day));
     const a = await store.documents.recordVersion(version("aaaa1111"), t(1));
     const b = await store.documents.recordVersion(version("bbbb2222"), t(2));
@@ -32,7 +32,7 @@ describe("sqlite document repository", () => {
   });
 
   it("keeps the last raw page (gzipped by the monitor) and returns its bytes intact", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     const html = `<main>Überall — 隐私政策 ${"x".repeat(100_000)}</main>`;
     const gzippedHtml = (s: string) => new Uint8Array(gzipSync(s));
     await store.documents.saveRawPage({
@@ -54,7 +54,7 @@ describe("sqlite document repository", () => {
   });
 
   it("keeps the first time a provider was flagged for review until it is cleared", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     await store.documents.flagForReview({
       providerId: "acme",
       documentId: "help",

@@ -11,7 +11,7 @@ let store: Store;
 beforeEach(async () => {
   fake = new FakeSlack();
   await fake.start();
-  store = openStore();
+  store = await openStore();
 });
 
 afterEach(async () => {

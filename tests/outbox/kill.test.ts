@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fanOut, keyCounts, openStore, subscribe, tempDbPath } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { spawnDatabaseUrl } from "../support/store.js";
 
 /**
  * kill -9 in the middle of a fan-out, then a restart: everything is delivered, nothing twice — including the
@@ -58,7 +59,7 @@ function runChild(dbPath: string): {
   done: Promise<{ code: number | null; stdout: string }>;
 } {
   const child = spawn(process.execPath, [childJs], {
-    env: { ...process.env, DB_PATH: dbPath, SLACK_API_URL: fake.apiUrl },
+    env: { ...process.env, DATABASE_URL: spawnDatabaseUrl(dbPath), SLACK_API_URL: fake.apiUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -84,7 +85,7 @@ describe("SIGKILL mid-fan-out", () => {
   it("a restarted deliverer delivers the rest with no duplicate", async () => {
     const dbPath = tempDbPath();
     const channels = Array.from({ length: 40 }, (_, i) => `C${String(i).padStart(4, "0")}`);
-    const store = openStore(dbPath);
+    const store = await openStore(dbPath);
     for (const c of channels) await subscribe(store, c);
     await fanOut(store, channels);
     await store.close();
@@ -105,7 +106,7 @@ describe("SIGKILL mid-fan-out", () => {
     expect(before).toBeLessThan(channels.length);
     await until(() => fake.messagesIn(held).length === 1); // Slack accepted it after our process died
 
-    const check = openStore(dbPath);
+    const check = await openStore(dbPath);
     expect((await check.outbox.get(`test:a1:${held}`))?.status).toBe("sending");
     await check.close();
 
@@ -118,7 +119,7 @@ describe("SIGKILL mid-fan-out", () => {
     const counts = keyCounts(fake);
     for (const c of channels) expect(counts.get(`test:a1:${c}`), c).toBe(1);
     expect(fake.messages.length).toBe(channels.length);
-    const after = openStore(dbPath);
+    const after = await openStore(dbPath);
     expect(await after.outbox.counts()).toMatchObject({ sent: 40, pending: 0, sending: 0, failed: 0 });
     await after.close();
   }, 60_000);

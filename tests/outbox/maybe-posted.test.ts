@@ -7,6 +7,8 @@ import { deliverer, openStore, TEAM, tempDbPath } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
 
 describe("'maybe posted' is a typed column", () => {
+  // SQLite only: a file written by a release from before the migration ledger (PRAGMA user_version) has
+  // no PostgreSQL counterpart, since PostgreSQL support arrived with the ledger.
   it("migration 4 turns the old last_error prefix into the column and keeps the error itself", async () => {
     const path = tempDbPath();
     const db = new Database(path);
@@ -43,7 +45,7 @@ describe("the deliverer and maybe posted", () => {
   beforeEach(async () => {
     fake = new FakeSlack();
     await fake.start();
-    store = openStore();
+    store = await openStore();
   });
   afterEach(async () => {
     await store.close();

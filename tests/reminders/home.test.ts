@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCatalog } from "../../src/catalog/index.js";
 import { checklist } from "../../src/reminders/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 
 const catalog = loadCatalog({});
 const now = new Date("2026-12-01T10:00:00Z");
@@ -23,7 +24,7 @@ async function ask(providerId: string, userId: string) {
 
 describe("the App Home checklist", () => {
   it("shows one row per provider: the open campaign's answer first, else the newest closed one; unanswered first", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const old = await ask("claude", "U1");
     const newer = await ask("claude", "U1");
     await store.reminders.closeCampaign(old.id, now);
@@ -44,7 +45,7 @@ describe("my-data at any size", () => {
   it("fits one ephemeral message however much is stored", async () => {
     const { collectMyData, renderMyData } = await import("../../src/reminders/index.js");
     const { checkMessage } = await import("../../src/blocks/limits.js");
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     for (let i = 0; i < 60; i += 1) {
       await ask(i % 2 ? "claude" : "chatgpt", "U1");
       await store.audit.record({

@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { migrateSqlite } from "../../src/store/kysely/migration.js";
 import { MIGRATIONS } from "../../src/store/kysely/migrations/index.js";
+import { openTestStore } from "../support/store.js";
 
 const now = new Date("2026-12-01T10:00:00Z");
 let store: Store;
@@ -10,7 +11,7 @@ afterEach(() => store?.close());
 
 describe("reminder repository (SQLite)", () => {
   it("creates campaigns, adds people once, and transitions only from the expected state", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const c = await store.reminders.createCampaign({
       teamId: "T1",
       leadId: "ULEAD",
@@ -57,7 +58,7 @@ describe("reminder repository (SQLite)", () => {
   });
 
   it("forgetting a person keeps only anonymous counts; purge drops old closed campaigns", async () => {
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const c = await store.reminders.createCampaign({
       teamId: "T1",
       leadId: "U1",

@@ -141,7 +141,7 @@ describe("startScheduler", () => {
   it("stopping mid-fan-out lets the delivery in flight finish and be recorded; the rest stays pending", async () => {
     const fake = new FakeSlack();
     await fake.start();
-    const store = openStore();
+    const store = await openStore();
     try {
       const channels = ["C1", "C2", "C3", "C4", "C5"];
       for (const c of channels) await subscribe(store, c);
@@ -185,7 +185,7 @@ describe("startScheduler", () => {
 
 describe("announcementJobs", () => {
   it("a failing catalog step does not stop the deadline step (and the failure is reported)", async () => {
-    const store = openStore();
+    const store = await openStore();
     await subscribe(store, "C1");
     const today = new Date().toISOString().slice(0, 10);
     const provider = {

@@ -6,10 +6,10 @@ import { announcementJobs } from "../../src/announce/index.js";
 import { parseConfig } from "../../src/config.js";
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
 import { startScheduler } from "../../src/scheduler/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { buildDeps } from "../../src/wiring.js";
 import { quietLogger, tempDbPath } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { openTestStoreAt, spawnDatabaseUrl } from "../support/store.js";
 
 /** The wiring main.ts uses (see the snippet in the issue-3 report), driven by real cron ticks. */
 describe("production wiring", () => {
@@ -27,12 +27,12 @@ describe("production wiring", () => {
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: "abcdef0123456789abcdef",
       SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `sqlite:${dbPath}`,
+      DATABASE_URL: spawnDatabaseUrl(dbPath),
       CATALOG_PATH: overlay,
       OUTBOX_CRON: "* * * * * *",
       DEADLINE_CHECK_CRON: "* * * * * *",
     });
-    const store = openSqliteStore(dbPath);
+    const store = await openTestStoreAt(dbPath);
     const deps = await buildDeps(config, { store, logger: quietLogger() });
     await store.subscriptions.upsert({
       teamId: "T0FAKE",

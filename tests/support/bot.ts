@@ -5,7 +5,7 @@ import type { Clock } from "../../src/clock.js";
 import { parseConfig } from "../../src/config.js";
 import type { AppDeps } from "../../src/deps.js";
 import type { ReadClientOptions } from "../../src/slack/index.js";
-import { openSqliteStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { FakeSlack, type RateLimits } from "./fake-slack.js";
 import {
@@ -15,14 +15,19 @@ import {
   type SlashCommandFields,
   slashCommandBody,
 } from "./signing.js";
+import { openTestStore, openTestStoreAt, spawnDatabaseUrl } from "./store.js";
 
 export const TEST_SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 
 export interface TestBotOptions {
   now?: Clock;
   env?: Record<string, string>;
-  /** Reuse a store (e.g. a file to test restarts); default: a fresh in-memory database. */
+  /**
+   * Reuse a store (e.g. to test restarts); default: a fresh empty one of the kind TEST_STORE selects
+   * (in-memory SQLite, or a new PostgreSQL schema).
+   */
   store?: Store;
+  /** A database that outlives the bot: this SQLite file, or (TEST_STORE=postgres) the schema named for it. */
   databasePath?: string;
   fake?: FakeSlack;
   rateLimits?: RateLimits;
@@ -61,15 +66,18 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   if (ownsFake) await fake.start();
   // Distributed mode (tests/install): the env names the OAuth credentials instead of one bot token.
   const distributed = Boolean(options.env?.SLACK_CLIENT_ID);
+  const databaseUrl = options.databasePath ? spawnDatabaseUrl(options.databasePath) : undefined;
   const config = parseConfig({
     ...(distributed ? {} : { SLACK_BOT_TOKEN: "xoxb-test-token" }),
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: fake.apiUrl,
-    DATABASE_URL: `sqlite:${options.databasePath ?? ":memory:"}`,
+    DATABASE_URL: databaseUrl ?? "sqlite::memory:",
     LOG_LEVEL: "error",
     ...options.env,
   });
-  const store = options.store ?? openSqliteStore(options.databasePath ?? ":memory:");
+  const store =
+    options.store ??
+    (options.databasePath ? await openTestStoreAt(options.databasePath) : await openTestStore());
   const deps = await buildDeps(config, {
     store,
     logger: options.logger ?? makeLogger("error"),

@@ -1,14 +1,13 @@
 /**
- * A separate process that runs the real deliverer against a database file and a (fake) Slack URL, so a test
+ * A separate process that runs the real deliverer against a database (a SQLite file or a PostgreSQL schema) and a (fake) Slack URL, so a test
  * can SIGKILL it mid-fan-out and start it again. Compiled to JS by tests/announce/kill.test.ts (Node 20
- * cannot run TypeScript). Env: DB_PATH, SLACK_API_URL. Prints one JSON line with the drain's stats.
+ * cannot run TypeScript). Env: DATABASE_URL, SLACK_API_URL. Prints one JSON line with the drain's stats.
  */
 import { createDeliverer, createDeliveryClient } from "../../src/outbox/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openKyselyStore } from "../../src/store/index.js";
 
-const dbPath = process.env.DB_PATH ?? "";
 const apiUrl = process.env.SLACK_API_URL ?? "";
-const store = openSqliteStore(dbPath);
+const store = await openKyselyStore(process.env.DATABASE_URL ?? "");
 const quiet = () => {};
 const logger = {
   debug: quiet,

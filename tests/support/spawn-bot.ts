@@ -2,8 +2,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnDatabaseUrl } from "./store.js";
 
-/** The built bot (`dist/main.js`) as an operator runs it, configured only through the environment. */
+/**
+ * The built bot (`dist/main.js`) as an operator runs it, configured only through the environment; its
+ * database is the store TEST_STORE selects (a SQLite file in its folder, or a PostgreSQL schema).
+ */
 export interface SpawnedBot {
   child: ChildProcess;
   dir: string;
@@ -20,7 +24,12 @@ export function spawnBot(env: Record<string, string>): SpawnedBot {
   const dir = mkdtempSync(join(tmpdir(), "aipb-spawn-"));
   const child = spawn(process.execPath, [join(process.cwd(), "dist/main.js")], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: `sqlite:${join(dir, "bot.db")}`, PORT: "0", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: spawnDatabaseUrl(join(dir, "bot.db")),
+      PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -27,12 +27,22 @@ export async function openTestStore(sqlitePath = ":memory:"): Promise<Store> {
   };
 }
 
+/** A store on the database `spawnDatabaseUrl(sqliteFile)` names: reopening the same file sees the same rows. */
+export async function openTestStoreAt(sqliteFile: string): Promise<Store> {
+  return openKyselyStore(spawnDatabaseUrl(sqliteFile), { postgres: { poolSize: 4 } });
+}
+
+const schemaUrls = new Map<string, string>();
+
 /**
- * DATABASE_URL for a spawned bot process: its SQLite file, or (TEST_STORE=postgres) a new schema created
- * synchronously here so that spawning stays synchronous; the schema is left for the test database's drop.
+ * DATABASE_URL for a database that outlives one store (a spawned bot process, a restart): its SQLite file,
+ * or (TEST_STORE=postgres) a schema created on the first call for that file and returned again for the
+ * same file, created synchronously so that spawning stays synchronous; it is left for the test database's drop.
  */
 export function spawnDatabaseUrl(sqliteFile: string): string {
   if (TEST_STORE === "sqlite") return `sqlite:${sqliteFile}`;
+  const known = schemaUrls.get(sqliteFile);
+  if (known) return known;
   const schema = `spawn_${randomBytes(6).toString("hex")}`;
   const made = spawnSync(
     process.execPath,
@@ -46,5 +56,6 @@ export function spawnDatabaseUrl(sqliteFile: string): string {
   if (made.status !== 0) throw new Error(`cannot create schema ${schema}: ${made.stderr}`);
   const url = new URL(TEST_DATABASE_URL as string);
   url.searchParams.set("options", `-c search_path=${schema}`);
+  schemaUrls.set(sqliteFile, url.toString());
   return url.toString();
 }

@@ -1,17 +1,17 @@
 import type { ActionsBlock, Button } from "@slack/types";
 import { describe, expect, it } from "vitest";
 import { type FetchOutcome, runPolicyCheck } from "../../src/monitor/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { createWebSurface, linksFor } from "../../src/web/index.js";
 import { testCatalog, testProvider } from "../monitor/support/catalog.js";
 import { BASE_PARAGRAPHS, fetchedPage, policyPage } from "../monitor/support/pages.js";
+import { openTestStore } from "../support/store.js";
 
 /** With PUBLIC_URL, a change announcement links to its change page instead of posting the diff in the thread. */
 
 const PUBLIC_URL = "https://privacy-bot.example.com";
 
 async function announce(changeUrl?: (versionId: number) => string) {
-  const store = openSqliteStore(":memory:");
+  const store = await openTestStore();
   await store.subscriptions.upsert({
     teamId: "T1",
     channelId: "C1",

@@ -4,11 +4,11 @@ import { type Bot, createBot } from "../../src/app.js";
 import { assertMessageFits } from "../../src/blocks/index.js";
 import { loadCatalog } from "../../src/catalog/index.js";
 import { ConfigError, parseConfig } from "../../src/config.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { buildDeps, makeLogger } from "../../src/wiring.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { FakeSocketMode } from "../support/fake-socket-mode.js";
+import { openTestStore } from "../support/store.js";
 
 /** PUBLIC_URL: validation, the "Add to calendar" button of `deadlines`, and the pages in Socket Mode. */
 
@@ -102,7 +102,7 @@ describe("Socket Mode", () => {
       PUBLIC_URL: "https://privacy-bot.example.com",
     });
     const deps = await buildDeps(config, {
-      store: openSqliteStore(":memory:"),
+      store: await openTestStore(),
       logger: makeLogger("error"),
       catalog: loadCatalog(),
     });

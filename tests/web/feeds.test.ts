@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../src/store/index.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
+import { openTestStore } from "../support/store.js";
 import { checkAtom, type Node, text } from "./atom.js";
 import { type Seeded, seedStore } from "./seed.js";
 
@@ -50,7 +50,7 @@ describe("Atom feeds", () => {
     for (const id of first)
       expect(id).toMatch(/^tag:privacy-bot\.example\.com,2026:change:anthropic-consumer-terms:[0-9a-f]{16}$/);
     // The same texts recorded in another database (other version ids) give the same entry ids.
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     await store.documents.recordVersion(
       {
         documentId: "x",
