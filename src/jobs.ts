@@ -1,5 +1,5 @@
 import { announcementJobs } from "./announce/index.js";
-import type { DeliveryPartitions } from "./coordination/index.js";
+import { type DeliveryPartitions, whileLeading } from "./coordination/index.js";
 import type { AppDeps } from "./deps.js";
 import { checkJitterBoundMs, jitterMs, runLinkCheck, runPolicyCheck } from "./monitor/index.js";
 import { createDeliverer, createDeliveryClient, type Deliverer } from "./outbox/index.js";
@@ -87,23 +87,24 @@ export function backgroundJobs(
     name: "policy-check",
     cron: config.POLICY_CHECK_CRON,
     // Jitter spreads the load on providers' sites when many installations share the default schedule.
-    run: async () => {
+    run: async (signal) => {
       const delay = options.policyJitterMs ?? jitterMs(policyJitterBoundMs);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (stopping) return;
+      const led = { ...deps, store: whileLeading(deps.store, signal) };
       const results = await runPolicyCheck({
-        store: deps.store,
+        store: led.store,
         catalog: deps.catalog,
         now: deps.now,
         leadsToNotify: config.ADMIN_USER_IDS,
         ...(config.OPS_CHANNEL_ID ? { opsChannelId: config.OPS_CHANNEL_ID } : {}),
         ...(config.PUBLIC_URL ? { changeUrl: linksFor(config.PUBLIC_URL).change } : {}),
       });
-      const asked = await recheckForPolicyChanges(deps, results, deps.now());
+      const asked = await recheckForPolicyChanges(led, results, deps.now());
       const changed = results.filter((r) => r.status === "changed" && !r.seenBefore).length;
       // Settings-link health rides on the same schedule and jitter (README, "Link health").
       const links = await runLinkCheck({
-        store: deps.store,
+        store: led.store,
         catalog: deps.catalog,
         now: deps.now,
         leadsToNotify: config.ADMIN_USER_IDS,
@@ -122,15 +123,17 @@ export function backgroundJobs(
     name: "housekeeping",
     cron: HOUSEKEEPING_CRON,
     runOnStart: true,
-    run: async () => {
-      const purged = await deps.store.outbox.purgeFinishedBefore(outboxPurgeHorizon(deps.now(), config));
+    run: async (signal) => {
+      const purged = await whileLeading(deps.store, signal).outbox.purgeFinishedBefore(
+        outboxPurgeHorizon(deps.now(), config),
+      );
       if (purged) logger.info(`housekeeping: removed ${purged} delivered outbox rows`);
     },
   };
   const jobs: Job[] = [
     ...announcementJobs(deps, {
       deliverer,
-      onCatalogChanges: (changes) => recheckForCatalogChanges(deps, changes, deps.now()),
+      onCatalogChanges: (changes, store) => recheckForCatalogChanges({ ...deps, store }, changes, deps.now()),
     }),
     policyCheck,
     reminderJob({ ...deps, slackForTeam: slackForTeam(deps) }),

@@ -4,6 +4,7 @@
  * an in-process coordinator that leads everything for the embedded single-instance SQLite default.
  */
 export { fairShare, slotOf } from "./keys.js";
+export { whileLeading } from "./leading.js";
 export { createLocalCoordinator } from "./local.js";
 export {
   createPostgresCoordinator,
@@ -12,4 +13,11 @@ export {
   type PostgresCoordinatorOptions,
 } from "./postgres.js";
 export { claimSqliteFile, type FileClaim } from "./sqlite-file.js";
-export type { Coordinator, DeliveryPartitions, Leads } from "./types.js";
+export {
+  type Coordinator,
+  type DeliveryPartitions,
+  isLeadershipLost,
+  type JobOutcome,
+  LeadershipLost,
+  type Leads,
+} from "./types.js";

@@ -11,13 +11,15 @@ export function createLocalCoordinator(options: { slots?: number } = {}): Coordi
   for (let slot = 0; slot < partitions.slots; slot++) partitions.take(slot);
   const running = new Set<string>();
   const lastRuns: Record<string, string> = {};
+  // One process leads everything for as long as it runs: its jobs' signal never aborts.
+  const leading = new AbortController().signal;
   return {
     mode: "single",
     partitions,
     async exclusive(job, tick, run) {
       running.add(job);
       try {
-        await run();
+        await run(leading);
         if (tick) lastRuns[job] = tick.toISOString();
         return "ran";
       } finally {

@@ -1,10 +1,11 @@
 import { randomInt } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "@slack/logger";
-import pg from "pg";
+import type pg from "pg";
+import { openPgLockClient } from "../store/index.js";
 import { fairShare, LOCK_KIND, nameKey } from "./keys.js";
 import { PartitionTable } from "./partitions.js";
-import type { Coordinator, Leads } from "./types.js";
+import { type Coordinator, isLeadershipLost, LeadershipLost, type Leads } from "./types.js";
 
 /**
  * Coordination of several instances through PostgreSQL advisory locks.
@@ -19,7 +20,9 @@ import type { Coordinator, Leads } from "./types.js";
  * at once, so survivors take over at their next poll. When the session is lost on our side (error, end,
  * a poll that gets no answer) this instance holds nothing from that moment: no new job starts, no new
  * post goes out, and it reconnects with a fresh session that first terminates the old one (a half-open
- * socket would otherwise keep the old locks until the server's TCP keepalive notices).
+ * socket would otherwise keep the old locks until the server's TCP keepalive notices). A job running
+ * under a lock of the lost session learns it through its AbortSignal (reason LeadershipLost) at once,
+ * and stops before its next write: by then another instance may already have taken the job.
  *
  * Leases: a session can die on the server while this process has not heard yet (a network partition
  * between this instance and PostgreSQL, the session terminated by an administrator). So this instance
@@ -56,6 +59,8 @@ export const DEFAULT_POLL_MS = 2_000;
 interface Session {
   client: pg.Client;
   pid: number;
+  /** Aborted when this session is lost: every job run under its locks stops leading. */
+  leading: AbortController;
 }
 
 export function createPostgresCoordinator(options: PostgresCoordinatorOptions): Coordinator {
@@ -68,7 +73,8 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
   const handoverMs = 3 * pollMs;
   /** When each slot was first seen free (and not held here) in an unbroken run of polls. */
   const freeSince = new Map<number, number>();
-  const running = new Set<string>();
+  /** Jobs running here, with the session whose lock they run under. */
+  const running = new Map<string, Session>();
   const lastRuns: Record<string, string> = {};
   let session: Session | undefined;
   let connecting: Promise<void> | undefined;
@@ -86,10 +92,12 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
     session = undefined;
     const held = partitions.count;
     partitions.dropAll();
+    s.leading.abort(new LeadershipLost(reason));
     s.client.end().catch(() => undefined);
+    const stopping = [...running].filter(([, on]) => on === s).map(([job]) => job);
     if (!closing)
       logger.warn(
-        `coordination: lost the PostgreSQL lock session (${reason}); leading nothing (${held} partition(s) dropped${running.size ? `, ${[...running].join(", ")} still finishing` : ""}) until it reconnects`,
+        `coordination: lost the PostgreSQL lock session (${reason}); leading nothing (${held} partition(s) dropped${stopping.length ? `, ${stopping.join(", ")} told to stop` : ""}) until it reconnects`,
       );
   }
 
@@ -105,24 +113,19 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
   }
 
   async function connect(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: options.connectionString,
-      application_name: appName,
-      // TCP keepalive so a dead peer is noticed without waiting for a query (node's net keepalive).
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 5_000,
-      connectionTimeoutMillis: timeoutMs,
-      query_timeout: timeoutMs,
-      statement_timeout: timeoutMs,
-    });
-    const s: Session = { client, pid: 0 };
+    // The store's one opener for lock sessions: the same host, credentials and TLS as the pool, with
+    // TCP keepalive so a dead peer is noticed without waiting for a query.
+    const client = await openPgLockClient(
+      options.connectionString,
+      { postgres: { connectTimeoutMs: timeoutMs } },
+      { applicationName: appName, queryTimeoutMs: timeoutMs, keepAliveInitialDelayMs: 5_000 },
+    );
+    const s: Session = { client, pid: 0, leading: new AbortController() };
     client.on("error", (err) => lose(s, err.message));
     client.on("end", () => lose(s, "connection closed"));
-    try {
-      await client.connect();
-    } catch (err) {
-      client.end().catch(() => undefined);
-      throw err;
+    if (closing) {
+      await client.end().catch(() => undefined);
+      return;
     }
     session = s;
     s.pid = (await query<{ pid: number }>(s, "SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
@@ -269,8 +272,16 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
             return "skipped";
           }
         }
-        running.add(job);
-        await run();
+        running.set(job, s);
+        try {
+          await run(s.leading.signal);
+        } catch (err) {
+          if (!isLeadershipLost(err) || !s.leading.signal.aborted) throw err;
+        }
+        if (s.leading.signal.aborted) {
+          logger.warn(`job ${job}: stopped, ${(s.leading.signal.reason as LeadershipLost).message}`);
+          return "lost";
+        }
         if (tick) {
           lastRuns[job] = tick.toISOString();
           if (session === s)
@@ -292,7 +303,7 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
       return {
         mode: "postgres",
         lockSession: session !== undefined,
-        jobs: [...running],
+        jobs: [...running].filter(([, s]) => s === session && !s.leading.signal.aborted).map(([job]) => job),
         lastRuns: { ...lastRuns },
         partitions: partitions.count,
         partitionsTotal: slots,

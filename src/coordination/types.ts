@@ -9,9 +9,12 @@ export interface Coordinator {
   /**
    * Runs `run` only when this instance wins job `job` for `tick` (the time the cron schedule fired; null
    * for a run at start-up, which is locked but not recorded). Resolves "skipped" when another instance
-   * holds the job or already finished that tick, or when this instance holds no lock session.
+   * holds the job or already finished that tick, or when this instance holds no lock session. `signal`
+   * aborts, with a LeadershipLost reason, the moment the session holding the job's lock ends: another
+   * instance may take the job from then on, so the run must write and claim nothing more. Such a run
+   * resolves "lost" (also when it rejects with that reason) and its tick is not recorded as done.
    */
-  exclusive(job: string, tick: Date | null, run: () => Promise<void>): Promise<"ran" | "skipped">;
+  exclusive(job: string, tick: Date | null, run: (signal: AbortSignal) => Promise<void>): Promise<JobOutcome>;
   readonly partitions: DeliveryPartitions;
   /** What this instance leads right now (for /healthz). */
   leads(): Leads;
@@ -20,6 +23,20 @@ export interface Coordinator {
   /** Releases every lock (waiting for posts in flight on a partition first) and closes the lock session. */
   close(): Promise<void>;
 }
+
+export type JobOutcome = "ran" | "skipped" | "lost";
+
+/** The abort reason of a job's signal: this instance no longer holds the job's lock. */
+export class LeadershipLost extends Error {
+  readonly kind = "leadership-lost";
+  constructor(readonly why: string) {
+    super(`this instance lost the lock session (${why}); another instance may lead the job now`);
+    this.name = "LeadershipLost";
+  }
+}
+
+/** True when `err` is (or a job rethrew) the reason its signal was aborted for. */
+export const isLeadershipLost = (err: unknown): err is LeadershipLost => err instanceof LeadershipLost;
 
 export interface DeliveryPartitions {
   /**
@@ -41,7 +58,7 @@ export interface Leads {
   mode: "single" | "postgres";
   /** False while the PostgreSQL lock session is down: this instance then leads nothing. */
   lockSession: boolean;
-  /** Jobs running here right now under their lock. */
+  /** Jobs running here right now under a lock this instance still holds. */
   jobs: string[];
   /** The last tick each job finished here. */
   lastRuns: Record<string, string>;

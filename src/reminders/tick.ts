@@ -1,3 +1,4 @@
+import { whileLeading } from "../coordination/index.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
 import type { SlackApi } from "../slack/api.js";
@@ -112,15 +113,17 @@ export function reminderJob(
 ): {
   name: string;
   cron: string;
-  run: () => Promise<TickReport & { audiences: RefreshReport }>;
+  run: (signal?: AbortSignal) => Promise<TickReport & { audiences: RefreshReport }>;
 } {
   return {
     name: "reminders",
     cron: deps.config.REMINDER_CRON,
-    run: async () => {
+    // The scheduler's signal: once this instance stops leading the job, its store refuses every write.
+    run: async (signal) => {
+      const led = signal ? { ...deps, store: whileLeading(deps.store, signal) } : deps;
       const slackForTeam = deps.slackForTeam ?? (async () => deps.slack);
-      const audiences = await refreshAudiences({ ...deps, slackForTeam }, deps.now());
-      const report = { ...(await runReminderTick(deps, deps.now())), audiences };
+      const audiences = await refreshAudiences({ ...led, slackForTeam }, deps.now());
+      const report = { ...(await runReminderTick(led, deps.now())), audiences };
       if (Object.values(report).some((n) => typeof n === "number" && n > 0) || audiences.unreadable) {
         deps.logger.info(`reminders: ${JSON.stringify(report)}`);
       }

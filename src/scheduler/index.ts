@@ -1,6 +1,6 @@
 import type { Logger } from "@slack/logger";
 import cron, { type ScheduledTask } from "node-cron";
-import type { Coordinator } from "../coordination/index.js";
+import type { Coordinator, JobOutcome } from "../coordination/index.js";
 
 /**
  * Runs the bot's background jobs on node-cron schedules. Holds no job logic: each concern (deadline
@@ -13,7 +13,11 @@ export interface Job {
   name: string;
   /** node-cron expression: 5 fields, or 6 with seconds. */
   cron: string;
-  run: () => unknown;
+  /**
+   * `signal` aborts (reason LeadershipLost) when this instance stops leading the job mid-run: check it
+   * before each write or claim (`signal.throwIfAborted()`), since another instance may run the job now.
+   */
+  run: (signal: AbortSignal) => unknown;
   /** Also run once right away (e.g. drain the outbox after a restart). */
   runOnStart?: boolean;
   /** Called when the scheduler stops, before waiting for the run in flight. */
@@ -38,6 +42,9 @@ export interface SchedulerDeps {
   /** Decides which instance runs a job for a tick; without one every job runs here. */
   coordinator?: Pick<Coordinator, "exclusive">;
 }
+
+/** For a job no coordinator decides on (every instance runs it, or a single process): it always leads. */
+const ALWAYS_LEADING = new AbortController().signal;
 
 export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Scheduler {
   const { logger } = deps;
@@ -65,12 +72,12 @@ export function startScheduler(deps: SchedulerDeps, jobs: readonly Job[]): Sched
     const run = Promise.resolve().then(async () => {
       try {
         const coordinator = job.everyInstance ? undefined : deps.coordinator;
-        let outcome: "ran" | "skipped" = "ran";
+        let outcome: JobOutcome = "ran";
         if (coordinator)
-          outcome = await coordinator.exclusive(job.name, tick, async () => {
-            await job.run();
+          outcome = await coordinator.exclusive(job.name, tick, async (signal) => {
+            await job.run(signal);
           });
-        else await job.run();
+        else await job.run(ALWAYS_LEADING);
         if (outcome === "ran") logger.debug(`job ${job.name}: done in ${Date.now() - startedAt} ms`);
       } catch (err) {
         logger.error(`job ${job.name} failed: ${(err as Error).stack ?? String(err)}`);

@@ -5,7 +5,13 @@ export { isStoreUnavailable, SchemaTooNewError, StoreOpenError, StoreUnavailable
 export { FORGOTTEN_ACTOR } from "./forgotten.js";
 export type * from "./installations.js";
 export { type CopyResult, copyDatabase, databaseStatus, migrateDatabase } from "./kysely/admin.js";
-export { type OpenOptions, openKyselyStore, openPgLockClient, openSqliteStore } from "./kysely/index.js";
+export {
+  type LockSessionOptions,
+  type OpenOptions,
+  openKyselyStore,
+  openPgLockClient,
+  openSqliteStore,
+} from "./kysely/index.js";
 export type { MigrationRun, MigrationStatus } from "./kysely/migration.js";
 export { MIGRATION_LOCK_KEY } from "./kysely/migration.js";
 export type * from "./monitor.js";

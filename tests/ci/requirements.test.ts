@@ -35,3 +35,21 @@ describe("supported Node versions", () => {
     }
   });
 });
+
+// Both stores without doubling CI's time: one pass runs the end-to-end suites on each.
+describe("the stores CI tests", () => {
+  const run = read(".ci/run");
+  const ci = readme.split("\n\n").find((p) => p.startsWith("CI (`CI=true bash .ci/run`")) ?? "";
+
+  it("runs the machine's pass on SQLite and each other version's pass on PostgreSQL", () => {
+    expect(run).toContain("TEST_STORE=$store npm test");
+    expect(run).toMatch(/^run_pass "node\$\(node -p [^\n]*\)" sqlite$/m);
+    expect(run).toMatch(/^ {2}PATH=[^\n]* run_pass "node\$\{version%%\.\*\}" postgres$/m);
+  });
+
+  it("README's CI paragraph says which pass runs on which store, and how to run one locally", () => {
+    expect(ci).toContain("machine's Node (20) on SQLite");
+    expect(ci).toContain("`TEST_STORE=postgres`");
+    expect(readme).toContain("TEST_STORE=postgres TEST_DATABASE_URL=");
+  });
+});

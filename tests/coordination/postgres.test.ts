@@ -1,6 +1,13 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Coordinator, createPostgresCoordinator, slotOf } from "../../src/coordination/index.js";
+import {
+  type Coordinator,
+  createPostgresCoordinator,
+  isLeadershipLost,
+  slotOf,
+  whileLeading,
+} from "../../src/coordination/index.js";
+import { openKyselyStore } from "../../src/store/index.js";
 import { quietLogger } from "../announce/helpers.js";
 import { createTestDatabase, noticeSkippedWithoutPostgres, TEST_DATABASE_URL } from "../support/postgres.js";
 
@@ -88,14 +95,61 @@ describe.skipIf(!TEST_DATABASE_URL)("PostgreSQL coordinator", () => {
     const b = coordinator("takeover-b");
     await Promise.all([a.start(), b.start()]);
     let finish!: () => void;
-    const stuck = a.exclusive("announcements", null, () => new Promise<void>((r) => (finish = r)));
+    let signal: AbortSignal | undefined;
+    const stuck = a.exclusive("announcements", null, (s) => {
+      signal = s;
+      return new Promise<void>((r) => (finish = r));
+    });
     await until("a runs the job", () => a.leads().jobs.includes("announcements"));
+    expect(signal?.aborted).toBe(false);
     expect(await b.exclusive("announcements", null, async () => {})).toBe("skipped");
     await killSessions("takeover-a");
     await until("a knows it lost its session", () => !a.leads().lockSession);
+    // The run is still going, but a no longer leads it (/healthz's leads) and the run has been told.
+    expect(signal?.aborted).toBe(true);
+    expect(isLeadershipLost(signal?.reason)).toBe(true);
+    expect(a.leads().jobs).toEqual([]);
     expect(await b.exclusive("announcements", null, async () => {})).toBe("ran");
     finish();
-    await stuck;
+    expect(await stuck).toBe("lost");
+  });
+
+  it("a job whose lock session dies mid-run writes nothing more and its tick stays undone", async () => {
+    const store = await openKyselyStore(db.url, { postgres: { poolSize: 2 } });
+    try {
+      const a = coordinator("lost-a");
+      await a.start();
+      const tick = new Date("2026-12-02T10:00:00Z");
+      let writes = 0;
+      let refused: unknown;
+      const run = a.exclusive("reminders", tick, async (signal) => {
+        const led = whileLeading(store, signal);
+        for (;;) {
+          await led.kv.set("lock-loss", writes, new Date()).catch((err: unknown) => {
+            refused = err;
+            throw err;
+          });
+          writes += 1;
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      });
+      await until("the job writes", () => writes >= 3);
+      await killSessions("lost-a");
+      expect(await run).toBe("lost");
+      expect(isLeadershipLost(refused)).toBe(true);
+      // The last value stored is the last write that was let through: none came after the refusal.
+      expect(await store.kv.get("lock-loss")).toBe(writes - 1);
+      await expect(whileLeading(store, AbortSignal.abort(refused)).transaction(async () => 1)).rejects.toBe(
+        refused,
+      );
+      expect(a.leads().jobs).toEqual([]);
+      // The tick was not recorded as done: the instance that takes over runs it.
+      const b = coordinator("lost-b");
+      await b.start();
+      expect(await b.exclusive("reminders", tick, async () => {})).toBe("ran");
+    } finally {
+      await store.close();
+    }
   });
 
   it("splits the partitions between instances, each held by exactly one", async () => {

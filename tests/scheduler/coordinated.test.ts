@@ -10,12 +10,13 @@ afterEach(async () => {
 
 /** A coordinator double that records what it was asked and lets only the listed jobs run. */
 function gate(allowed: string[]) {
+  const leading = new AbortController();
   const asked: { job: string; tick: Date | null }[] = [];
   const coordinator: Pick<Coordinator, "exclusive"> = {
     async exclusive(job, tick, run) {
       asked.push({ job, tick });
       if (!allowed.includes(job)) return "skipped";
-      await run();
+      await run(leading.signal);
       return "ran";
     },
   };

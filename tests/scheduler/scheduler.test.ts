@@ -226,7 +226,9 @@ describe("announcementJobs", () => {
         },
       },
     );
-    await expect(Promise.resolve(announce!.run())).rejects.toThrow("disk on fire");
+    await expect(Promise.resolve(announce!.run(new AbortController().signal))).rejects.toThrow(
+      "disk on fire",
+    );
     expect(await store.outbox.get("deadline:acme/d:0:C1")).toBeDefined();
     await store.close();
   });

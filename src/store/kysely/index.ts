@@ -241,14 +241,36 @@ export function openSqliteStore(path: string, options: OpenOptions = {}): Store 
   return build(context(opened.db, opened.dialect, false), opened, { open: new Set() });
 }
 
+/** How one lock session differs from the pool's connections. */
+export interface LockSessionOptions {
+  /** Names the session in pg_stat_activity (default: the URL's application_name). */
+  applicationName?: string;
+  /** A query without an answer in this time fails (client- and server-side), so a dead session is noticed. */
+  queryTimeoutMs?: number;
+  /** TCP keepalive's first probe after this much idle time (node's net keepalive). */
+  keepAliveInitialDelayMs?: number;
+}
+
 /**
  * A dedicated PostgreSQL session outside the pool (same host, credentials, TLS and timeouts), for
  * session-level advisory locks that must live exactly as long as this process's connection. The caller
  * owns it and must `end()` it. Throws StoreOpenError for a sqlite: URL or an unreachable server.
  */
-export async function openPgLockClient(databaseUrl: string, options: OpenOptions = {}): Promise<pg.Client> {
+export async function openPgLockClient(
+  databaseUrl: string,
+  options: OpenOptions = {},
+  session: LockSessionOptions = {},
+): Promise<pg.Client> {
   const target = targetOf(databaseUrl);
   if (target.dialect !== "postgres")
     throw new StoreOpenError("DATABASE_URL: advisory locks need PostgreSQL (postgres://…), not SQLite");
-  return connectClient(target, postgresOptions(options));
+  return connectClient(target, postgresOptions(options), {
+    ...(session.applicationName ? { application_name: session.applicationName } : {}),
+    ...(session.queryTimeoutMs
+      ? { query_timeout: session.queryTimeoutMs, statement_timeout: session.queryTimeoutMs }
+      : {}),
+    ...(session.keepAliveInitialDelayMs
+      ? { keepAliveInitialDelayMillis: session.keepAliveInitialDelayMs }
+      : {}),
+  });
 }

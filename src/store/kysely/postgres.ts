@@ -104,9 +104,16 @@ export function describeOpenFailure(err: unknown, target: PostgresTarget, option
   return `${prefix} cannot connect to ${where} (${code ? `${code}: ` : ""}${message}).`;
 }
 
-/** A connected client outside the pool; start-up failures become StoreOpenError. */
-export async function connectClient(target: PostgresTarget, options: PostgresOptions): Promise<pg.Client> {
-  const client = new pg.Client(pgClientConfig(target, options));
+/**
+ * A connected client outside the pool; start-up failures become StoreOpenError. `overrides` adjust one
+ * session (a lock session's name and timeouts) on top of the shared settings.
+ */
+export async function connectClient(
+  target: PostgresTarget,
+  options: PostgresOptions,
+  overrides: Partial<pg.ClientConfig> = {},
+): Promise<pg.Client> {
+  const client = new pg.Client({ ...pgClientConfig(target, options), ...overrides });
   // A session that dies while held (server restart) surfaces on its next query; never crash the process.
   client.on("error", () => undefined);
   try {
