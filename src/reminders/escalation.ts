@@ -2,6 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { actions, button, context, section } from "../blocks/kit.js";
 import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, relativeDays } from "../blocks/mrkdwn.js";
+import { whileLeading } from "../coordination/index.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, findMessage, keys } from "../outbox/index.js";
 import { type Campaign, FORGOTTEN_ACTOR, type ReminderState } from "../store/index.js";
@@ -150,14 +151,16 @@ export function escalationJob(deps: ReminderDeps & Pick<AppDeps, "now" | "logger
   name: string;
   cron: string;
   runOnStart: boolean;
-  run: () => Promise<number>;
+  run: (signal?: AbortSignal) => Promise<number>;
 } {
   return {
     name: "escalation",
     cron: deps.config.REMINDER_CRON,
     runOnStart: true,
-    run: async () => {
-      const sent = await runEscalations(deps, deps.now());
+    // The scheduler's signal: once this instance stops leading the job, its store refuses every write.
+    run: async (signal) => {
+      const store = signal ? whileLeading(deps.store, signal) : deps.store;
+      const sent = await runEscalations({ ...deps, store }, deps.now());
       if (sent) deps.logger.info(`escalation: ${sent} lead DMs about people who have not answered`);
       return sent;
     },

@@ -8,7 +8,7 @@ import {
   type PooledPageReader,
   runPolicyCheck,
 } from "../../src/monitor/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
+import { openTestStore } from "../support/store.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
@@ -188,7 +188,7 @@ describe("a thread that dies for one page", () => {
 
 describe("a policy check through the worker reader", () => {
   it("records an internal page behind a redirect as a failure: not stored, not announced", async () => {
-    const store = openSqliteStore(":memory:");
+    const store = await openTestStore();
     await store.subscriptions.upsert({
       teamId: "T1",
       channelId: "C1",
