@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createInstaller, createWorkspaces, seal, unseal } from "../../src/install/index.js";
 import { createDeliveryClient } from "../../src/outbox/index.js";
-import { openSqliteStore } from "../../src/store/index.js";
 import { quietLogger } from "../announce/helpers.js";
 import type { TestBot } from "../support/bot.js";
 import { FakeSlack } from "../support/fake-slack.js";
+import { openTestStoreAt } from "../support/store.js";
 import { ENCRYPTION_KEY, install, STATE_SECRET, startDistributedBot } from "./helpers.js";
 
 /** Token rotation: a bot token expiring within two hours is refreshed before use, for jobs and requests. */
@@ -65,7 +65,7 @@ describe("token rotation across instances", () => {
     const fake = new FakeSlack();
     await fake.start();
     const file = join(mkdtempSync(join(tmpdir(), "aipb-rotation-")), "bot.db");
-    const stores = [openSqliteStore(file), openSqliteStore(file)];
+    const stores = await Promise.all([openTestStoreAt(file), openTestStoreAt(file)]);
     const auth = {
       clientId: fake.oauthClient.id,
       clientSecret: fake.oauthClient.secret,
