@@ -18,21 +18,18 @@ export function whileLeading(store: Store, signal: AbortSignal): Store {
           : value;
     return out as R;
   };
+  // Every repository (each an object of methods), whatever the Store interface grows to hold.
+  const repositories: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(store))
+    if (value && typeof value === "object") repositories[name] = guarded(value);
   return {
-    dialect: store.dialect,
-    subscriptions: guarded(store.subscriptions),
-    outbox: guarded(store.outbox),
-    audit: guarded(store.audit),
-    kv: guarded(store.kv),
-    documents: guarded(store.documents),
-    reminders: guarded(store.reminders),
-    catalogHistory: guarded(store.catalogHistory),
-    installations: guarded(store.installations),
+    ...store,
+    ...repositories,
     transaction: (fn) =>
       signal.aborted
         ? Promise.reject(signal.reason)
         : store.transaction((tx) => fn(whileLeading(tx, signal))),
     ping: () => store.ping(),
     close: () => store.close(),
-  };
+  } as Store;
 }
