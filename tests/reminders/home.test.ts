@@ -72,7 +72,7 @@ describe("campaign controls from the App Home", () => {
   it("refuse another workspace's campaign as gone, even to a lead, and change nothing", async () => {
     const { controlCampaign } = await import("../../src/reminders/index.js");
     const { parseConfig } = await import("../../src/config.js");
-    store = openSqliteStore(":memory:");
+    store = await openTestStore();
     const campaign = await ask("claude", "U1");
     const config = parseConfig({ SLACK_BOT_TOKEN: "xoxb-t", SLACK_SIGNING_SECRET: "ab".repeat(16) });
     // Every actor is a lead: the workspace check alone must refuse the forged click.
