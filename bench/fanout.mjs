@@ -5,12 +5,10 @@
 // ≤ 1.1 × floor. Run `npm run build` first, then `node bench/fanout.mjs`.
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isMainThread, parentPort } from "node:worker_threads";
-import { fakeSlackInWorker, formatMetricRows, serveFakeSlackInWorker } from "./lib.mjs";
+import { fakeSlackInWorker, formatMetricRows } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -22,82 +20,6 @@ const CAP_BURST = Number(process.env.BENCH_WORKSPACE_BURST ?? 50);
 /** Slack: about 1 message per second per channel. */
 const CHANNEL_PER_SECOND = 1;
 
-/** Token bucket measured at arrival, like Slack's. Returns 0 or the whole seconds to wait (Retry-After). */
-function bucket(rate, burst) {
-  let tokens = burst;
-  let last = Date.now();
-  return () => {
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - last) / 1000) * rate);
-    last = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - tokens) / rate));
-  };
-}
-
-/**
- * A minimal loopback Slack Web API: paced chat.postMessage, conversations.history for recovery checks. It
- * runs in a worker thread so that, like the real Slack, it measures arrivals on its own clock and event loop.
- */
-async function serveFakeSlack() {
-  const workspace = bucket(CAP_PER_SECOND, CAP_BURST);
-  const channels = new Map();
-  const posted = new Map(); // channel → [{ts, metadata}]
-  const keys = new Map(); // idempotency key → times posted
-  const stats = { posts: 0, rateLimited: 0 };
-  let ts = 0;
-  const server = createServer(async (req, res) => {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const args = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8")));
-    const method = (req.url ?? "").replace(/^\/api\//, "");
-    const send = (status, body, headers = {}) => {
-      res.writeHead(status, { "content-type": "application/json", ...headers });
-      res.end(JSON.stringify(body));
-    };
-    if (method === "chat.postMessage") {
-      const channel = String(args.channel);
-      if (!channels.has(channel)) channels.set(channel, bucket(CHANNEL_PER_SECOND, 1));
-      const wait = channels.get(channel)() || workspace();
-      if (wait > 0) {
-        stats.rateLimited += 1;
-        return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
-      }
-      stats.posts += 1;
-      const metadata = args.metadata ? JSON.parse(args.metadata) : undefined;
-      const key = metadata?.event_payload?.key ?? `none:${ts}`;
-      keys.set(key, (keys.get(key) ?? 0) + 1);
-      ts += 1;
-      const message = { ts: `1700000000.${String(ts).padStart(6, "0")}`, metadata };
-      posted.set(channel, [...(posted.get(channel) ?? []), message]);
-      return send(200, { ok: true, channel, ts: message.ts });
-    }
-    if (method === "conversations.history")
-      return send(200, {
-        ok: true,
-        messages: [...(posted.get(String(args.channel)) ?? [])].reverse(),
-        has_more: false,
-      });
-    return send(200, { ok: false, error: "unknown_method" });
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${server.address().port}/api/`;
-  return {
-    url,
-    report: () => ({ stats, keys: [...keys.entries()] }),
-    stop: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-if (!isMainThread && parentPort) serveFakeSlackInWorker(parentPort, await serveFakeSlack());
-
 export async function runFanoutBench() {
   const { openSqliteStore } = await load("store/index.js");
   const { makeCatalog } = await load("catalog/index.js");
@@ -106,7 +28,13 @@ export async function runFanoutBench() {
 
   const dir = mkdtempSync(join(tmpdir(), "ai-privacy-fanout-"));
   const store = openSqliteStore(join(dir, "bench.db"));
-  const fake = await fakeSlackInWorker(import.meta.url);
+  const fake = await fakeSlackInWorker(new URL("./paced-slack.mjs", import.meta.url), {
+    pacedSlack: {
+      workspacePerSecond: CAP_PER_SECOND,
+      workspaceBurst: CAP_BURST,
+      channelPerSecond: CHANNEL_PER_SECOND,
+    },
+  });
   const quiet = () => {};
   const logger = {
     debug: quiet,
@@ -218,7 +146,7 @@ export async function runFanoutBench() {
   return { rows, text };
 }
 
-if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { text } = await runFanoutBench();
   console.log(text);
 }

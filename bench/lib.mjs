@@ -120,11 +120,12 @@ export function formatMetricRows(title, rows) {
 
 /**
  * A fake Slack served from a worker thread, so its own event loop never competes with the deliverer being
- * measured. `moduleUrl` is the bench file itself: run as the worker, it calls `serveFakeSlackInWorker`.
+ * measured. `moduleUrl` is the module that, run as the worker (with `workerData`), calls
+ * `serveFakeSlackInWorker` (paced-slack.mjs, reminders-fake-slack.mjs).
  */
-export async function fakeSlackInWorker(moduleUrl) {
+export async function fakeSlackInWorker(moduleUrl, workerData) {
   const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(new URL(moduleUrl));
+  const worker = new Worker(new URL(moduleUrl), { workerData });
   const ask = (type) =>
     new Promise((res) => {
       worker.once("message", res);
@@ -151,4 +152,49 @@ export function serveFakeSlackInWorker(parentPort, fake) {
       parentPort.postMessage({ stopped: true });
     }
   });
+}
+
+/** The PostgreSQL server the benchmarks may use: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one. */
+export const BENCH_POSTGRES_URL =
+  process.env.BENCH_DATABASE_URL?.trim() ||
+  process.env.TEST_DATABASE_URL?.trim() ||
+  "postgres://postgres@127.0.0.1:5432/test";
+
+/**
+ * A fresh database on that server for one suite, or undefined (with the reason) when the server cannot be
+ * reached: the PostgreSQL rows are then skipped, never faked. `drop` ends its sessions first.
+ */
+export async function createBenchDatabase(prefix) {
+  const { default: pg } = await import("pg");
+  const { randomBytes } = await import("node:crypto");
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (err) {
+    return { skipped: `PostgreSQL at ${redacted(BENCH_POSTGRES_URL)} not usable (${err.message})` };
+  } finally {
+    await admin.end().catch(() => {});
+  }
+  const url = new URL(BENCH_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+function redacted(url) {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
 }

@@ -1,5 +1,6 @@
 // Reminders benchmark: a campaign to 5,000 people (resolve the audience + enqueue; then delivery through the
-// issue-3 deliverer against a loopback Slack with rate limits), and reminder-button clicks at 100 concurrent
+// issue-3 deliverer against a loopback Slack with rate limits; the resolve + enqueue also on PostgreSQL when one
+// is reachable, lib.mjs), and reminder-button clicks at 100 concurrent
 // against our app and against a bare Bolt app that only acks, in the same run. Targets: enqueue < 2 s, click
 // p99 ≤ 1.3 × the bare app's. Run `npm run build` first, then `node --expose-gc bench/reminders.mjs`.
 
@@ -7,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { formatMetricRows } from "./lib.mjs";
+import { createBenchDatabase, formatMetricRows } from "./lib.mjs";
 import { startSlackSide } from "./reminders-slack-side.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,7 +58,7 @@ export async function runRemindersBench() {
   const { createBot } = await load("app.js");
   const { buildDeps, makeLogger } = await load("wiring.js");
   const { parseConfig } = await load("config.js");
-  const { openSqliteStore } = await load("store/index.js");
+  const { openSqliteStore, openStore } = await load("store/index.js");
   const { loadCatalog } = await load("catalog/index.js");
   const { startCampaigns, ACTION } = await load("reminders/index.js");
   const { createDeliverer, createDeliveryClient } = await load("outbox/index.js");
@@ -70,13 +71,14 @@ export async function runRemindersBench() {
     secret: SECRET,
   });
   const dir = mkdtempSync(join(tmpdir(), "reminders-bench-"));
-  const config = parseConfig({
+  const env = {
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: `${fake.url}/api/`,
     DATABASE_URL: `sqlite:${join(dir, "bench.db")}`,
     LOG_LEVEL: "error",
-  });
+  };
+  const config = parseConfig(env);
   const logger = makeLogger("error");
   const catalog = loadCatalog({});
   const rows = [];
@@ -104,6 +106,28 @@ export async function runRemindersBench() {
     asked: outcome.asked,
     enqueued: outcome.sentNow,
   });
+
+  // 1b. The same campaign on PostgreSQL: a fresh database (lib.mjs), the production pool, dropped after.
+  const database = await createBenchDatabase("bench_reminders");
+  if (database.url) {
+    const pgStore = await openStore(database.url);
+    try {
+      const pgConfig = parseConfig({ ...env, DATABASE_URL: database.url });
+      const pgDeps = await buildDeps(pgConfig, { store: pgStore, logger, catalog, now: () => NOW });
+      const pgRun = await campaign(pgDeps);
+      rows.push({
+        metric: "the same campaign on PostgreSQL: resolve + enqueue",
+        ms: Math.round(pgRun.ms),
+        target: "< 2000 ms",
+        asked: pgRun.outcome.asked,
+        enqueued: pgRun.outcome.sentNow,
+        vsSqlite: `${(pgRun.ms / enqueueMs).toFixed(2)}×`,
+      });
+    } finally {
+      await pgStore.close();
+      await database.drop();
+    }
+  } else rows.push({ metric: "the same campaign on PostgreSQL", skipped: database.skipped });
 
   // 2. Delivery through the one deliverer, against the fake's workspace rate limit.
   const deliverer = createDeliverer({

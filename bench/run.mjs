@@ -9,6 +9,7 @@ import { runCommandsBench } from "./commands.mjs";
 import { runEscalationBench } from "./escalation.mjs";
 import { runFanoutBench } from "./fanout.mjs";
 import { runHardeningBench } from "./hardening.mjs";
+import { runInstancesBench } from "./instances.mjs";
 import { runJoinersBench } from "./joiners.mjs";
 import { runMonitorBench } from "./monitor.mjs";
 import { runRemindersBench } from "./reminders.mjs";
@@ -21,6 +22,7 @@ const suites = {
   escalation: () => runEscalationBench(),
   fanout: () => runFanoutBench(),
   hardening: () => runHardeningBench(),
+  instances: () => runInstancesBench(),
   joiners: () => runJoinersBench(),
   monitor: () => runMonitorBench(),
   reminders: () => runRemindersBench(),

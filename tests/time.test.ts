@@ -64,6 +64,32 @@ describe("wall-clock time in a person's zone", () => {
     );
   });
 
+  it("gives every instant of one second the same local time, and the next second its own", () => {
+    const midnightTokyo = { year: 2026, month: 12, day: 3, hour: 0, minute: 0, second: 0, weekday: 4 };
+    // First asked at the end of the second, then at its start: the answer is the second's, not the instant's.
+    expect(localTime(at("2026-12-02T14:59:59.999Z"), "Asia/Tokyo")).toEqual({
+      ...midnightTokyo,
+      day: 2,
+      hour: 23,
+      minute: 59,
+      second: 59,
+      weekday: 3,
+    });
+    expect(localTime(at("2026-12-02T15:00:00.999Z"), "Asia/Tokyo")).toEqual(midnightTokyo);
+    expect(localTime(at("2026-12-02T15:00:00.000Z"), "Asia/Tokyo")).toEqual(midnightTokyo);
+    // Before 1970 too (negative epoch milliseconds round down to their own second).
+    expect(localTime(at("1969-12-31T23:59:59.500Z"), "UTC")).toMatchObject({
+      year: 1969,
+      hour: 23,
+      second: 59,
+    });
+    expect(localTime(at("1970-01-01T00:00:00.000Z"), "UTC")).toMatchObject({
+      year: 1970,
+      hour: 0,
+      second: 0,
+    });
+  });
+
   it("knows working hours (09:30–17:30, Monday–Friday) and falls back for unknown zones", () => {
     expect(inWorkingHours(at("2026-12-01T08:30:00Z"), "Europe/Berlin")).toBe(true);
     expect(inWorkingHours(at("2026-12-01T08:29:00Z"), "Europe/Berlin")).toBe(false);

@@ -64,7 +64,10 @@ const memo = new Map<string, LocalTime>();
 const MEMO_SIZE = 10_000;
 
 export function localTime(at: Date, tz: string): LocalTime {
-  const key = `${tz}|${at.getTime()}`;
+  // Keyed by the whole second: the answer has no milliseconds (every zone offset in the tz database is whole
+  // seconds), so every instant of one second has the same local time, and requests arriving in the same
+  // second share one formatToParts.
+  const key = `${tz}|${Math.floor(at.getTime() / 1000)}`;
   const hit = memo.get(key);
   if (hit) return { ...hit };
   const parts: Record<string, string> = {};

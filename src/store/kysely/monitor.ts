@@ -10,6 +10,7 @@ import type {
 } from "../monitor.js";
 import type { Ctx } from "./context.js";
 import { bool, count, flag, time, timeOrNull, toDb, toDbOrNull } from "./rows.js";
+import { sharedRead } from "./shared-read.js";
 
 const StateRow = z
   .object({
@@ -109,6 +110,12 @@ const BrokenLinkRow = z
 const readVersion = (row: unknown) => (row === undefined ? undefined : VersionRow.parse(row));
 
 export function documents({ db }: Ctx): DocumentRepository {
+  // Read on every slash command: compiled once (building a Kysely query costs more than SQLite running
+  // it) and shared by concurrent callers (shared-read.ts). Each caller parses its own copy of the rows.
+  const reviewQuery = db.selectFrom("needs_review").selectAll().orderBy("provider_id").compile();
+  const reviewRows = sharedRead(async () => (await db.executeQuery(reviewQuery)).rows);
+  /** After a write to the flags (settled either way), no caller joins a read that started before it. */
+  const writingFlags = <T>(write: Promise<T>) => write.finally(() => reviewRows.invalidate());
   const versionByHash = (documentId: string, hash: string) =>
     db
       .selectFrom("document_versions")
@@ -300,7 +307,7 @@ export function documents({ db }: Ctx): DocumentRepository {
     },
     async flagForReview(f) {
       // The first flag's time is kept: "needs review since" is when the steps first may have gone stale.
-      await db
+      const upsert = db
         .insertInto("needs_review")
         .values({
           provider_id: f.providerId,
@@ -315,18 +322,15 @@ export function documents({ db }: Ctx): DocumentRepository {
           })),
         )
         .execute();
+      await writingFlags(upsert);
     },
     async clearReview(providerId) {
-      const result = await db
-        .deleteFrom("needs_review")
-        .where("provider_id", "=", providerId)
-        .executeTakeFirst();
+      const result = await writingFlags(
+        db.deleteFrom("needs_review").where("provider_id", "=", providerId).executeTakeFirst(),
+      );
       return count(result.numDeletedRows) > 0;
     },
-    reviewFlags: async () =>
-      (await db.selectFrom("needs_review").selectAll().orderBy("provider_id").execute()).map((row) =>
-        ReviewRow.parse(row),
-      ),
+    reviewFlags: async () => (await reviewRows.read()).map((row) => ReviewRow.parse(row)),
     async markLinkBroken(link) {
       await db
         .insertInto("broken_links")

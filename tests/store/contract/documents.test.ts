@@ -138,6 +138,27 @@ describe.each(KINDS)("document repository contract (%s)", (kind) => {
     expect(await store.documents.rawPage("none")).toBeUndefined();
   });
 
+  it("review flags read concurrently all answer, each with its own copy, and a write is seen by the next read", async () => {
+    const store = await freshStore(kind);
+    await store.documents.flagForReview({ providerId: "a", documentId: "d1", versionId: 1, since: at(1) });
+    const reads = await Promise.all(Array.from({ length: 20 }, () => store.documents.reviewFlags()));
+    for (const flags of reads)
+      expect(flags).toEqual([{ providerId: "a", documentId: "d1", versionId: 1, since: at(1) }]);
+    reads[0]?.splice(0);
+    expect(reads[1]).toHaveLength(1);
+    // A read in flight while the flag is cleared: the read after the clear never joins it.
+    const during = store.documents.reviewFlags();
+    expect(await store.documents.clearReview("a")).toBe(true);
+    expect(await store.documents.reviewFlags()).toEqual([]);
+    await during;
+    const racing = store.documents.reviewFlags();
+    await store.documents.flagForReview({ providerId: "c", documentId: "d2", versionId: null, since: at(2) });
+    expect(await store.documents.reviewFlags()).toEqual([
+      { providerId: "c", documentId: "d2", versionId: null, since: at(2) },
+    ]);
+    await racing;
+  });
+
   it("review flags keep their first time; broken links keep their first time and take the new reason", async () => {
     const store = await freshStore(kind);
     await store.documents.flagForReview({ providerId: "b", documentId: "d1", versionId: 1, since: at(1) });
