@@ -217,6 +217,23 @@ export async function runInstancesBench() {
     const delivered = deliveredOf(acme, final) + deliveredOf(beta, final);
     const duplicates = [...keys.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
     await store.close();
+    if (duplicates > 0) {
+      // What a reader needs to find the cause: which messages, and what each instance said about the outbox.
+      console.error(
+        `duplicated keys: ${[...keys]
+          .filter(([, c]) => c > 1)
+          .map(([k]) => k)
+          .join(", ")}`,
+      );
+      for (const b of instances)
+        console.error(
+          `instance pid ${b.child.pid}:\n${b
+            .output()
+            .split("\n")
+            .filter((l) => /outbox|coordination/.test(l))
+            .join("\n")}`,
+        );
+    }
     const rows = [
       { metric: "instances", value: INSTANCES, database: "one PostgreSQL database" },
       {
