@@ -11,7 +11,7 @@ export {
   type DrainStats,
 } from "./client.js";
 export { createDeliverer } from "./deliver.js";
-export { enqueueMessage, keyFromMetadata, METADATA_EVENT_TYPE } from "./enqueue.js";
+export { enqueueMessage, enqueueMessages, keyFromMetadata, METADATA_EVENT_TYPE } from "./enqueue.js";
 export { CHANNEL_ERRORS, classify, type Failure } from "./errors.js";
 export { keys } from "./keys.js";
 export { channelProblemAdvice, failedNoticeMessage, pausedNoticeMessage } from "./notice-messages.js";

@@ -1,7 +1,7 @@
 import { section } from "../blocks/kit.js";
 import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
 import type { AppDeps } from "../deps.js";
-import { enqueueMessage, keys } from "../outbox/index.js";
+import { enqueueMessage, enqueueMessages, keys } from "../outbox/index.js";
 import {
   type Campaign,
   FORGOTTEN_ACTOR,
@@ -211,16 +211,38 @@ export async function sendDueReminders(
       }
     }
     await store.transaction(async (tx) => {
+      // A compare-and-set per group of people given the same patch (one zone's next time), then one insert
+      // of the messages: a statement per person was a round trip per person on PostgreSQL.
+      const changed = new Set<number>();
+      for (const group of samePatchGroups(plans))
+        for (const id of await tx.reminders.transitionMany(group.ids, group.from, group.patch, now))
+          changed.add(id);
+      const messages: NewOutboxMessage[] = [];
       for (const plan of plans) {
         // Someone answered (or another tick sent it) since `due` read the row: nothing to do for them.
-        if (!(await tx.reminders.transition(plan.state.id, plan.state.state, plan.patch, now))) continue;
+        if (!changed.has(plan.state.id)) continue;
         if (plan.kind === "deferred") deferred += 1;
-        if (plan.kind !== "send" || !plan.message) continue;
-        if (await enqueueMessage(tx, plan.message, now, { validate: false })) sent += 1;
+        if (plan.kind === "send" && plan.message) messages.push(plan.message);
       }
+      sent += (await enqueueMessages(tx, messages, now, { validate: false })).size;
     });
     if (batch.length < BATCH) return { sent, deferred, failed };
   }
+}
+
+/**
+ * Plans that apply the same patch from the same state, grouped. The key keeps a field set to undefined apart
+ * from one left out (a patch names the columns it sets), as Object.entries does.
+ */
+function samePatchGroups(plans: readonly Plan[]) {
+  const groups = new Map<string, { from: ReminderState["state"]; patch: StatePatch; ids: number[] }>();
+  for (const plan of plans) {
+    const key = JSON.stringify([plan.state.state, Object.entries(plan.patch)]);
+    const group = groups.get(key) ?? { from: plan.state.state, patch: plan.patch, ids: [] };
+    group.ids.push(plan.state.id);
+    groups.set(key, group);
+  }
+  return groups.values();
 }
 
 /** When a newly asked person should get the first reminder: now in their working hours, else next morning. */

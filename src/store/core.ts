@@ -89,6 +89,12 @@ export interface OutboxRow
 export interface OutboxRepository {
   /** Inserts unless the key exists. Returns true when a new row was written. */
   enqueue(message: NewOutboxMessage, now: Date): Promise<boolean>;
+  /**
+   * `enqueue` for many messages, in as few statements as the database takes (a campaign enqueues thousands
+   * in one transaction, and a statement each was a round trip each on PostgreSQL). Returns the keys of the
+   * rows newly written; known keys are skipped.
+   */
+  enqueueMany(messages: readonly NewOutboxMessage[], now: Date): Promise<Set<string>>;
   get(key: string): Promise<OutboxRow | undefined>;
   /**
    * Pending rows whose time has come, oldest first; thread replies only once their parent is sent.

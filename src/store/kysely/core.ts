@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditRepository,
   KeyValueRepository,
+  NewOutboxMessage,
   OutboxRepository,
   OutboxRow,
   OutboxStatus,
@@ -13,7 +14,7 @@ import type {
 } from "../core.js";
 import { FORGOTTEN_ACTOR } from "../forgotten.js";
 import type { Ctx } from "./context.js";
-import { bool, count, flag, json, time, timeOrNull, toDb } from "./rows.js";
+import { bool, count, flag, json, MANY_CHUNK, time, timeOrNull, toDb } from "./rows.js";
 import type { DB } from "./schema.js";
 
 const kindsSchema = z.array(z.enum(["deadlines", "changes", "catalog", "regulation"]));
@@ -184,6 +185,20 @@ const OutboxRowSchema = z
   );
 const outboxRow = (row: unknown) => OutboxRowSchema.parse(row);
 
+const outboxValues = (m: NewOutboxMessage, now: Date) => ({
+  idempotency_key: m.key,
+  kind: m.kind,
+  team_id: m.teamId,
+  channel_id: m.channelId,
+  thread_of: m.threadOf ?? null,
+  payload: JSON.stringify(m.payload),
+  next_attempt_at: toDb(m.notBefore ?? now),
+  notify_user_id: m.notifyUserId ?? null,
+  subscription_id: m.subscriptionId ?? null,
+  created_at: toDb(now),
+  updated_at: toDb(now),
+});
+
 export function outbox({ db }: Ctx): OutboxRepository {
   const update = async (id: number, set: UpdateObject<DB, "outbox">) => {
     await db.updateTable("outbox").set(set).where("id", "=", id).execute();
@@ -192,22 +207,24 @@ export function outbox({ db }: Ctx): OutboxRepository {
     async enqueue(m, now) {
       const result = await db
         .insertInto("outbox")
-        .values({
-          idempotency_key: m.key,
-          kind: m.kind,
-          team_id: m.teamId,
-          channel_id: m.channelId,
-          thread_of: m.threadOf ?? null,
-          payload: JSON.stringify(m.payload),
-          next_attempt_at: toDb(m.notBefore ?? now),
-          notify_user_id: m.notifyUserId ?? null,
-          subscription_id: m.subscriptionId ?? null,
-          created_at: toDb(now),
-          updated_at: toDb(now),
-        })
+        .values(outboxValues(m, now))
         .onConflict((oc) => oc.column("idempotency_key").doNothing())
         .executeTakeFirst();
       return count(result.numInsertedOrUpdatedRows) > 0;
+    },
+    async enqueueMany(messages, now) {
+      const written = new Set<string>();
+      for (let i = 0; i < messages.length; i += MANY_CHUNK) {
+        // ON CONFLICT DO NOTHING skips known keys, and a key repeated within the statement, on both.
+        const rows = await db
+          .insertInto("outbox")
+          .values(messages.slice(i, i + MANY_CHUNK).map((m) => outboxValues(m, now)))
+          .onConflict((oc) => oc.column("idempotency_key").doNothing())
+          .returning("idempotency_key")
+          .execute();
+        for (const row of rows) written.add(row.idempotency_key);
+      }
+      return written;
     },
     async get(key) {
       const row = await db

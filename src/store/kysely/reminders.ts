@@ -13,7 +13,7 @@ import {
 } from "../reminders.js";
 import type { Ctx } from "./context.js";
 import { accountMethods } from "./reminder-accounts.js";
-import { bool, count, flag, time, timeOrNull, toDb } from "./rows.js";
+import { bool, count, flag, MANY_CHUNK, time, timeOrNull, toDb } from "./rows.js";
 
 export const answerState = z.enum(ANSWER_STATES);
 
@@ -264,6 +264,20 @@ export function reminders(ctx: Ctx): ReminderRepository {
         .where("state", "=", from)
         .executeTakeFirst();
       return count(result.numUpdatedRows) > 0;
+    },
+    async transitionMany(ids, from: AnswerState, patch, now) {
+      const changed = new Set<number>();
+      for (let i = 0; i < ids.length; i += MANY_CHUNK) {
+        const rows = await db
+          .updateTable("reminder_states")
+          .set({ ...patchColumns(patch), updated_at: toDb(now) })
+          .where("id", "in", ids.slice(i, i + MANY_CHUNK))
+          .where("state", "=", from)
+          .returning("id")
+          .execute();
+        for (const row of rows) changed.add(Number(row.id));
+      }
+      return changed;
     },
     ...accountMethods(ctx, { state, campaign, patchColumns }),
     tools: async (teamId, userId) =>

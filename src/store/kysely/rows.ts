@@ -24,5 +24,11 @@ export const json = <T extends z.ZodType>(schema: T) =>
     }
   });
 
+/**
+ * Rows per multi-row statement: far below SQLite's 32,766 bound parameters and PostgreSQL's 65,535 for the
+ * widest table written this way (the outbox, 11 columns).
+ */
+export const MANY_CHUNK = 500;
+
 /** Affected-row counts come back as bigint from Kysely. */
 export const count = (n: bigint | number | undefined): number => Number(n ?? 0);

@@ -54,6 +54,29 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     expect((await store.outbox.get("k2"))?.nextAttemptAt).toEqual(at(3));
   });
 
+  it("enqueues many at once: new keys written (more than one statement's worth), known and repeated keys skipped", async () => {
+    const store = await freshStore(kind);
+    await store.outbox.enqueue(msg("known", { channelId: "C0" }), at(0));
+    const many = Array.from({ length: 1201 }, (_, i) => msg(`m${i}`, { notBefore: at(i % 3) }));
+    const written = await store.outbox.enqueueMany(
+      [...many, msg("known", { channelId: "C9" }), msg("m0", { channelId: "C9" })],
+      at(1),
+    );
+    expect(written).toEqual(new Set(many.map((m) => m.key)));
+    expect((await store.outbox.get("known"))?.channelId).toBe("C0");
+    expect(await store.outbox.get("m0")).toMatchObject({
+      channelId: "C1",
+      nextAttemptAt: at(0),
+      createdAt: at(1),
+    });
+    expect(await store.outbox.get("m1200")).toMatchObject({
+      payload: { text: "m1200" },
+      nextAttemptAt: at(0),
+    });
+    expect(await store.outbox.enqueueMany([msg("m5")], at(2))).toEqual(new Set());
+    expect(await store.outbox.enqueueMany([], at(2))).toEqual(new Set());
+  });
+
   it("due: pending and due only, by time then id, limited; replies after their parent is sent or failed", async () => {
     const store = await freshStore(kind);
     await store.outbox.enqueue(msg("late", { notBefore: at(30) }), at(0));

@@ -89,6 +89,32 @@ describe.each(KINDS)("reminder repository contract (%s)", (kind) => {
     expect((await store.reminders.askedInOpenCampaigns("T1", "gemini")).size).toBe(0);
   });
 
+  it("transitions many states with one patch: only those still in the expected state, in chunks", async () => {
+    const store = await freshStore(kind);
+    const c = await newCampaign(store);
+    await store.reminders.addPeople(
+      c.id,
+      Array.from({ length: 1203 }, (_, i) => ({ userId: `U${i}`, tz: null, nextAt: at(1) })),
+      at(0),
+    );
+    const states = await store.reminders.statesForCampaign(c.id);
+    const answered = states[7]?.id ?? 0;
+    expect(
+      await store.reminders.transition(answered, "pending", { state: "done", nextAt: null }, at(1)),
+    ).toBe(true);
+    const changed = await store.reminders.transitionMany(
+      states.map((s) => s.id),
+      "pending",
+      { sends: 1, lastSentAt: at(2), nextAt: at(9) },
+      at(2),
+    );
+    expect(changed).toEqual(new Set(states.map((s) => s.id).filter((id) => id !== answered)));
+    const after = await store.reminders.statesForCampaign(c.id);
+    expect(after.find((s) => s.id === answered)).toMatchObject({ state: "done", sends: 0, nextAt: null });
+    expect(after.filter((s) => s.sends === 1 && s.nextAt?.getTime() === at(9).getTime())).toHaveLength(1202);
+    expect(await store.reminders.transitionMany([], "pending", { nextAt: null }, at(3))).toEqual(new Set());
+  });
+
   it("due: unanswered states of open campaigns whose time came, by time then id, per campaign", async () => {
     const store = await freshStore(kind);
     const c = await newCampaign(store);
