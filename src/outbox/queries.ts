@@ -17,7 +17,7 @@ export async function withdrawMessage(
   now: Date,
 ): Promise<boolean> {
   const row = await store.outbox.get(key);
-  if (!row || row.status !== "pending") return false;
+  if (row?.status !== "pending") return false;
   await store.outbox.cancel(row.id, reason, now);
   return true;
 }

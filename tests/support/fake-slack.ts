@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FakeFileUploads } from "./fake-slack-files.js";
+import { FakeOAuth, type FakeWorkspace } from "./fake-slack-oauth.js";
 import { postSigned } from "./signing.js";
+
+export type { UploadedFile } from "./fake-slack-files.js";
+export type { FakeWorkspace } from "./fake-slack-oauth.js";
 
 /**
  * A loopback double of Slack's Web API (and of response_url endpoints) that speaks the real wire format:
@@ -16,24 +21,6 @@ export interface RecordedCall {
   /** The raw Authorization header (distributed-mode tests check which workspace's token each call used). */
   authorization: string | undefined;
   at: number;
-}
-
-/** One workspace (or organisation) the fake knows, by its bot token: what auth.test answers. */
-export interface FakeWorkspace {
-  token: string;
-  teamId: string | null;
-  teamName?: string;
-  enterpriseId?: string;
-  isEnterpriseInstall?: boolean;
-  botUserId: string;
-  botId: string;
-  installerId: string;
-  scopes?: string;
-  /** Token rotation: oauth.v2.access also answers refresh_token and expires_in. */
-  refreshToken?: string;
-  expiresIn?: number;
-  /** Org-wide install: the workspaces auth.teams.list answers with. */
-  orgTeams?: string[];
 }
 
 export interface FakeUser {
@@ -76,19 +63,6 @@ export interface PostedMessage {
   blocks?: unknown[];
   thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
-}
-
-/** A file shared with files.completeUploadExternal (the last step of web-api's files.uploadV2). */
-export interface UploadedFile {
-  id: string;
-  filename: string;
-  title: string | undefined;
-  /** Where it was shared (channel_id), undefined for a private file. */
-  channel: string | undefined;
-  initialComment: string | undefined;
-  /** The length files.getUploadURLExternal was told, and the bytes POSTed to the upload URL. */
-  declaredLength: number;
-  content: Buffer;
 }
 
 /** One Events API delivery (docs.slack.dev/apis/events-api/#callback-field): the envelope around `event`. */
@@ -150,19 +124,21 @@ export class FakeSlack {
   /** Channels the bot cannot post in, with the error to answer. */
   readonly channelErrors = new Map<string, string>();
   readonly homeViews = new Map<string, unknown>();
+  private readonly uploads = new FakeFileUploads();
   /** Files shared through the external-upload flow, in completion order. */
-  readonly files: UploadedFile[] = [];
-  /** Upload URLs handed out and not completed yet: file ID → name, declared length, bytes received. */
-  private readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
-  rateLimited429s = 0;
+  readonly files = this.uploads.files;
+  private readonly oauth = new FakeOAuth();
   /** OAuth: the app credentials oauth.v2.access accepts. */
-  readonly oauthClient = { id: "1111.2222", secret: "0123456789abcdef0123456789abcdef" };
+  readonly oauthClient = this.oauth.client;
   /** OAuth codes not yet exchanged → the workspace they install (each code works once). */
-  readonly grants = new Map<string, FakeWorkspace>();
+  readonly grants = this.oauth.grants;
   /** Bot tokens the fake answers for, with their workspace (auth.test per token). */
-  readonly workspaces = new Map<string, FakeWorkspace>();
+  readonly workspaces = this.oauth.workspaces;
   /** Tokens Slack no longer accepts (after an uninstall). */
-  readonly revoked = new Set<string>();
+  readonly revoked = this.oauth.revoked;
+  /** Refresh tokens spent, in order. */
+  readonly refreshes = this.oauth.refreshes;
+  rateLimited429s = 0;
   /** The WebSocket URL apps.connections.open hands out (set by FakeSocketMode). */
   socketModeUrl: string | undefined;
   private rules: InjectionRule[] = [];
@@ -336,7 +312,7 @@ export class FakeSlack {
         return json(res, 200, { ok: false, error: "invalid_auth" });
       return json(res, 200, { ok: true, url: this.socketModeUrl });
     }
-    if (method === "oauth.v2.access") return json(res, 200, this.exchange(args, authorization));
+    if (method === "oauth.v2.access") return json(res, 200, this.oauth.exchange(args, authorization));
     if (method === "api.test") return json(res, 200, { ok: true });
     if (!token?.startsWith("xoxb-")) return json(res, 200, { ok: false, error: "not_authed" });
     if (this.revoked.has(token)) return json(res, 200, { ok: false, error: "token_revoked" });
@@ -445,35 +421,16 @@ export class FakeSlack {
           : { ok: false, error: "user_not_found" };
       }
       case "files.getUploadURLExternal":
-        return this.uploadUrl(args);
+        return this.uploads.uploadUrl(args, this.url);
       case "files.completeUploadExternal":
-        return this.completeUploads(args);
+        return this.uploads.complete(parseJsonArg(args.files), args);
       default:
         return { ok: false, error: "unknown_method" };
     }
   }
 
-  /**
-   * files.getUploadURLExternal (docs.slack.dev/reference/methods/files.getUploadURLExternal): `filename` and
-   * `length` (bytes) are required; the answer is a one-off upload URL and the new file's ID.
-   */
-  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
-    const filename = typeof args.filename === "string" ? args.filename : "";
-    const length = Number(args.length);
-    if (!filename || !Number.isInteger(length) || length <= 0)
-      return { ok: false, error: "invalid_arguments" };
-    const id = `F${String(this.uploads.size + this.files.length + 1).padStart(8, "0")}`;
-    this.uploads.set(id, { filename, length });
-    return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
-  }
-
-  /** The bytes POSTed to an upload URL: raw, or a multipart form's file part (what web-api sends). */
-  private async receiveUpload(
-    id: string,
-    bytes: Buffer,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
+  /** A POST to an upload URL: recorded like a Web API call, then handed to the uploads. */
+  private receiveUpload(id: string, bytes: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.calls.push({
       method: "upload_url",
       args: { file_id: id, bytes: bytes.length },
@@ -481,126 +438,7 @@ export class FakeSlack {
       authorization: req.headers.authorization,
       at: Date.now(),
     });
-    const upload = this.uploads.get(id);
-    if (!upload || req.method !== "POST") {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found");
-      return;
-    }
-    const type = req.headers["content-type"] ?? "";
-    let content = bytes;
-    if (type.startsWith("multipart/form-data")) {
-      const form = await new Response(new Uint8Array(bytes), {
-        headers: { "content-type": type },
-      }).formData();
-      const part = [...form.values()].find((v): v is File => typeof v !== "string");
-      content = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
-    }
-    upload.content = content;
-    res.writeHead(200, { "content-type": "text/plain" });
-    res.end(`OK - ${content.length}`);
-  }
-
-  /**
-   * files.completeUploadExternal (docs.slack.dev/reference/methods/files.completeUploadExternal): `files` is a
-   * JSON array of `{ id, title }`; each must have been uploaded, with exactly the length announced.
-   */
-  private completeUploads(args: Record<string, unknown>): Record<string, unknown> {
-    const parsed = parseJsonArg(args.files);
-    if (!Array.isArray(parsed) || parsed.length === 0) return { ok: false, error: "invalid_arguments" };
-    const done: UploadedFile[] = [];
-    for (const item of parsed as { id?: unknown; title?: unknown }[]) {
-      const id = String(item.id ?? "");
-      const upload = this.uploads.get(id);
-      if (!upload?.content || upload.content.length !== upload.length)
-        return { ok: false, error: "file_not_found" };
-      done.push({
-        id,
-        filename: upload.filename,
-        title: typeof item.title === "string" ? item.title : undefined,
-        channel: typeof args.channel_id === "string" ? args.channel_id : undefined,
-        initialComment: typeof args.initial_comment === "string" ? args.initial_comment : undefined,
-        declaredLength: upload.length,
-        content: upload.content,
-      });
-    }
-    for (const file of done) {
-      this.uploads.delete(file.id);
-      this.files.push(file);
-    }
-    return {
-      ok: true,
-      files: done.map((f) => ({ id: f.id, title: f.title ?? f.filename, name: f.filename })),
-    };
-  }
-
-  /** oauth.v2.access (docs.slack.dev/reference/methods/oauth.v2.access): client credentials + a one-time code. */
-  private exchange(
-    args: Record<string, unknown>,
-    authorization: string | undefined,
-  ): Record<string, unknown> {
-    const basic = authorization?.startsWith("Basic ")
-      ? Buffer.from(authorization.slice(6), "base64").toString("utf8").split(":")
-      : [];
-    const id = args.client_id ?? basic[0];
-    const secret = args.client_secret ?? basic[1];
-    if (id !== this.oauthClient.id) return { ok: false, error: "invalid_client_id" };
-    if (secret !== this.oauthClient.secret) return { ok: false, error: "bad_client_secret" };
-    if (args.grant_type === "refresh_token") return this.refresh(String(args.refresh_token ?? ""));
-    const w = this.grants.get(String(args.code ?? ""));
-    if (!w) return { ok: false, error: "invalid_code" };
-    this.grants.delete(String(args.code));
-    this.workspaces.set(w.token, w);
-    return {
-      ok: true,
-      app_id: "A0APP",
-      authed_user: { id: w.installerId },
-      scope: w.scopes ?? "commands,chat:write,channels:read,users:read",
-      token_type: "bot",
-      access_token: w.token,
-      bot_user_id: w.botUserId,
-      team: w.teamId ? { id: w.teamId, name: w.teamName ?? w.teamId } : null,
-      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `Org ${w.enterpriseId}` } : null,
-      is_enterprise_install: w.isEnterpriseInstall === true,
-      ...(w.refreshToken ? { refresh_token: w.refreshToken, expires_in: w.expiresIn ?? 43_200 } : {}),
-    };
-  }
-
-  /**
-   * Token rotation: a refresh token buys a new bot token (the old one stops working) and a new refresh
-   * token. Spending the same refresh token again (two uncoordinated instances) buys yet another pair and
-   * invalidates the pair bought before, so whoever got that one holds a dead token.
-   */
-  readonly refreshes: string[] = [];
-  private readonly boughtWith = new Map<string, string>();
-  private refresh(refreshToken: string): Record<string, unknown> {
-    const w = [...this.workspaces.values()].find((x) => x.refreshToken === refreshToken);
-    if (!w) return { ok: false, error: "invalid_refresh_token" };
-    this.refreshes.push(refreshToken);
-    const earlier = this.boughtWith.get(refreshToken);
-    if (earlier) this.revoked.add(earlier);
-    const next: FakeWorkspace = {
-      ...w,
-      token: `${w.token}-r${this.refreshes.length}`,
-      refreshToken: `${refreshToken}-r${this.refreshes.length}`,
-      expiresIn: 43_200,
-    };
-    this.revoked.add(w.token);
-    this.workspaces.set(next.token, next);
-    this.boughtWith.set(refreshToken, next.token);
-    return {
-      ok: true,
-      app_id: "A0APP",
-      scope: w.scopes ?? "commands,chat:write,channels:read,users:read",
-      token_type: "bot",
-      access_token: next.token,
-      refresh_token: next.refreshToken,
-      expires_in: 43_200,
-      bot_user_id: w.botUserId,
-      team: w.teamId ? { id: w.teamId, name: w.teamName ?? w.teamId } : null,
-      enterprise: w.enterpriseId ? { id: w.enterpriseId, name: `Org ${w.enterpriseId}` } : null,
-      is_enterprise_install: w.isEnterpriseInstall === true,
-    };
+    return this.uploads.receive(id, bytes, req, res);
   }
 
   private postMessage(
