@@ -2,7 +2,7 @@ import { section } from "../blocks/kit.js";
 import { escapeMrkdwn } from "../blocks/mrkdwn.js";
 import { keys } from "../outbox/index.js";
 import { MAX_ACCOUNTS, type ReminderState } from "../store/index.js";
-import type { ClickResult } from "./clicks.js";
+import { type ClickResult, clickedState } from "./clicks.js";
 import { afterSend } from "./machine.js";
 import { type Rendered, renderClosed, renderGone, renderNotYours } from "./messages.js";
 import { enqueueReminder, type ReminderDeps, zoneOf } from "./send.js";
@@ -23,10 +23,10 @@ export type AccountOutcome =
 
 export async function addAnotherAccount(
   deps: ReminderDeps,
-  input: { stateId: number; actorId: string; now: Date },
+  input: { stateId: number; teamId: string; actorId: string; now: Date },
 ): Promise<ClickResult & { account: AccountOutcome }> {
   return deps.store.transaction(async (tx) => {
-    const from = await tx.reminders.getState(input.stateId);
+    const from = await clickedState(tx, input.stateId, input.teamId);
     const campaign = from ? await tx.reminders.getCampaign(from.campaignId) : undefined;
     const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
     const answer = (account: AccountOutcome, message: Rendered, replace = false) => ({

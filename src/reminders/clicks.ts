@@ -1,6 +1,6 @@
 import type { LeadPolicy } from "../access/index.js";
 import type { Provider } from "../catalog/index.js";
-import type { AnswerState, Campaign, ReminderState } from "../store/index.js";
+import type { AnswerState, Campaign, ReminderState, Store } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
 import { type AnswerVia, answerEntry } from "./evidence.js";
 import { type Click, type Decision, decideClick } from "./machine.js";
@@ -38,15 +38,27 @@ export interface ClickResult {
 }
 
 /**
+ * The reminder state a button names, if it belongs to the workspace the click came from. Every button on a
+ * reminder (answers, plans, another account) loads its state through this: an Enterprise Grid user ID is
+ * the same in every workspace, so a state ID from another workspace, even the person's own, is not
+ * answered from here.
+ */
+export async function clickedState(
+  store: Pick<Store, "reminders">,
+  stateId: number,
+  teamId: string,
+): Promise<ReminderState | undefined> {
+  const found = await store.reminders.getState(stateId);
+  return found?.teamId === teamId ? found : undefined;
+}
+
+/**
  * One button click on a reminder, idempotent: decide on the stored state, compare-and-set, and render
  * what the message should show now. Double clicks and stale messages get the current state, unchanged.
  */
 export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<ClickResult> {
   return deps.store.transaction(async (tx): Promise<ClickResult> => {
-    // An Enterprise Grid user ID is the same in every workspace: a state ID from another workspace, even
-    // the person's own, is not answered from here.
-    const found = await tx.reminders.getState(input.stateId);
-    const before = found?.teamId === input.teamId ? found : undefined;
+    const before = await clickedState(tx, input.stateId, input.teamId);
     const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
     const tz = before ? zoneOf(deps, before) : deps.config.DEFAULT_TIMEZONE;
     const decision = decideClick({

@@ -1,5 +1,5 @@
 import type { ClickResult } from "./clicks.js";
-import { currentMessage } from "./clicks.js";
+import { clickedState, currentMessage } from "./clicks.js";
 import { answerEntry } from "./evidence.js";
 import { renderClosed, renderGone, renderNotYours } from "./messages.js";
 import { decidePlan, type PlanClick } from "./plans.js";
@@ -11,10 +11,10 @@ import type { ReminderDeps } from "./send.js";
  */
 export function answerPlanClick(
   deps: ReminderDeps,
-  input: { stateId: number; actorId: string; click: PlanClick; now: Date },
+  input: { stateId: number; teamId: string; actorId: string; click: PlanClick; now: Date },
 ): Promise<ClickResult> {
   return deps.store.transaction(async (tx): Promise<ClickResult> => {
-    const before = await tx.reminders.getState(input.stateId);
+    const before = await clickedState(tx, input.stateId, input.teamId);
     const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
     const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
     const decision = decidePlan({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { backgroundJobs } from "../../src/jobs.js";
-import { ACTION } from "../../src/reminders/index.js";
+import { ACTION, planChoices } from "../../src/reminders/index.js";
 import { blockText, buttonsIn, clock, START } from "../reminders/helpers.js";
 import type { TestBot } from "../support/bot.js";
 import { install, startDistributedBot } from "./helpers.js";
@@ -151,6 +151,19 @@ describe("Enterprise Grid: buttons carry IDs, and IDs are not scoped", () => {
     // The person answers A's reminder from B (a forged or stale button): A's answer stays open.
     await bot.click({ actionId: ACTION.done, value: String(inA?.id), userId: PERSON, teamId: "TB" });
     expect((await store.reminders.getState(inA?.id ?? 0))?.state).toBe("pending");
+    // The plan buttons and "I have another account" name the state too: from B they change nothing in A.
+    const excluded = planChoices(bot.deps.catalog.byId("claude")!).find((c) => c.excluded);
+    const plan = `${inA?.id}:${excluded?.key}`;
+    await bot.click({ actionId: ACTION.plan, value: plan, userId: PERSON, teamId: "TB" });
+    await bot.click({
+      actionId: ACTION.anotherAccount,
+      value: String(inA?.id),
+      userId: PERSON,
+      teamId: "TB",
+    });
+    expect(await store.reminders.statesForUser("TA", PERSON)).toMatchObject([
+      { state: "pending", plan: null },
+    ]);
     // B's admin (a lead in B only) tries to close A's campaign.
     bot.fake.addUser({ id: "W0BADMIN", is_admin: true });
     await bot.click({

@@ -150,6 +150,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
       if (!value.success) return;
       const result = await answerPlanClick(deps, {
         stateId: value.data.stateId,
+        teamId: teamOf(body),
         actorId: body.user.id,
         click: { kind, key: value.data.key },
         now: deps.now(),
@@ -161,7 +162,12 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   on(ACTION.anotherAccount, async (body, { respond }) => {
     const stateId = Number(body.actions[0]?.value);
     if (!Number.isSafeInteger(stateId)) return;
-    const result = await addAnotherAccount(deps, { stateId, actorId: body.user.id, now: deps.now() });
+    const result = await addAnotherAccount(deps, {
+      stateId,
+      teamId: teamOf(body),
+      actorId: body.user.id,
+      now: deps.now(),
+    });
     await reply(respond, result.message, result.replace);
   });
 
