@@ -101,14 +101,19 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
     }
   };
 
+  const COLLATERAL_TRIES = 4;
   const reader: PageReader = (request) =>
     politely(request.url, async () => {
-      const first = await readOnce(request);
-      if (first !== "collateral") return first;
-      const again = await readOnce(request);
-      return again === "collateral"
-        ? { kind: "failed" as const, reason: "the page reader stopped twice while fetching this page" }
-        : again;
+      // A read the dying thread held may be handed to that same thread again before the pool has seen it
+      // exit (seen on Node 24), so a collateral read gets a few tries, never an unbounded loop.
+      for (let attempt = 0; attempt < COLLATERAL_TRIES; attempt += 1) {
+        const read = await readOnce(request);
+        if (read !== "collateral") return read;
+      }
+      return {
+        kind: "failed" as const,
+        reason: "the page reader stopped repeatedly while fetching this page",
+      };
     });
   return Object.assign(reader, { close: () => pool.destroy() });
 }
