@@ -220,12 +220,25 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         pacer.settle(row.teamId, row.channelId);
         return undefined;
       }
+      // `row` is what a due query read, perhaps before a lane (here or on another instance) posted it: a
+      // query's answer can arrive after the lane that held the row let go of it. Only a row still pending
+      // at the attempt count read is ours to post; anything else is another delivery's, already done or
+      // under way, and posting this copy would double it.
+      let claimed: boolean;
       try {
-        await store.outbox.markSending(row.id, clock());
+        claimed = await store.outbox.markSending(row.id, row.attempts, clock());
       } catch (err) {
         pacer.settle(row.teamId, row.channelId);
         partitions.leave(row.teamId);
         throw err;
+      }
+      if (!claimed) {
+        pacer.settle(row.teamId, row.channelId);
+        partitions.leave(row.teamId);
+        logger.info(
+          `outbox: ${row.key} changed since it was read (delivered or taken meanwhile); not posted`,
+        );
+        return undefined;
       }
       try {
         const res = await client.chat.postMessage({

@@ -103,7 +103,13 @@ export interface OutboxRepository {
   due(now: Date, limit: number, teamId?: string): Promise<OutboxRow[]>;
   /** Workspaces with rows due now or left in `sending`: what the delivery partitions are asked about. */
   teamsWithWork(now: Date): Promise<string[]>;
-  markSending(id: number, now: Date): Promise<void>;
+  /**
+   * Claims a row for one post: pending → sending, attempts + 1, but only while it is still pending at
+   * `attempts`, the count it was read with. False when anything took or changed it since that read (a
+   * lane that posted it meanwhile, another instance, a recovery): the reader's copy is stale and must not
+   * be posted, or its history check skipped on an out-of-date `maybePosted`.
+   */
+  markSending(id: number, attempts: number, now: Date): Promise<boolean>;
   markSent(id: number, postedTs: string, now: Date): Promise<void>;
   /** Back to pending until `nextAttemptAt`; `maybePosted` when the failed attempt may have reached Slack. */
   markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, maybePosted?: boolean): Promise<void>;

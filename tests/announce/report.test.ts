@@ -66,7 +66,7 @@ describe("CLI reports", () => {
         now,
       );
     const b = (await store.outbox.get("b"))!;
-    await store.outbox.markSending(b.id, now);
+    await store.outbox.markSending(b.id, 0, now);
     await store.outbox.markFailed(b.id, "channel_not_found", now);
     const text = await formatOutboxReport(store);
     expect(text).toContain("Outbox: pending 1, sending 0, sent 0, failed 1, cancelled 0");

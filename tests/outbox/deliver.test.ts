@@ -167,8 +167,8 @@ describe("deliverer", () => {
     // Simulate a crash: both rows were marked sending; Slack had already accepted C1's.
     const c1 = (await store.outbox.get("test:a1:C1"))!;
     const c2 = (await store.outbox.get("test:a1:C2"))!;
-    await store.outbox.markSending(c1.id, new Date());
-    await store.outbox.markSending(c2.id, new Date());
+    await store.outbox.markSending(c1.id, 0, new Date());
+    await store.outbox.markSending(c2.id, 0, new Date());
     const client = (await import("../../src/outbox/index.js")).createDeliveryClient("xoxb-test", fake.apiUrl);
     await client.chat.postMessage({
       channel: "C1",
@@ -191,7 +191,7 @@ describe("deliverer", () => {
       new Date(),
     );
     const row = (await store.outbox.get("reminder:7:1"))!;
-    await store.outbox.markSending(row.id, new Date());
+    await store.outbox.markSending(row.id, 0, new Date());
     const first = await deliverer(store, fake).drain(); // recovers the interrupted row: not in history yet, so posts it
     expect(first.sent).toBe(1);
     expect(fake.messagesIn("UBOB")[0]?.metadata).toEqual({

@@ -76,8 +76,8 @@ describe("deliverer with delivery partitions", () => {
     // The previous holder marked both rows sending and died; Slack had accepted C1's.
     const c1 = (await store.outbox.get("test:a1:C1"))!;
     const c2 = (await store.outbox.get("test:a1:C2"))!;
-    await store.outbox.markSending(c1.id, new Date());
-    await store.outbox.markSending(c2.id, new Date());
+    await store.outbox.markSending(c1.id, 0, new Date());
+    await store.outbox.markSending(c2.id, 0, new Date());
     await createDeliveryClient("xoxb-test", fake.apiUrl).chat.postMessage({
       channel: "C1",
       text: c1.payload.text,

@@ -269,8 +269,18 @@ export function outbox({ db }: Ctx): OutboxRepository {
           )
           .execute()
       ).map((r) => r.team_id),
-    markSending: (id, now) =>
-      update(id, { status: "sending", attempts: sql<number>`attempts + 1`, updated_at: toDb(now) }),
+    async markSending(id, attempts, now) {
+      // One statement, so the check and the claim are atomic on both databases (a row lock on PostgreSQL:
+      // a second claim waits for the first to commit, then finds attempts moved on and updates nothing).
+      const result = await db
+        .updateTable("outbox")
+        .set({ status: "sending", attempts: sql<number>`attempts + 1`, updated_at: toDb(now) })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .where("attempts", "=", attempts)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) === 1;
+    },
     markSent: (id, ts, now) =>
       update(id, { status: "sent", posted_ts: ts, last_error: null, maybe_posted: 0, updated_at: toDb(now) }),
     markRetry: (id, error, next, now, maybePosted = false) =>

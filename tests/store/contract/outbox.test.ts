@@ -92,7 +92,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     expect(await keys(2)).toEqual(["a", "a2"]);
     expect(await keys(10, "T2")).toEqual(["other-team"]);
     const b = await store.outbox.get("b");
-    await store.outbox.markSending(b?.id ?? 0, at(10));
+    await store.outbox.markSending(b?.id ?? 0, 0, at(10));
     expect(await keys()).not.toContain("b");
     await store.outbox.markSent(b?.id ?? 0, "111.222", at(10));
     expect(await keys()).toEqual(["a", "a2", "reply", "other-team", "orphan"]);
@@ -103,11 +103,36 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     expect(await keys()).toContain("r2");
   });
 
+  it("markSending claims a row only while it is pending at the attempt count it was read with", async () => {
+    const store = await freshStore(kind);
+    await store.outbox.enqueue(msg("k"), at(0));
+    const read = (await store.outbox.get("k"))!;
+    // Two readers of the same copy (a lane and a later query's stale answer, or two instances): one wins.
+    const claims = await Promise.all([
+      store.outbox.markSending(read.id, read.attempts, at(1)),
+      store.outbox.markSending(read.id, read.attempts, at(1)),
+    ]);
+    expect(claims.sort()).toEqual([false, true]);
+    expect(await store.outbox.get("k")).toMatchObject({ status: "sending", attempts: 1 });
+    // Sent since the read: the copy is not claimed, the row stays sent.
+    await store.outbox.markSent(read.id, "1.1", at(2));
+    expect(await store.outbox.markSending(read.id, read.attempts, at(3))).toBe(false);
+    expect(await store.outbox.get("k")).toMatchObject({ status: "sent", attempts: 1, postedTs: "1.1" });
+    // Back to pending after an ambiguous attempt: only a copy read since (attempt 1, maybe posted) claims it.
+    await store.outbox.enqueue(msg("m"), at(0));
+    const m = (await store.outbox.get("m"))!;
+    expect(await store.outbox.markSending(m.id, 0, at(1))).toBe(true);
+    await store.outbox.markRetry(m.id, "timeout", at(2), at(1), true);
+    expect(await store.outbox.markSending(m.id, 0, at(3))).toBe(false);
+    expect(await store.outbox.markSending(m.id, 1, at(3))).toBe(true);
+    expect(await store.outbox.get("m")).toMatchObject({ status: "sending", attempts: 2 });
+  });
+
   it("status transitions: sending counts attempts, retry keeps maybe-posted, sent clears it, failed keeps the error", async () => {
     const store = await freshStore(kind);
     await store.outbox.enqueue(msg("k"), at(0));
     const id = (await store.outbox.get("k"))?.id ?? 0;
-    await store.outbox.markSending(id, at(1));
+    await store.outbox.markSending(id, 0, at(1));
     expect(await store.outbox.get("k")).toMatchObject({ status: "sending", attempts: 1, updatedAt: at(1) });
     await store.outbox.markRetry(id, "timeout", at(9), at(2), true);
     expect(await store.outbox.get("k")).toMatchObject({
@@ -117,7 +142,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
       maybePosted: true,
       updatedAt: at(2),
     });
-    await store.outbox.markSending(id, at(9));
+    await store.outbox.markSending(id, 1, at(9));
     await store.outbox.markRetry(id, "ratelimited", at(12), at(10));
     expect(await store.outbox.get("k")).toMatchObject({ attempts: 2, maybePosted: false });
     await store.outbox.markRetry(id, "timeout", at(12), at(10), true);
@@ -147,7 +172,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
       ["d", "T1"],
     ] as const) {
       await store.outbox.enqueue(msg(key, { teamId: team }), at(0));
-      if (key !== "d") await store.outbox.markSending((await store.outbox.get(key))?.id ?? 0, at(1));
+      if (key !== "d") await store.outbox.markSending((await store.outbox.get(key))?.id ?? 0, 0, at(1));
     }
     expect(await store.outbox.recoverInterrupted(at(2), "T2")).toBe(2);
     expect(await store.outbox.get("b")).toMatchObject({
@@ -173,7 +198,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     await store.outbox.enqueue(msg("plain"), at(0));
     await store.outbox.enqueue(msg("old"), at(0));
     const id = async (key: string) => (await store.outbox.get(key))?.id ?? 0;
-    await store.outbox.markSending(await id("dm2"), at(1));
+    await store.outbox.markSending(await id("dm2"), 0, at(1));
     await store.outbox.markSent(await id("dm2"), "1.1", at(1));
     await store.outbox.markSent(await id("old"), "1.2", at(0));
     expect((await store.outbox.list({})).map((r) => r.key)).toEqual(["old", "plain", "notify", "dm2", "dm1"]);

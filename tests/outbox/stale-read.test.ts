@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { enqueueMessage } from "../../src/outbox/index.js";
+import { openKyselyStore, type Store } from "../../src/store/index.js";
+import { deliverer, keyCounts, TEAM } from "../announce/helpers.js";
+import { FakeSlack } from "../support/fake-slack.js";
+import { freshPgSchema, pgNotice, TEST_DATABASE_URL } from "../support/pg.js";
+
+/**
+ * The deliverer reads due rows while its lanes are posting: on PostgreSQL the due query sees the rows as
+ * they were when it started (READ COMMITTED, one snapshot per statement) and its answer arrives later, so
+ * a row a lane claims, posts and marks sent in between comes back as `pending`, attempt 0, after its lane
+ * has let go of it. Posting that copy doubles the message. Every row read is therefore a claim to be
+ * confirmed against the database: only a row still pending at the attempt count it was read with is posted.
+ */
+const KINDS = TEST_DATABASE_URL ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
+pgNotice("the stale-read deliverer test");
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function freshStore(kind: (typeof KINDS)[number]): Promise<Store> {
+  if (kind === "sqlite") {
+    const store = await openKyselyStore("sqlite::memory:");
+    cleanups.push(() => store.close());
+    return store;
+  }
+  const schema = await freshPgSchema();
+  const store = await openKyselyStore(schema.url, { postgres: { poolSize: 4 } });
+  cleanups.push(async () => {
+    await store.close();
+    await schema.drop();
+  });
+  return store;
+}
+
+/**
+ * `store` with the interleaving pinned: the second due query is answered only after the row it read has
+ * been claimed, posted and marked sent by the lane that already held it (and that lane has finished).
+ */
+function withSlowSecondRead(store: Store): Store {
+  let reads = 0;
+  let queried!: () => void;
+  const secondReadTaken = new Promise<void>((resolve) => (queried = resolve));
+  let sent!: () => void;
+  const firstSent = new Promise<void>((resolve) => (sent = resolve));
+  const outbox: Store["outbox"] = {
+    ...store.outbox,
+    async due(...args) {
+      reads += 1;
+      const rows = await store.outbox.due(...args);
+      if (reads === 2) {
+        queried();
+        await firstSent;
+        // Let the lane finish (it forgets the row once deliver() returns).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return rows;
+    },
+    async markSending(...args) {
+      await secondReadTaken;
+      return store.outbox.markSending(...args);
+    },
+    async markSent(...args) {
+      await store.outbox.markSent(...args);
+      sent();
+    },
+  };
+  return { ...store, outbox };
+}
+
+describe.each(KINDS)("a due row read before its lane posted it (%s)", (kind) => {
+  it("is posted once: the stale copy is not claimed", async () => {
+    const fake = new FakeSlack();
+    await fake.start();
+    cleanups.push(() => fake.stop());
+    const store = await freshStore(kind);
+    await enqueueMessage(
+      store,
+      { key: "stale:C1", kind: "t", teamId: TEAM, channelId: "C1", payload: { text: "once" } },
+      new Date(),
+    );
+    // batchSize 1: the first read fills the batch, so the loop reads again while the row's lane runs.
+    const stats = await deliverer(withSlowSecondRead(store), fake, { batchSize: 1, lingerMs: 0 }).drain();
+    expect(keyCounts(fake).get("stale:C1")).toBe(1);
+    expect(stats.sent).toBe(1);
+    expect(await store.outbox.get("stale:C1")).toMatchObject({ status: "sent", attempts: 1 });
+  });
+});
