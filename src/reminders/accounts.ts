@@ -1,10 +1,10 @@
-import { section } from "../blocks/kit.js";
-import { escapeMrkdwn } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, section } from "../blocks/index.js";
 import { keys } from "../outbox/index.js";
 import { MAX_ACCOUNTS, type ReminderState } from "../store/index.js";
-import { type ClickResult, clickedState } from "./clicks.js";
+import { loadClick, refusalReply } from "./clicked.js";
+import type { ClickResult } from "./clicks.js";
 import { afterSend } from "./machine.js";
-import { type Rendered, renderClosed, renderGone, renderNotYours } from "./messages.js";
+import type { Rendered } from "./messages.js";
 import { enqueueReminder, type ReminderDeps, zoneOf } from "./send.js";
 
 /**
@@ -26,24 +26,15 @@ export async function addAnotherAccount(
   input: { stateId: number; teamId: string; actorId: string; now: Date },
 ): Promise<ClickResult & { account: AccountOutcome }> {
   return deps.store.transaction(async (tx) => {
-    const from = await clickedState(tx, input.stateId, input.teamId);
-    const campaign = from ? await tx.reminders.getCampaign(from.campaignId) : undefined;
-    const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
-    const answer = (account: AccountOutcome, message: Rendered, replace = false) => ({
-      outcome:
-        account.kind === "added"
-          ? ("apply" as const)
-          : account.kind === "exists" || account.kind === "capped"
-            ? ("unchanged" as const)
-            : account.kind,
+    const verdict = await loadClick(tx, deps.catalog, input);
+    if (verdict.kind !== "open") return { ...refusalReply(verdict), account: { kind: verdict.kind } };
+    const { state: from, campaign, provider } = verdict;
+    const answer = (account: AccountOutcome, message: Rendered) => ({
+      outcome: account.kind === "added" ? ("apply" as const) : ("unchanged" as const),
       account,
       message,
-      replace,
+      replace: false,
     });
-    if (!from || !campaign || !provider) return answer({ kind: "gone" }, renderGone(), true);
-    if (from.userId !== input.actorId) return answer({ kind: "not-yours" }, renderNotYours());
-    if (campaign.status === "closed")
-      return answer({ kind: "closed" }, renderClosed(campaign, provider.name), true);
     const next = from.account + 1;
     if (next > MAX_ACCOUNTS) return answer({ kind: "capped" }, renderCapped(provider.name));
     const added = await tx.reminders.addAccount(from, next, null, input.now);

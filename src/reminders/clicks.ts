@@ -1,17 +1,10 @@
 import type { LeadPolicy } from "../access/index.js";
-import type { Provider } from "../catalog/index.js";
-import type { AnswerState, Campaign, ReminderState, Store } from "../store/index.js";
+import type { AnswerState, ReminderState } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
+import { type ClickRefusal, type ClickVerdict, loadClick, refusalReply } from "./clicked.js";
 import { type AnswerVia, answerEntry } from "./evidence.js";
-import { type Click, type Decision, decideClick } from "./machine.js";
-import {
-  type Rendered,
-  renderClosed,
-  renderGone,
-  renderNotYours,
-  renderReminder,
-  renderSettled,
-} from "./messages.js";
+import { type Click, decideClick } from "./machine.js";
+import { type Rendered, renderReminder, renderSettled } from "./messages.js";
 import { type ReminderDeps, zoneOf } from "./send.js";
 import { closeCampaign } from "./tick.js";
 
@@ -29,7 +22,7 @@ export interface ClickInput {
 
 export interface ClickResult {
   /** "apply" when this click changed the state; anything else changed nothing. */
-  outcome: Decision["kind"];
+  outcome: "apply" | "unchanged" | ClickRefusal["kind"];
   state?: ReminderState;
   /** What the clicked message should now show. */
   message: Rendered;
@@ -38,46 +31,23 @@ export interface ClickResult {
 }
 
 /**
- * The reminder state a button names, if it belongs to the workspace the click came from. Every button on a
- * reminder (answers, plans, another account) loads its state through this: an Enterprise Grid user ID is
- * the same in every workspace, so a state ID from another workspace, even the person's own, is not
- * answered from here.
- */
-export async function clickedState(
-  store: Pick<Store, "reminders">,
-  stateId: number,
-  teamId: string,
-): Promise<ReminderState | undefined> {
-  const found = await store.reminders.getState(stateId);
-  return found?.teamId === teamId ? found : undefined;
-}
-
-/**
  * One button click on a reminder, idempotent: decide on the stored state, compare-and-set, and render
  * what the message should show now. Double clicks and stale messages get the current state, unchanged.
  */
 export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<ClickResult> {
   return deps.store.transaction(async (tx): Promise<ClickResult> => {
-    const before = await clickedState(tx, input.stateId, input.teamId);
-    const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
-    const tz = before ? zoneOf(deps, before) : deps.config.DEFAULT_TIMEZONE;
+    const verdict = await loadClick(tx, deps.catalog, input);
+    if (verdict.kind !== "open") return refusalReply(verdict);
+    const { state: before, campaign } = verdict;
     const decision = decideClick({
       state: before,
       campaign,
-      actorId: input.actorId,
       click: input.click,
       undoFrom: input.undoFrom,
       now: input.now,
-      tz,
+      tz: zoneOf(deps, before),
     });
-    const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
-    if (decision.kind === "not-yours")
-      return { outcome: decision.kind, message: renderNotYours(), replace: false };
-    if (decision.kind === "gone" || !before || !campaign || !provider)
-      return { outcome: "gone", message: renderGone(), replace: true };
-    if (decision.kind === "closed")
-      return { outcome: decision.kind, message: renderClosed(campaign, provider.name), replace: true };
-    let outcome: Decision["kind"] = "unchanged";
+    let outcome: "apply" | "unchanged" = "unchanged";
     if (
       decision.kind === "apply" &&
       (await tx.reminders.transition(before.id, decision.from, decision.patch, input.now))
@@ -88,28 +58,28 @@ export function answerClick(deps: ReminderDeps, input: ClickInput): Promise<Clic
       const change = { click: input.click, from: decision.from, to, via: input.via ?? "dm" };
       await tx.audit.record(answerEntry(before, change, input.now));
     }
-    const state = (await tx.reminders.getState(before.id)) ?? before;
-    return {
-      outcome,
-      state,
-      message: currentMessage(deps, provider, state, campaign, input.now),
-      replace: true,
-    };
+    return clickReply({ ...deps, store: tx }, verdict, outcome, input.now);
   });
 }
 
-/** What a reminder message should show for the state now: the question while pending, else the answer. */
-export function currentMessage(
-  deps: Pick<ReminderDeps, "config">,
-  provider: Provider,
-  state: ReminderState,
-  campaign: Campaign,
+/**
+ * What a click let through answers, changed or not: the state as stored now (a double click or stale
+ * message finds it already moved) and the message for it, the question while pending, else the answer.
+ */
+export async function clickReply(
+  deps: ReminderDeps,
+  open: Extract<ClickVerdict, { kind: "open" }>,
+  outcome: "apply" | "unchanged",
   now: Date,
-): Rendered {
+): Promise<ClickResult> {
+  const { campaign, provider } = open;
+  const state = (await deps.store.reminders.getState(open.state.id)) ?? open.state;
   const today = workspaceToday(now, deps.config);
-  return state.state === "pending"
-    ? renderReminder({ provider, state, campaign, today, variant: "ask" })
-    : renderSettled({ provider, state, today, staleDays: deps.config.CATALOG_STALE_DAYS });
+  const message =
+    state.state === "pending"
+      ? renderReminder({ provider, state, campaign, today, variant: "ask" })
+      : renderSettled({ provider, state, today, staleDays: deps.config.CATALOG_STALE_DAYS });
+  return { outcome, state, message, replace: true };
 }
 
 export type CampaignControl =

@@ -25,6 +25,13 @@ export {
 } from "./audience.js";
 export { type RemindOutcome, type RemindRequest, startCampaigns, summariseOutcome } from "./campaigns.js";
 export {
+  type ClickRefusal,
+  type ClickVerdict,
+  clickVerdict,
+  loadClick,
+  refusalReply,
+} from "./clicked.js";
+export {
   answerClick,
   type CampaignControl,
   type ClickInput,

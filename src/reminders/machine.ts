@@ -12,17 +12,12 @@ import { nextReminderAt, nextWorkingMorning } from "../time/index.js";
 export type Answer = "done" | "later" | "not_using";
 export type Click = Answer | "undo";
 
-export type Decision =
-  | { kind: "apply"; from: AnswerState; patch: StatePatch }
-  | { kind: "unchanged" }
-  | { kind: "closed"; campaign: Campaign }
-  | { kind: "not-yours" }
-  | { kind: "gone" };
+export type Decision = { kind: "apply"; from: AnswerState; patch: StatePatch } | { kind: "unchanged" };
 
+/** A click the refusal ladder (clicked.ts) let through: the person's own state in an open campaign. */
 export interface ClickInput {
-  state: ReminderState | undefined;
-  campaign: Campaign | undefined;
-  actorId: string;
+  state: ReminderState;
+  campaign: Campaign;
   click: Click;
   /** For Undo: the answer the clicked message showed. Undo of anything else is a stale click. */
   undoFrom?: AnswerState | undefined;
@@ -35,9 +30,6 @@ const OPEN_STATES: readonly AnswerState[] = ["pending", "snoozed", "unreachable"
 
 export function decideClick(input: ClickInput): Decision {
   const { state, campaign, click, now, tz } = input;
-  if (!state || !campaign) return { kind: "gone" };
-  if (state.userId !== input.actorId) return { kind: "not-yours" };
-  if (campaign.status === "closed") return { kind: "closed", campaign };
   if (click === "undo") {
     if (state.state === "pending" || state.state !== input.undoFrom) return { kind: "unchanged" };
     return {

@@ -1,7 +1,6 @@
-import type { ClickResult } from "./clicks.js";
-import { clickedState, currentMessage } from "./clicks.js";
+import { loadClick, refusalReply } from "./clicked.js";
+import { type ClickResult, clickReply } from "./clicks.js";
 import { answerEntry } from "./evidence.js";
-import { renderClosed, renderGone, renderNotYours } from "./messages.js";
 import { decidePlan, type PlanClick } from "./plans.js";
 import type { ReminderDeps } from "./send.js";
 
@@ -14,24 +13,11 @@ export function answerPlanClick(
   input: { stateId: number; teamId: string; actorId: string; click: PlanClick; now: Date },
 ): Promise<ClickResult> {
   return deps.store.transaction(async (tx): Promise<ClickResult> => {
-    const before = await clickedState(tx, input.stateId, input.teamId);
-    const campaign = before ? await tx.reminders.getCampaign(before.campaignId) : undefined;
-    const provider = campaign ? deps.catalog.byId(campaign.providerId) : undefined;
-    const decision = decidePlan({
-      state: before,
-      campaign,
-      provider,
-      actorId: input.actorId,
-      click: input.click,
-      now: input.now,
-    });
-    if (decision.kind === "not-yours")
-      return { outcome: decision.kind, message: renderNotYours(), replace: false };
-    if (decision.kind === "gone" || !before || !campaign || !provider)
-      return { outcome: "gone", message: renderGone(), replace: true };
-    if (decision.kind === "closed")
-      return { outcome: decision.kind, message: renderClosed(campaign, provider.name), replace: true };
-    let outcome: ClickResult["outcome"] = "unchanged";
+    const verdict = await loadClick(tx, deps.catalog, input);
+    if (verdict.kind !== "open") return refusalReply(verdict);
+    const { state: before, provider } = verdict;
+    const decision = decidePlan({ state: before, provider, click: input.click, now: input.now });
+    let outcome: "apply" | "unchanged" = "unchanged";
     if (
       decision.kind === "apply" &&
       (await tx.reminders.transitionPlan(before.id, decision.from, decision.patch, input.now))
@@ -46,12 +32,6 @@ export function answerPlanClick(
       };
       await tx.audit.record(answerEntry(before, change, input.now));
     }
-    const state = (await tx.reminders.getState(before.id)) ?? before;
-    return {
-      outcome,
-      state,
-      message: currentMessage(deps, provider, state, campaign, input.now),
-      replace: true,
-    };
+    return clickReply({ ...deps, store: tx }, verdict, outcome, input.now);
   });
 }

@@ -5,7 +5,7 @@ import { assertMessageFits } from "../blocks/limits.js";
 import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
 import { sourceLine, staleNote } from "../blocks/provider.js";
 import type { Provider } from "../catalog/index.js";
-import type { AnswerState, Campaign, ReminderState, StatePatch } from "../store/index.js";
+import type { AnswerState, ReminderState, StatePatch } from "../store/index.js";
 import type { Rendered } from "./messages.js";
 
 /** The plan buttons' action ids (part of ACTION in messages.ts). Each plan button adds `.<index>`. */
@@ -54,28 +54,21 @@ export type PlanClick = { kind: "choose"; key: string } | { kind: "change"; key:
 
 export type PlanDecision =
   | { kind: "apply"; from: { state: AnswerState; plan: string | null }; patch: StatePatch }
-  | { kind: "unchanged" }
-  | { kind: "closed"; campaign: Campaign }
-  | { kind: "not-yours" }
-  | { kind: "gone" };
+  | { kind: "unchanged" };
 
 /**
  * A plan button: choosing an excluded plan settles the state as `not_affected`; a covered plan is recorded
  * and the state stays as it is (the steps follow). "Change plan" clears a covered plan. A click that finds
- * a plan already chosen, the state settled, or the plan gone from the catalog changes nothing.
+ * a plan already chosen, the state settled, or the plan gone from the catalog changes nothing. Asked only
+ * after the refusal ladder (clicked.ts) let the click through.
  */
 export function decidePlan(input: {
-  state: ReminderState | undefined;
-  campaign: Campaign | undefined;
-  provider: Provider | undefined;
-  actorId: string;
+  state: ReminderState;
+  provider: Provider;
   click: PlanClick;
   now: Date;
 }): PlanDecision {
-  const { state, campaign, provider, click, now } = input;
-  if (!state || !campaign || !provider) return { kind: "gone" };
-  if (state.userId !== input.actorId) return { kind: "not-yours" };
-  if (campaign.status === "closed") return { kind: "closed", campaign };
+  const { state, provider, click, now } = input;
   const from = { state: state.state, plan: state.plan };
   if (!OPEN_STATES.includes(state.state)) return { kind: "unchanged" };
   if (click.kind === "change") {
