@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import { createLocalCoordinator, type DeliveryPartitions } from "../coordination/index.js";
-import type { OutboxRow } from "../store/index.js";
+import type { OutboxRow, OutboxRowVersion } from "../store/index.js";
 import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
 import { withMetadata } from "./enqueue.js";
 import { classify } from "./errors.js";
@@ -98,21 +98,36 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         .slice(0, limit);
     }
 
-    async function defer(row: OutboxRow, error: string, delayMs: number, maybePosted = false): Promise<Date> {
+    /** `from`: the row as read (pending) or as this attempt claimed it (sending); see OutboxRowVersion. */
+    async function defer(
+      row: OutboxRow,
+      from: OutboxRowVersion,
+      error: string,
+      delayMs: number,
+      maybePosted = false,
+    ): Promise<Date> {
       const at = new Date(clock().getTime() + delayMs);
-      await store.outbox.markRetry(row.id, error, at, clock(), maybePosted);
-      retryTimes.push(at.getTime());
-      stats.deferred += 1;
+      if (await store.outbox.markRetry(row.id, from, error, at, clock(), maybePosted)) {
+        retryTimes.push(at.getTime());
+        stats.deferred += 1;
+      }
       return at;
     }
 
-    async function fail(row: OutboxRow, error: string, pause: boolean): Promise<void> {
-      stats.failed += 1;
-      await handlePermanentFailure(store, row, error, {
+    /** False when the row had moved on (another delivery owns it): nothing was failed or told. */
+    async function fail(
+      row: OutboxRow,
+      from: OutboxRowVersion,
+      error: string,
+      pause: boolean,
+    ): Promise<boolean> {
+      const failed = await handlePermanentFailure(store, row, from, error, {
         pause,
         now: clock(),
         opsChannelId: options.opsChannelId,
       });
+      if (failed) stats.failed += 1;
+      return failed;
     }
 
     /**
@@ -121,6 +136,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
      */
     async function apply(
       row: OutboxRow,
+      from: OutboxRowVersion,
       decision: Decision,
       stillMaybePosted = false,
     ): Promise<Date | undefined> {
@@ -128,9 +144,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         case "rate-limited":
           stats.rateLimited += 1;
           pacer.pause(row.teamId, row.channelId, decision.delayMs);
-          return defer(row, decision.error, decision.delayMs, stillMaybePosted);
+          return defer(row, from, decision.error, decision.delayMs, stillMaybePosted);
         case "retry":
-          await defer(row, decision.error, decision.delayMs, decision.maybePosted);
+          await defer(row, from, decision.error, decision.delayMs, decision.maybePosted);
           return undefined;
         case "halt":
           if (single) {
@@ -145,14 +161,17 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
             );
           }
           {
-            const at = await defer(row, decision.error, decision.delayMs);
+            const at = await defer(row, from, decision.error, decision.delayMs);
             // The rest of this channel's lane waits too (the drain goes on for other workspaces).
             return single ? undefined : at;
           }
         case "fail":
           if (decision.pause) deadChannels.set(`${row.teamId}/${row.channelId}`, decision.error);
-          await fail(row, decision.error, decision.pause);
-          if (decision.recipientGone && options.onRecipientGone) {
+          if (
+            (await fail(row, from, decision.error, decision.pause)) &&
+            decision.recipientGone &&
+            options.onRecipientGone
+          ) {
             try {
               await options.onRecipientGone(row, decision.error, clock());
             } catch (err) {
@@ -166,6 +185,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     }
 
     async function deliverOne(row: OutboxRow): Promise<Date | undefined> {
+      const asRead: OutboxRowVersion = { status: "pending", attempts: row.attempts };
       if (row.subscriptionId !== null && !(await store.subscriptions.get(row.subscriptionId))) {
         await store.outbox.cancel(row.id, "unsubscribed before delivery", clock());
         return undefined;
@@ -174,12 +194,12 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       // The recipient-gone hook may have cancelled this row after it was queued.
       if (dead && (await store.outbox.get(row.key))?.status === "cancelled") return undefined;
       if (dead) {
-        await fail(row, dead, true);
+        await fail(row, asRead, dead, true);
         return undefined;
       }
       const teamHalt = haltedTeams.get(row.teamId);
       if (teamHalt) {
-        await defer(row, teamHalt, Math.max(settings.backoff.capMs, 60_000));
+        await defer(row, asRead, teamHalt, Math.max(settings.backoff.capMs, 60_000));
         return undefined;
       }
       const client = single ?? (await perTeam?.forTeam(row.teamId));
@@ -207,7 +227,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           const failure = classify(err);
           if (failure.type === "rate-limited" || failure.type === "transient")
             // Still maybe posted: the history check itself failed (even a 429 proves nothing about the post).
-            return await apply(row, decide(failure, row.attempts, row.channelId, settings), true);
+            return await apply(row, asRead, decide(failure, row.attempts, row.channelId, settings), true);
           logger.warn(
             `outbox: cannot read history of ${row.channelId} (${failure.error}); posting ${row.key} again`,
           );
@@ -254,7 +274,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         stats.sent += 1;
         return undefined;
       } catch (err) {
-        return await apply(row, decide(classify(err), row.attempts + 1, row.channelId, settings));
+        // This attempt's outcome, recorded only while the row is still the one this attempt claimed.
+        const claim: OutboxRowVersion = { status: "sending", attempts: row.attempts + 1 };
+        return await apply(row, claim, decide(classify(err), row.attempts + 1, row.channelId, settings));
       } finally {
         pacer.settle(row.teamId, row.channelId);
         partitions.leave(row.teamId);
@@ -268,7 +290,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       async holdBack(rows, at) {
         retryTimes.push(at.getTime());
         await Promise.all(
-          rows.map((later) => store.outbox.markRetry(later.id, "waiting: channel rate-limited", at, clock())),
+          rows.map((later) =>
+            store.outbox.markRetry(
+              later.id,
+              { status: "pending", attempts: later.attempts },
+              "waiting: channel rate-limited",
+              at,
+              clock(),
+            ),
+          ),
         );
       },
       onError: (row, err) =>

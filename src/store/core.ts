@@ -86,6 +86,17 @@ export interface OutboxRow
   updatedAt: Date;
 }
 
+/**
+ * The state a delivery read (`pending`) or claimed (`sending`, attempts already counted) a row in. A write
+ * naming it applies only while the row is still in it, so a stale copy (a due query's answer that arrived
+ * after a lane posted the row, a lane of an instance that has since lost the row's partition) never moves
+ * a row another delivery owns: never brings a sent row back to pending, never clears its maybe-posted.
+ */
+export interface OutboxRowVersion {
+  status: "pending" | "sending";
+  attempts: number;
+}
+
 export interface OutboxRepository {
   /** Inserts unless the key exists. Returns true when a new row was written. */
   enqueue(message: NewOutboxMessage, now: Date): Promise<boolean>;
@@ -110,10 +121,25 @@ export interface OutboxRepository {
    * be posted, or its history check skipped on an out-of-date `maybePosted`.
    */
   markSending(id: number, attempts: number, now: Date): Promise<boolean>;
+  /** Slack has the message: recorded whatever state the row is in (a fact, even from a stale copy). */
   markSent(id: number, postedTs: string, now: Date): Promise<void>;
-  /** Back to pending until `nextAttemptAt`; `maybePosted` when the failed attempt may have reached Slack. */
-  markRetry(id: number, error: string, nextAttemptAt: Date, now: Date, maybePosted?: boolean): Promise<void>;
-  markFailed(id: number, error: string, now: Date): Promise<void>;
+  /**
+   * Back to pending until `nextAttemptAt`, only while the row is still `from` (the state its writer read
+   * or claimed it in); false, and nothing written, when it moved on since (sent, claimed by another
+   * delivery, recovered). `maybePosted`: this attempt may have reached Slack. From `sending` the flag is
+   * this attempt's verdict; from `pending` (a row deferred without being posted) it is only ever raised,
+   * since an earlier attempt that may have reached Slack is still unchecked.
+   */
+  markRetry(
+    id: number,
+    from: OutboxRowVersion,
+    error: string,
+    nextAttemptAt: Date,
+    now: Date,
+    maybePosted?: boolean,
+  ): Promise<boolean>;
+  /** Failed for good, only while the row is still `from` (as markRetry); false when it moved on. */
+  markFailed(id: number, from: OutboxRowVersion, error: string, now: Date): Promise<boolean>;
   /**
    * Rows left in 'sending' by a crash go back to 'pending', marked maybe posted with last_error
    * `interrupted while sending` (the deliverer checks the channel's history before re-posting such rows).

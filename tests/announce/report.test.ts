@@ -67,7 +67,7 @@ describe("CLI reports", () => {
       );
     const b = (await store.outbox.get("b"))!;
     await store.outbox.markSending(b.id, 0, now);
-    await store.outbox.markFailed(b.id, "channel_not_found", now);
+    await store.outbox.markFailed(b.id, { status: "sending", attempts: 1 }, "channel_not_found", now);
     const text = await formatOutboxReport(store);
     expect(text).toContain("Outbox: pending 1, sending 0, sent 0, failed 1, cancelled 0");
     expect(text).toMatch(/Pending:\n {2}#\d+ a → C1 \(deadline, 0 attempts, next 2026-12-05T12:00:00.000Z\)/);

@@ -192,14 +192,30 @@ describe("deliverer", () => {
     );
     const row = (await store.outbox.get("reminder:7:1"))!;
     await store.outbox.markSending(row.id, 0, new Date());
-    const first = await deliverer(store, fake).drain(); // recovers the interrupted row: not in history yet, so posts it
-    expect(first.sent).toBe(1);
+    // Recovers the interrupted row (not in history yet, so posts it), then fails to record Slack's ok, as a
+    // crash between the ok and the commit would: the row is left maybe posted.
+    const noCommit: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        markSent: () => Promise.reject(new Error("connection lost before the commit")),
+      },
+    };
+    await deliverer(noCommit, fake, { lingerMs: 0 }).drain();
     expect(fake.messagesIn("UBOB")[0]?.metadata).toEqual({
       event_type: "ai_privacy_reminder",
       event_payload: { state_id: 7, key: "reminder:7:1" },
     });
-    // Crash again between Slack's ok and the commit: the key in the metadata finds it.
-    await store.outbox.markRetry(row.id, "interrupted while sending", new Date(), new Date(), true);
+    expect(await store.outbox.get("reminder:7:1")).toMatchObject({ status: "pending", maybePosted: true });
+    await store.outbox.markRetry(
+      row.id,
+      { status: "pending", attempts: 2 },
+      "interrupted while sending",
+      new Date(),
+      new Date(),
+      true,
+    );
+    // The key in the metadata finds it.
     const second = await deliverer(store, fake).drain();
     expect(second).toMatchObject({ recovered: 1, sent: 0 });
     expect(fake.messagesIn("UBOB").length).toBe(1);

@@ -87,7 +87,14 @@ describe("the deliverer and maybe posted", () => {
     // The history check is rate-limited once: that says nothing about the earlier post.
     fake.inject("conversations.history", { kind: "http", status: 429, retryAfter: 1 }, { times: 1 });
     const row = (await store.outbox.get("k2"))!;
-    await store.outbox.markRetry(row.id, row.lastError ?? "", new Date(), new Date(), true);
+    await store.outbox.markRetry(
+      row.id,
+      { status: "pending", attempts: row.attempts },
+      row.lastError ?? "",
+      new Date(),
+      new Date(),
+      true,
+    );
     const second = deliverer(store, fake);
     const stats = await second.drain();
     await second.stop();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { enqueueMessage } from "../../src/outbox/index.js";
+import { createDeliveryClient, enqueueMessage } from "../../src/outbox/index.js";
 import { openKyselyStore, type Store } from "../../src/store/index.js";
 import { deliverer, keyCounts, TEAM } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
@@ -86,5 +86,48 @@ describe.each(KINDS)("a due row read before its lane posted it (%s)", (kind) => 
     expect(keyCounts(fake).get("stale:C1")).toBe(1);
     expect(stats.sent).toBe(1);
     expect(await store.outbox.get("stale:C1")).toMatchObject({ status: "sent", attempts: 1 });
+  });
+  it("a stale copy held back behind a 429 does not bring the sent row back to pending", async () => {
+    // Slack's own pace: one message per second in a channel, so the channel's next post gets a 429.
+    const fake = new FakeSlack({ perChannelPerSecond: 1, perChannelBurst: 1 });
+    await fake.start();
+    cleanups.push(() => fake.stop());
+    const store = await freshStore(kind);
+    const enqueue = (key: string) =>
+      enqueueMessage(
+        store,
+        { key, kind: "t", teamId: TEAM, channelId: "C1", payload: { text: key } },
+        new Date(),
+      );
+    await enqueue("first");
+    await enqueue("second");
+    // The first read's answer arrives after another delivery (a lane, another instance) posted "second".
+    let reads = 0;
+    const racing: Store = {
+      ...store,
+      outbox: {
+        ...store.outbox,
+        async due(...args) {
+          const rows = await store.outbox.due(...args);
+          reads += 1;
+          if (reads === 1) {
+            const row = (await store.outbox.get("second"))!;
+            await store.outbox.markSending(row.id, 0, new Date());
+            const res = await createDeliveryClient("xoxb-test", fake.apiUrl).chat.postMessage({
+              channel: "C1",
+              text: "second",
+              metadata: row.payload.metadata as never,
+            });
+            await store.outbox.markSent(row.id, String(res.ts), new Date());
+          }
+          return rows;
+        },
+      },
+    };
+    // "first" gets the 429 and its lane holds "second" (the stale copy) back with it.
+    await deliverer(racing, fake, { lingerMs: 5_000 }).drain();
+    expect(keyCounts(fake).get("first")).toBe(1);
+    expect(keyCounts(fake).get("second")).toBe(1);
+    expect(await store.outbox.get("second")).toMatchObject({ status: "sent", attempts: 1 });
   });
 });

@@ -48,7 +48,15 @@ async function populate(store: Store): Promise<void> {
     },
     at(1),
   );
-  await store.outbox.markRetry((await store.outbox.get("k1"))?.id ?? 0, "timeout", at(5), at(3), true);
+  const k1 = await store.outbox.get("k1");
+  await store.outbox.markRetry(
+    k1?.id ?? 0,
+    { status: "pending", attempts: 0 },
+    "timeout",
+    at(5),
+    at(3),
+    true,
+  );
   await store.audit.record({
     at: at(1),
     teamId: "T1",

@@ -283,16 +283,33 @@ export function outbox({ db }: Ctx): OutboxRepository {
     },
     markSent: (id, ts, now) =>
       update(id, { status: "sent", posted_ts: ts, last_error: null, maybe_posted: 0, updated_at: toDb(now) }),
-    markRetry: (id, error, next, now, maybePosted = false) =>
-      update(id, {
-        status: "pending",
-        last_error: error,
-        next_attempt_at: toDb(next),
-        maybe_posted: flag(maybePosted),
-        updated_at: toDb(now),
-      }),
-    markFailed: (id, error, now) =>
-      update(id, { status: "failed", last_error: error, updated_at: toDb(now) }),
+    async markRetry(id, from, error, next, now, maybePosted = false) {
+      const result = await db
+        .updateTable("outbox")
+        .set({
+          status: "pending",
+          last_error: error,
+          next_attempt_at: toDb(next),
+          // Deferred unposted (from pending): an earlier attempt's "maybe" stands until history is read.
+          ...(from.status === "sending" || maybePosted ? { maybe_posted: flag(maybePosted) } : {}),
+          updated_at: toDb(now),
+        })
+        .where("id", "=", id)
+        .where("status", "=", from.status)
+        .where("attempts", "=", from.attempts)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) === 1;
+    },
+    async markFailed(id, from, error, now) {
+      const result = await db
+        .updateTable("outbox")
+        .set({ status: "failed", last_error: error, updated_at: toDb(now) })
+        .where("id", "=", id)
+        .where("status", "=", from.status)
+        .where("attempts", "=", from.attempts)
+        .executeTakeFirst();
+      return count(result.numUpdatedRows) === 1;
+    },
     async recoverInterrupted(now, teamId) {
       const result = await db
         .updateTable("outbox")

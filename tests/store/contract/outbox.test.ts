@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { NewOutboxMessage } from "../../../src/store/index.js";
 import { at, freshStore, KINDS } from "./stores.js";
 
+/** A row as read before any attempt. */
+const PENDING = { status: "pending", attempts: 0 } as const;
+
 const msg = (key: string, extra: Partial<NewOutboxMessage> = {}): NewOutboxMessage => ({
   key,
   kind: "test",
@@ -99,7 +102,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     await store.outbox.enqueue(msg("p2", { notBefore: at(1) }), at(0));
     await store.outbox.enqueue(msg("r2", { threadOf: "p2", notBefore: at(1) }), at(0));
     const p2 = await store.outbox.get("p2");
-    await store.outbox.markFailed(p2?.id ?? 0, "channel_not_found", at(10));
+    await store.outbox.markFailed(p2?.id ?? 0, PENDING, "channel_not_found", at(10));
     expect(await keys()).toContain("r2");
   });
 
@@ -122,7 +125,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     await store.outbox.enqueue(msg("m"), at(0));
     const m = (await store.outbox.get("m"))!;
     expect(await store.outbox.markSending(m.id, 0, at(1))).toBe(true);
-    await store.outbox.markRetry(m.id, "timeout", at(2), at(1), true);
+    await store.outbox.markRetry(m.id, { status: "sending", attempts: 1 }, "timeout", at(2), at(1), true);
     expect(await store.outbox.markSending(m.id, 0, at(3))).toBe(false);
     expect(await store.outbox.markSending(m.id, 1, at(3))).toBe(true);
     expect(await store.outbox.get("m")).toMatchObject({ status: "sending", attempts: 2 });
@@ -134,7 +137,8 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     const id = (await store.outbox.get("k"))?.id ?? 0;
     await store.outbox.markSending(id, 0, at(1));
     expect(await store.outbox.get("k")).toMatchObject({ status: "sending", attempts: 1, updatedAt: at(1) });
-    await store.outbox.markRetry(id, "timeout", at(9), at(2), true);
+    const sending1 = { status: "sending", attempts: 1 } as const;
+    expect(await store.outbox.markRetry(id, sending1, "timeout", at(9), at(2), true)).toBe(true);
     expect(await store.outbox.get("k")).toMatchObject({
       status: "pending",
       lastError: "timeout",
@@ -142,11 +146,25 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
       maybePosted: true,
       updatedAt: at(2),
     });
+    // Deferred without being posted (held back behind a 429): the earlier attempt's "maybe" stands.
+    const pending1 = { status: "pending", attempts: 1 } as const;
+    expect(await store.outbox.markRetry(id, pending1, "waiting", at(9), at(3))).toBe(true);
+    expect(await store.outbox.get("k")).toMatchObject({ lastError: "waiting", maybePosted: true });
     await store.outbox.markSending(id, 1, at(9));
-    await store.outbox.markRetry(id, "ratelimited", at(12), at(10));
+    // This attempt's own 429 (its history check came first): that attempt did not post.
+    const sending2 = { status: "sending", attempts: 2 } as const;
+    expect(await store.outbox.markRetry(id, sending2, "ratelimited", at(12), at(10))).toBe(true);
     expect(await store.outbox.get("k")).toMatchObject({ attempts: 2, maybePosted: false });
-    await store.outbox.markRetry(id, "timeout", at(12), at(10), true);
+    // A write from a state the row has left (a stale copy, the previous attempt) changes nothing.
+    expect(await store.outbox.markRetry(id, sending2, "timeout", at(12), at(10), true)).toBe(false);
+    expect(await store.outbox.markFailed(id, pending1, "not_in_channel", at(10))).toBe(false);
+    expect(await store.outbox.get("k")).toMatchObject({ status: "pending", lastError: "ratelimited" });
     await store.outbox.markSent(id, "1.2", at(13));
+    // Sent is final for every writer still holding an older copy.
+    expect(await store.outbox.markRetry(id, { status: "pending", attempts: 2 }, "x", at(14), at(14))).toBe(
+      false,
+    );
+    expect(await store.outbox.markFailed(id, { status: "pending", attempts: 2 }, "x", at(14))).toBe(false);
     expect(await store.outbox.get("k")).toMatchObject({
       status: "sent",
       postedTs: "1.2",
@@ -155,7 +173,7 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     });
     await store.outbox.enqueue(msg("f"), at(0));
     const f = (await store.outbox.get("f"))?.id ?? 0;
-    await store.outbox.markFailed(f, "not_in_channel", at(3));
+    await store.outbox.markFailed(f, PENDING, "not_in_channel", at(3));
     expect(await store.outbox.get("f")).toMatchObject({
       status: "failed",
       lastError: "not_in_channel",
