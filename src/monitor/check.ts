@@ -9,7 +9,14 @@ import type { Highlight } from "./highlights.js";
 import type { PageReader } from "./read-page.js";
 import { readerOf } from "./read-pool.js";
 import { sharedPageReader } from "./reader-process.js";
-import { type Notices, recordChange, recordFailure, recordRecovery, within } from "./record.js";
+import {
+  type CheckFailure,
+  type Notices,
+  recordChange,
+  recordFailure,
+  recordRecovery,
+  within,
+} from "./record.js";
 
 /**
  * One policy check: fetch every catalog document, extract its text, compare it with the last readable
@@ -26,6 +33,8 @@ export interface CheckResult {
   highlights: Highlight[];
   effectiveDate?: string;
   error?: string;
+  /** For a failed check: whether the failure may go away by itself (fetch-failure.ts). */
+  mayBeTransient?: boolean;
   versionId?: number;
   /** The text went back to a version seen before (a flip-flop): recorded, not announced again. */
   seenBefore?: boolean;
@@ -52,7 +61,10 @@ export interface PolicyCheckOptions {
   opsChannelId?: string;
   /** Extra user IDs (e.g. ADMIN_USER_IDS) to DM with "can't read" notices when there is no ops channel. */
   leadsToNotify?: readonly string[];
-  /** Consecutive failures before the one "can't read" notice. */
+  /**
+   * Consecutive failures before the one "can't read" notice, for failures that may be transient (fetch-
+   * failure.ts); any other failure is reported at its first check.
+   */
   failureThreshold?: number;
   /**
    * PUBLIC_URL's change page for a recorded version: announcements link to it ("See the whole change")
@@ -139,6 +151,7 @@ function initialState(provider: Provider, document: PolicyDocument): DocumentSta
     failures: 0,
     failingSince: null,
     lastError: null,
+    failureMayBeTransient: null,
     notifiedFailure: false,
     lastStatus: null,
     lastCheckedAt: null,
@@ -177,7 +190,7 @@ async function checkDocument(
   });
   const now = ctx.clock();
 
-  if (outcome.kind === "failed") return recordFailure(notices, state, outcome.reason, key, now);
+  if (outcome.kind === "failed") return recordFailure(notices, state, outcome, key, now);
 
   let analysis: Analysis;
   let storedRawHash: string | undefined;
@@ -188,7 +201,8 @@ async function checkDocument(
       return recordFailure(
         notices,
         { ...state, etag: null, lastModified: null },
-        "HTTP 304 but no stored copy",
+        // The validators are dropped, so the next check asks for the whole page.
+        { reason: "HTTP 304 but no stored copy", mayBeTransient: true },
         key,
         now,
       );
@@ -202,7 +216,7 @@ async function checkDocument(
 
   if (analysis.ok && analysis.sameBytes) return recordUnchanged(ctx, state, now, base, true);
   const rawToStore = analysis.raw;
-  if (!analysis.ok) return recordFailure(notices, state, analysis.reason, key, now, rawToStore);
+  if (!analysis.ok) return recordFailure(notices, state, unreadable(analysis.reason), key, now, rawToStore);
   const rawHash = rawToStore?.rawHash ?? storedRawHash!;
 
   // Other words: the last readable version (none for a first baseline) is read from the store and
@@ -215,7 +229,7 @@ async function checkDocument(
   let comparison: Comparison | undefined;
   if (comparedWith && !analysis.sameWords) {
     const compared = await ctx.compare({ previous: comparedWith.text, text: analysis.text });
-    if (!compared.ok) return recordFailure(notices, state, compared.reason, key, now, rawToStore);
+    if (!compared.ok) return recordFailure(notices, state, unreadable(compared.reason), key, now, rawToStore);
     comparison = compared.comparison;
   }
 
@@ -225,6 +239,7 @@ async function checkDocument(
     failures: 0,
     failingSince: null,
     lastError: null,
+    failureMayBeTransient: null,
     notifiedFailure: false,
     rulesKey: key,
   };
@@ -253,6 +268,12 @@ async function checkDocument(
     });
   });
 }
+
+/**
+ * A page fetched but not read (its selectors found nothing, a consent wall, a reader limit): counted like a
+ * transient fetch failure, so one odd answer raises nothing until it repeats.
+ */
+const unreadable = (reason: string): CheckFailure => ({ reason, mayBeTransient: true });
 
 async function recordUnchanged(
   ctx: Context,

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, type ZlibOptions } from "node:zlib";
 import { type Dispatcher, errors, request } from "undici";
 import { USER_AGENT } from "../version.js";
+import { type FetchFailure, fetchFailure, httpFailure, networkCause } from "./fetch-failure.js";
 import {
   checkRedirect,
   NON_PUBLIC_ADDRESS,
@@ -41,7 +42,7 @@ export type FetchOutcome =
       readonly etag: string | null;
       readonly lastModified: string | null;
     }
-  | { readonly kind: "failed"; readonly reason: string };
+  | FetchFailure;
 
 export type Fetcher = (req: FetchRequest) => Promise<FetchOutcome>;
 
@@ -107,13 +108,13 @@ export function politeScheduler(
   const limiter = new HostLimiter(perHost);
   return async <T extends object>(
     url: string,
-    task: () => Promise<T | { kind: "failed"; reason: string }>,
-  ): Promise<T | { kind: "failed"; reason: string }> => {
+    task: () => Promise<T | FetchFailure>,
+  ): Promise<T | FetchFailure> => {
     let host: string;
     try {
       host = new URL(url).host;
     } catch {
-      return { kind: "failed", reason: `not a valid URL: ${url}` };
+      return fetchFailure("invalid-url", `not a valid URL: ${url}`);
     }
     return limiter.run(host, async () => {
       if (jitterMaxMs > 0) await sleep(Math.floor(random() * jitterMaxMs));
@@ -155,21 +156,19 @@ async function fetchOnce(
       if (!REDIRECTS.has(response.statusCode)) break;
       await response.body.dump();
       const location = header(response.headers, "location");
-      if (!location) return { kind: "failed", reason: `HTTP ${response.statusCode} without a Location` };
+      if (!location) return fetchFailure("redirect", `HTTP ${response.statusCode} without a Location`);
       if (hop >= settings.maxRedirects) {
-        return {
-          kind: "failed",
-          reason: `more than ${settings.maxRedirects} redirects (HTTP ${response.statusCode})`,
-        };
+        const reason = `more than ${settings.maxRedirects} redirects (HTTP ${response.statusCode})`;
+        return fetchFailure("redirect", reason);
       }
       let next: URL;
       try {
         next = new URL(location, url);
       } catch {
-        return { kind: "failed", reason: "redirected to an address that is not a valid URL" };
+        return fetchFailure("redirect", "redirected to an address that is not a valid URL");
       }
       const verdict = checkRedirect(documentUrl, next, req.allowRedirectsTo ?? []);
-      if (!verdict.ok) return { kind: "failed", reason: verdict.reason };
+      if (!verdict.ok) return fetchFailure("redirect", verdict.reason);
       // Validators describe the document's own URL; sent to another origin they mean nothing.
       if (next.origin !== documentUrl.origin) {
         delete headers["if-none-match"];
@@ -184,17 +183,17 @@ async function fetchOnce(
     }
     if (statusCode < 200 || statusCode >= 300) {
       await response.body.dump();
-      return { kind: "failed", reason: `HTTP ${statusCode}` };
+      return httpFailure(statusCode);
     }
     const declared = Number(header(response.headers, "content-length") ?? "NaN");
     if (declared > settings.maxBytes) {
       response.body.destroy();
-      return { kind: "failed", reason: oversize(settings.maxBytes) };
+      return fetchFailure("too-large", oversize(settings.maxBytes));
     }
     const contentType = header(response.headers, "content-type");
     if (contentType && !/html|xml|text\/plain/i.test(contentType)) {
       response.body.destroy();
-      return { kind: "failed", reason: `not an HTML page (content-type ${contentType})` };
+      return fetchFailure("not-html", `not an HTML page (content-type ${contentType})`);
     }
     const chunks: Uint8Array[] = [];
     let bytes = 0;
@@ -202,7 +201,7 @@ async function fetchOnce(
       bytes += (chunk as Buffer).length;
       if (bytes > settings.maxBytes) {
         response.body.destroy();
-        return { kind: "failed", reason: oversize(settings.maxBytes) };
+        return fetchFailure("too-large", oversize(settings.maxBytes));
       }
       chunks.push(chunk as Buffer);
     }
@@ -220,7 +219,7 @@ async function fetchOnce(
       lastModified: header(response.headers, "last-modified") ?? null,
     };
   } catch (err) {
-    return { kind: "failed", reason: describeError(err, settings) };
+    return failureOfError(err, settings);
   } finally {
     clearTimeout(timer);
   }
@@ -267,22 +266,30 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 
 const oversize = (max: number) => `the page is larger than ${Math.round(max / 1024 / 1024)} MB`;
 
-function describeError(
+/** A thrown error as a typed failure: the fetcher's own guards first, then timeouts, then the network. */
+function failureOfError(
   err: unknown,
   settings: { totalTimeoutMs: number; maxRedirects: number; maxBytes: number },
-): string {
+): FetchFailure {
   const error = err as Error & { code?: string };
-  if (error.code === NON_PUBLIC_ADDRESS) return error.message;
+  if (error.code === NON_PUBLIC_ADDRESS) return fetchFailure("non-public-address", error.message);
   if (error.name === "TimeoutError" || error.name === "AbortError") {
-    return `no complete answer within ${settings.totalTimeoutMs / 1000} s (timeout)`;
+    return fetchFailure("timeout", `no complete answer within ${settings.totalTimeoutMs / 1000} s (timeout)`);
   }
-  if (err instanceof errors.ConnectTimeoutError) return "could not connect in time (connect timeout)";
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) return "timeout";
-  if (/redirect/i.test(error.message)) return `more than ${settings.maxRedirects} redirects`;
+  if (err instanceof errors.ConnectTimeoutError)
+    return fetchFailure("timeout", "could not connect in time (connect timeout)");
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError)
+    return fetchFailure("timeout", "timeout");
+  if (/redirect/i.test(error.message))
+    return fetchFailure("redirect", `more than ${settings.maxRedirects} redirects`);
   if (error.code === "ERR_BUFFER_TOO_LARGE" || /size|exceed/i.test(error.message))
-    return oversize(settings.maxBytes);
-  if (error.code?.startsWith("Z_")) return `the compressed body is corrupt (${error.code})`;
-  return `${error.code ?? error.name}: ${error.message}`.slice(0, 200);
+    return fetchFailure("too-large", oversize(settings.maxBytes));
+  if (error.code?.startsWith("Z_"))
+    return fetchFailure("truncated", `the compressed body is corrupt (${error.code})`);
+  return fetchFailure(
+    networkCause(error.code),
+    `${error.code ?? error.name}: ${error.message}`.slice(0, 200),
+  );
 }
 
 /** At most `limit` requests in flight per host; the rest wait in arrival order. */

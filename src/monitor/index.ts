@@ -48,6 +48,13 @@ export {
   type FetchRequest,
   type HttpFetcher,
 } from "./fetch.js";
+export {
+  type FetchFailure,
+  type FetchFailureCause,
+  fetchFailure,
+  httpFailure,
+  networkCause,
+} from "./fetch-failure.js";
 export { computeHighlights, type Highlight, type HighlightTopic } from "./highlights.js";
 export { CHECK_JITTER_SHARE, checkJitterBoundMs, DEFAULT_CHECK_JITTER_MS, jitterMs } from "./jitter.js";
 export {

@@ -169,6 +169,8 @@ function diffSections(lines: readonly DiffLine[]): string[] {
 
 export interface FailureNotice extends DocumentRef {
   readonly error: string;
+  /** False: the failure will not fix itself, so the notice comes at its first check. */
+  readonly mayBeTransient: boolean;
   readonly failures: number;
   readonly since: Date;
   readonly needsBrowser: boolean;
@@ -183,7 +185,7 @@ export function failureNoticeMessage(n: FailureNotice): OutboxPayload {
     blocks: [
       header(`Can't read ${n.providerName}: ${n.documentTitle}`),
       section(
-        `The last ${n.failures} checks since ${day(n.since)} could not read this document: ${escapeMrkdwn(truncate(n.error, 500))}.${browser}\nNo change will be announced for it until it is readable again; you will get one note when it is.`,
+        `${n.mayBeTransient ? `The last ${n.failures} checks since ${day(n.since)} could not read this document` : `The check on ${day(n.since)} could not read this document, and waiting will not fix it`}: ${escapeMrkdwn(truncate(n.error, 500))}.${browser}${n.mayBeTransient ? "" : "\nCheck the page and its catalog entry (address, allowed redirects)."}\nNo change will be announced for it until it is readable again; you will get one note when it is.`,
       ),
       documentButtons(n),
     ],

@@ -2,6 +2,7 @@ import { type MessagePort, threadId } from "node:worker_threads";
 import { type Analysis, analyzePage } from "./analyze.js";
 import type { ExtractionRules } from "./extract.js";
 import { createFetcher, type FetcherOptions, type FetchRequest, type HttpFetcher } from "./fetch.js";
+import type { FetchFailure } from "./fetch-failure.js";
 
 /**
  * One policy page fetched and read where it is read — the worker thread's side of read-pool.ts — with the
@@ -20,7 +21,7 @@ export type PageReadRequest = FetchRequest & {
 
 export type PageRead =
   | { readonly kind: "not-modified" }
-  | { readonly kind: "failed"; readonly reason: string }
+  | FetchFailure
   | {
       readonly kind: "read";
       readonly etag: string | null;

@@ -9,6 +9,7 @@ import {
   type FetchRequest,
   politeScheduler,
 } from "./fetch.js";
+import { fetchFailure } from "./fetch-failure.js";
 import type { PageRead, PageReader, PageReadRequest, ReadTask } from "./read-page.js";
 
 /**
@@ -110,10 +111,7 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
         const read = await readOnce(request);
         if (read !== "collateral") return read;
       }
-      return {
-        kind: "failed" as const,
-        reason: "the page reader stopped repeatedly while fetching this page",
-      };
+      return fetchFailure("reader", "the page reader stopped repeatedly while fetching this page");
     });
   return Object.assign(reader, { close: () => pool.destroy() });
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
+import { fetchFailure } from "./fetch-failure.js";
 import type { PageRead, PageReadRequest } from "./read-page.js";
 import { createPageReader, type PageReaderOptions } from "./read-pool.js";
 
@@ -48,7 +49,7 @@ process.on("message", (message: ReadMessage) => {
     (err: unknown) =>
       process.send?.({
         id: message.id,
-        result: { kind: "failed", reason: `the page reader failed (${String(err)})`.slice(0, 200) },
+        result: fetchFailure("reader", `the page reader failed (${String(err)})`.slice(0, 200)),
       } satisfies ReadAnswer),
   );
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { builtModuleUrl } from "./extract-pool.js";
+import { fetchFailure } from "./fetch-failure.js";
 import type { PageRead, PageReader } from "./read-page.js";
 import type { PageReaderOptions, PooledPageReader } from "./read-pool.js";
 import type { ReadAnswer, ReadMessage } from "./reader-child.js";
@@ -39,7 +40,7 @@ export function createPageReaderProcess(options: PageReaderProcessOptions = {}):
   let idleTimer: NodeJS.Timeout | undefined;
 
   const failAll = (reason: string) => {
-    for (const resolve of pending.values()) resolve({ kind: "failed", reason });
+    for (const resolve of pending.values()) resolve(fetchFailure("reader", reason));
     pending.clear();
   };
 
@@ -88,7 +89,7 @@ export function createPageReaderProcess(options: PageReaderProcessOptions = {}):
       child.send({ id, request } satisfies ReadMessage, (err) => {
         if (!err || !pending.has(id)) return;
         pending.delete(id);
-        resolve({ kind: "failed", reason: `the page reader could not be asked (${err.message})` });
+        resolve(fetchFailure("reader", `the page reader could not be asked (${err.message})`));
       });
     });
 

@@ -77,19 +77,31 @@ async function leadRecipients({ ctx, provider }: Notices): Promise<Recipient[]> 
   return [...byUser.values()];
 }
 
+/** A failed check: why, and whether it may go away by itself (fetch-failure.ts decides for fetches). */
+export interface CheckFailure {
+  readonly reason: string;
+  readonly mayBeTransient: boolean;
+}
+
+/**
+ * One failed check. The "can't read" notice goes out once per outage: at once for a failure that will not
+ * fix itself (a 404, a refused redirect), after `failureThreshold` consecutive failures for one that may
+ * (a timeout, a 503), so a host's bad minute never pages anyone.
+ */
 export async function recordFailure(
   notices: Notices,
   state: DocumentState,
-  reason: string,
+  failure: CheckFailure,
   rulesKey: string,
   now: Date,
   raw?: RawCopy,
 ): Promise<CheckResult> {
   const { store } = notices.ctx;
+  const { reason, mayBeTransient } = failure;
   const threshold = notices.ctx.failureThreshold ?? 3;
   const failures = state.failures + 1;
   const since = state.failingSince ?? now;
-  const notify = failures >= threshold && !state.notifiedFailure;
+  const notify = !state.notifiedFailure && (failures >= threshold || !mayBeTransient);
   await store.transaction(async (tx) => {
     // The page that failed is kept: a selector fixed later is tried on it before any new fetch.
     if (raw) await tx.documents.saveRawPage({ documentId: state.documentId, ...raw, fetchedAt: now });
@@ -97,6 +109,7 @@ export async function recordFailure(
       const payload = failureNoticeMessage({
         ...refOf(notices),
         error: reason,
+        mayBeTransient,
         failures,
         since,
         needsBrowser: notices.document.needsBrowser,
@@ -122,6 +135,7 @@ export async function recordFailure(
       failures,
       failingSince: since,
       lastError: reason,
+      failureMayBeTransient: mayBeTransient,
       notifiedFailure: state.notifiedFailure || notify,
       lastStatus: "failed",
       lastCheckedAt: now,
@@ -133,6 +147,7 @@ export async function recordFailure(
     status: "failed",
     highlights: [],
     error: reason,
+    mayBeTransient,
   };
 }
 

@@ -79,7 +79,13 @@ export function formatHistory(histories: readonly DocumentHistory[]): string {
   for (const h of histories) {
     out.push(`${h.providerId}/${h.documentId} — ${h.title}`, `  ${h.url}`);
     if (h.state?.lastStatus === "failed") {
-      out.push(`  unreadable for ${h.state.failures} checks: ${h.state.lastError ?? "unknown error"}`);
+      const kind =
+        h.state.failureMayBeTransient === null
+          ? ""
+          : h.state.failureMayBeTransient
+            ? " (may be transient)"
+            : " (permanent)";
+      out.push(`  unreadable for ${h.state.failures} checks: ${h.state.lastError ?? "unknown error"}${kind}`);
     }
     if (h.versions.length === 0) out.push("  no version recorded yet");
     for (const v of h.versions) {

@@ -18,6 +18,11 @@ export interface DocumentState {
   failures: number;
   failingSince: Date | null;
   lastError: string | null;
+  /**
+   * Whether the last failure may be transient (timeout, connection, DNS, HTTP 5xx/408/429): such a failure is
+   * announced only once it repeats, any other at once. Null while readable or for a failure stored before.
+   */
+  failureMayBeTransient: boolean | null;
   /** The "can't read" notice for the current outage has been enqueued. */
   notifiedFailure: boolean;
   lastStatus: DocumentCheckStatus | null;

@@ -4,9 +4,11 @@ import {
   documentHistory,
   type Fetcher,
   type FetchOutcome,
+  fetchFailure,
   formatCheckJson,
   formatCheckLine,
   formatHistory,
+  httpFailure,
   jitterMs,
   MonitorLookupError,
   runPolicyCheck,
@@ -21,7 +23,7 @@ function scripted(): Fetcher & {
   next: (outcome: FetchOutcome) => void;
   html: (html: string, etag?: string) => void;
 } {
-  let current: () => FetchOutcome = () => ({ kind: "failed", reason: "nothing scripted" });
+  let current: () => FetchOutcome = () => fetchFailure("invalid-url", "nothing scripted");
   const fetcher = async () => current();
   return Object.assign(fetcher, {
     next: (outcome: FetchOutcome) => {
@@ -132,6 +134,45 @@ describe("runPolicyCheck", () => {
     expect(results[1]!.error).toMatch(/used twice \(also by acme\)/);
   });
 
+  it("tells the operator at once of a failure that will not fix itself, and of a transient one when it repeats", async () => {
+    const { store, catalog, fetcher, run } = await setup();
+    const notices = async () => (await store.outbox.list({})).filter((r) => r.kind === "monitor-unreadable");
+    fetcher.html(policyPage(A));
+    await run();
+    // A 503 and a timeout may go away by themselves: nothing until the third failure in a row.
+    fetcher.next(httpFailure(503));
+    expect(await run()).toMatchObject({ status: "failed", error: "HTTP 503", mayBeTransient: true });
+    fetcher.next(fetchFailure("timeout", "timeout"));
+    await run();
+    expect(await notices()).toHaveLength(0);
+    expect(await store.documents.state("acme-privacy")).toMatchObject({
+      failures: 2,
+      failureMayBeTransient: true,
+      notifiedFailure: false,
+    });
+    // Readable again before the third: nobody heard of it, and the count starts over.
+    fetcher.html(policyPage(A));
+    await run();
+    expect(await store.documents.state("acme-privacy")).toMatchObject({
+      failures: 0,
+      failureMayBeTransient: null,
+    });
+    // A 404 will not: the notice goes out at its first check, saying so, and only once.
+    fetcher.next(httpFailure(404));
+    expect(await run()).toMatchObject({ status: "failed", error: "HTTP 404", mayBeTransient: false });
+    const [notice] = await notices();
+    expect(JSON.stringify(notice?.payload.blocks)).toContain("waiting will not fix it");
+    await run();
+    expect(await notices()).toHaveLength(1);
+    expect(await store.documents.state("acme-privacy")).toMatchObject({
+      failures: 2,
+      failureMayBeTransient: false,
+      notifiedFailure: true,
+    });
+    const [history] = await documentHistory(store, catalog, "acme");
+    expect(formatHistory([history!])).toContain("unreadable for 2 checks: HTTP 404 (permanent)");
+  });
+
   it("treats a 304 for a failing document as a re-read of the stored page", async () => {
     const { fetcher, run } = await setup(["#missing"]);
     fetcher.html(policyPage(A), '"v1"');
@@ -158,7 +199,7 @@ describe("runPolicyCheck", () => {
       documentId: "acme-privacy",
       status: "changed",
     });
-    fetcher.next({ kind: "failed", reason: "HTTP 503" });
+    fetcher.next(httpFailure(503));
     expect(formatCheckLine(await run())).toMatch(/failed\s+HTTP 503$/);
   });
 

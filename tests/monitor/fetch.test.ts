@@ -35,6 +35,9 @@ beforeAll(async () => {
           ]),
         );
         return;
+      case "/busy":
+        res.writeHead(503).end();
+        return;
       case "/pdf":
         res.writeHead(200, { "content-type": "application/pdf" }).end("%PDF");
         return;
@@ -70,7 +73,9 @@ describe("createFetcher", () => {
   it("caps the body size", async () => {
     expect(await fetcher({ url: `${base}/big` })).toMatchObject({
       kind: "failed",
+      cause: "too-large",
       reason: expect.stringMatching(/larger/),
+      mayBeTransient: false,
     });
   });
 
@@ -84,15 +89,39 @@ describe("createFetcher", () => {
   it("gives up after the total timeout", async () => {
     expect(await fetcher({ url: `${base}/slow` })).toMatchObject({
       kind: "failed",
+      cause: "timeout",
       reason: expect.stringMatching(/timeout/),
+      mayBeTransient: true,
     });
   });
 
   it("reports 4xx and non-HTML answers as failures", async () => {
-    expect(await fetcher({ url: `${base}/nothing` })).toEqual({ kind: "failed", reason: "HTTP 404" });
+    expect(await fetcher({ url: `${base}/nothing` })).toEqual({
+      kind: "failed",
+      cause: "http-client",
+      reason: "HTTP 404",
+      mayBeTransient: false,
+    });
     expect(await fetcher({ url: `${base}/pdf` })).toMatchObject({
       kind: "failed",
       reason: expect.stringMatching(/not an HTML/),
+    });
+  });
+
+  it("marks a server error and a refused connection as may be transient", async () => {
+    expect(await fetcher({ url: `${base}/busy` })).toMatchObject({
+      cause: "http-server",
+      mayBeTransient: true,
+    });
+    // A port nothing listens on: the listener's own port, once it is closed.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    expect(await fetcher({ url: `http://127.0.0.1:${port}/` })).toMatchObject({
+      cause: "connection",
+      reason: expect.stringMatching(/ECONNREFUSED/),
+      mayBeTransient: true,
     });
   });
 

@@ -68,7 +68,14 @@ describe("monitor messages", () => {
 
   it("renders failure and recovery notices within limits", () => {
     const since = new Date("2025-09-01T00:00:00Z");
-    const failure = failureNoticeMessage({ ...ref, error: hostile, failures: 3, since, needsBrowser: true });
+    const failure = failureNoticeMessage({
+      ...ref,
+      error: hostile,
+      mayBeTransient: true,
+      failures: 3,
+      since,
+      needsBrowser: true,
+    });
     expect(checkMessage(failure)).toEqual([]);
     expect(JSON.stringify(failure)).toContain("needs a browser");
     const recovery = recoveryNoticeMessage({ ...ref, since, now: new Date("2025-09-03T00:00:00Z") });

@@ -80,7 +80,9 @@ describe("the worker-thread page reader", () => {
       site.set("/big", { body: `<main>${"x".repeat(1024 * 1024 + 1)}</main>` });
       expect(await small({ url: `${site.url}/big`, rules })).toEqual({
         kind: "failed",
+        cause: "too-large",
         reason: "the page is larger than 1 MB",
+        mayBeTransient: false,
       });
     } finally {
       await small.close();
@@ -92,6 +94,8 @@ describe("the worker-thread page reader", () => {
     site.set("/away", { status: 302, body: "", headers: { location: `${internal.url}/admin` } });
     expect(await reader({ url: `${site.url}/away`, rules })).toMatchObject({
       kind: "failed",
+      cause: "redirect",
+      mayBeTransient: false,
       reason: expect.stringContaining("private, loopback or link-local"),
     });
     // Allowed by the catalog's site rule, refused by the connection's own lookup (localhost is 127.0.0.1).
@@ -99,6 +103,8 @@ describe("the worker-thread page reader", () => {
     site.set("/named", { status: 302, body: "", headers: { location: named } });
     expect(await reader({ url: `${site.url}/named`, rules, allowRedirectsTo: ["localhost"] })).toMatchObject({
       kind: "failed",
+      cause: "non-public-address",
+      mayBeTransient: false,
       reason: expect.stringMatching(/localhost is (127\.0\.0\.1|::1).*refused/),
     });
     expect(internal.hits("/admin")).toBe(before);

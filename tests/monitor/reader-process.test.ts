@@ -54,7 +54,9 @@ describe("the page-reader process", () => {
       process.kill(first, "SIGKILL");
       expect(await slow).toEqual({
         kind: "failed",
+        cause: "reader",
         reason: "the page reader stopped (SIGKILL); the page is read again on the next check",
+        mayBeTransient: true,
       });
       expect(await reader({ url: `${site.url}/policy`, rules })).toMatchObject({ kind: "read" });
       expect(reader.pid()).not.toBe(first);

@@ -78,6 +78,7 @@ async function populate(store: Store): Promise<void> {
     failures: 1,
     failingSince: at(2),
     lastError: "503",
+    failureMayBeTransient: true,
     notifiedFailure: true,
     lastStatus: "failed",
     lastCheckedAt: at(3),

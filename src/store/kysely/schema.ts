@@ -76,6 +76,7 @@ export interface DocumentStateTable {
   failures: number;
   failing_since: NullableTime;
   last_error: string | null;
+  failure_may_be_transient: ColumnType<number | boolean | null, number | null | undefined, number | null>;
   notified_failure: Flag;
   last_status: string | null;
   last_checked_at: NullableTime;

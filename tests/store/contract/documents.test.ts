@@ -30,6 +30,7 @@ const state = (
   failures: 0,
   failingSince: null,
   lastError: null,
+  failureMayBeTransient: null,
   notifiedFailure: false,
   lastStatus: "unchanged",
   lastCheckedAt: at(1),
@@ -45,15 +46,18 @@ describe.each(KINDS)("document repository contract (%s)", (kind) => {
       failures: 2,
       failingSince: at(5),
       lastError: "HTTP 503",
+      failureMayBeTransient: true,
       notifiedFailure: true,
       lastStatus: "failed",
       etag: null,
       lastCheckedAt: null,
     });
     await store.documents.saveState(failing);
-    await store.documents.saveState(state("terms", "a"));
+    await store.documents.saveState(state("terms", "a", { failures: 1, failureMayBeTransient: false }));
     await store.documents.saveState(state("a-doc", "b"));
     expect(await store.documents.state("privacy")).toEqual(failing);
+    expect(await store.documents.state("terms")).toMatchObject({ failureMayBeTransient: false });
+    expect(await store.documents.state("a-doc")).toMatchObject({ failureMayBeTransient: null });
     expect((await store.documents.allStates()).map((s) => s.documentId)).toEqual([
       "terms",
       "a-doc",

@@ -10,6 +10,7 @@ import { installations } from "./0008-installations.js";
 import { installationRefreshClaim } from "./0009-installation-refresh-claim.js";
 import { reminderAudiences } from "./0010-reminder-audiences.js";
 import { reminderPlansAccounts } from "./0011-reminder-plans-accounts.js";
+import { documentFailureTransient } from "./0012-document-failure-transient.js";
 
 /** Every migration, in order. Append new ones; never edit or reorder shipped ones. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   installationRefreshClaim,
   reminderAudiences,
   reminderPlansAccounts,
+  documentFailureTransient,
 ];
