@@ -19,6 +19,7 @@ export class PartitionTable implements DeliveryPartitions {
   constructor(
     readonly slots: number,
     private readonly clock: () => number = Date.now,
+    readonly shared = false,
   ) {}
 
   trustUntil(epochMs: number): void {

@@ -68,7 +68,7 @@ export function createPostgresCoordinator(options: PostgresCoordinatorOptions): 
   const slots = options.slots ?? DEFAULT_SLOTS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const timeoutMs = options.queryTimeoutMs ?? 5_000;
-  const partitions = new PartitionTable(slots);
+  const partitions = new PartitionTable(slots, Date.now, true);
   const trustMs = 2 * pollMs;
   const handoverMs = 3 * pollMs;
   /** When each slot was first seen free (and not held here) in an unbroken run of polls. */

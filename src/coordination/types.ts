@@ -45,6 +45,11 @@ export interface DeliveryPartitions {
    * holder must go back through the history check (`markRecovered` once done) before anything is posted.
    */
   claim(teamIds: readonly string[]): { deliver: string[]; recover: string[] };
+  /**
+   * True when another instance may have held these partitions before (the PostgreSQL coordinator): a row
+   * it left in `sending` may be a post still on its way to Slack, not only one a dead process dropped.
+   */
+  readonly shared: boolean;
   markRecovered(teamIds: readonly string[]): void;
   /**
    * Right before a post: true while this workspace's partition is held, recovered and not being released;

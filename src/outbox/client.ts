@@ -67,6 +67,15 @@ export const DEFAULT_PACING = {
   workspace: { perSecond: 10, burst: 5 },
 } as const;
 
+/** How long one chat.postMessage may take before the deliverer gives up on its answer. */
+export const DELIVERY_TIMEOUT_MS = 15_000;
+
+/**
+ * A post another instance claimed this long ago has either reached Slack or never will: its request
+ * timeout plus a margin for the instances' clocks (the claim time is written by the other instance).
+ */
+export const HANDOVER_SETTLE_MS = DELIVERY_TIMEOUT_MS + 5_000;
+
 /** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
 export function createDeliveryClient(
   token: string,
@@ -77,7 +86,7 @@ export function createDeliveryClient(
     slackApiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
-    timeout: options.timeoutMs ?? 15_000,
+    timeout: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }

@@ -2,7 +2,13 @@ import { setMaxListeners } from "node:events";
 import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import { createLocalCoordinator, type DeliveryPartitions } from "../coordination/index.js";
 import type { OutboxRow, OutboxRowVersion } from "../store/index.js";
-import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
+import {
+  DEFAULT_PACING,
+  type Deliverer,
+  type DelivererOptions,
+  type DrainStats,
+  HANDOVER_SETTLE_MS,
+} from "./client.js";
 import { withMetadata } from "./enqueue.js";
 import { classify } from "./errors.js";
 import { findPosted } from "./history.js";
@@ -82,7 +88,13 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const recover = claimed.recover;
       const deliver = claimed.deliver.filter((t) => !notOurs.has(t));
       let interrupted = 0;
-      for (const team of recover) interrupted += await store.outbox.recoverInterrupted(clock(), team);
+      // A previous holder that lost its lock may still have a post on its way (it stops trusting its
+      // partitions only after a missed poll, and a request may run to its timeout): its rows are checked
+      // against history only once that post has landed or timed out. A restarted single instance has no
+      // such post: the process that claimed the row is gone.
+      const settleMs = partitions.shared ? HANDOVER_SETTLE_MS : 0;
+      for (const team of recover)
+        interrupted += await store.outbox.recoverInterrupted(clock(), team, settleMs);
       partitions.markRecovered(recover);
       if (interrupted)
         logger.warn(

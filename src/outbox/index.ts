@@ -9,6 +9,7 @@ export {
   type Deliverer,
   type DelivererOptions,
   type DrainStats,
+  HANDOVER_SETTLE_MS,
 } from "./client.js";
 export { createDeliverer } from "./deliver.js";
 export { enqueueMessage, enqueueMessages, keyFromMetadata, METADATA_EVENT_TYPE } from "./enqueue.js";

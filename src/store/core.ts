@@ -143,9 +143,11 @@ export interface OutboxRepository {
   /**
    * Rows left in 'sending' by a crash go back to 'pending', marked maybe posted with last_error
    * `interrupted while sending` (the deliverer checks the channel's history before re-posting such rows).
-   * With `teamId`, only that workspace's rows (the instance taking over its delivery partition).
+   * With `teamId`, only that workspace's rows (the instance taking over its delivery partition). With
+   * `settleMs`, a row marked `sending` less than that long ago is not retried before `now + settleMs`: its
+   * post may still be in flight from the previous holder, and the history check must come after it lands.
    */
-  recoverInterrupted(now: Date, teamId?: string): Promise<number>;
+  recoverInterrupted(now: Date, teamId?: string, settleMs?: number): Promise<number>;
   list(filter: { status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]>;
   /**
    * The workspace's rows addressed to a person (their DM) or naming them as the one to tell about a

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryPartitions } from "../../src/coordination/index.js";
-import { createDeliveryClient, enqueueMessage } from "../../src/outbox/index.js";
+import { createDeliveryClient, enqueueMessage, HANDOVER_SETTLE_MS } from "../../src/outbox/index.js";
 import type { Store } from "../../src/store/index.js";
 import { deliverer, fanOut, openStore, subscribe, TEAM } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
@@ -9,9 +9,14 @@ const OTHER = "T0OTHER";
 
 /** Partitions as a coordinator would hand them out: this instance holds only the workspaces in `held`. */
 function holding(...held: string[]) {
+  return holdingShared(false, ...held);
+}
+
+function holdingShared(shared: boolean, ...held: string[]) {
   const recovered = new Set<string>();
   let inFlight = 0;
   const partitions: DeliveryPartitions & { held: Set<string>; inFlight: () => number } = {
+    shared,
     held: new Set(held),
     inFlight: () => inFlight,
     claim(teams) {
@@ -92,6 +97,34 @@ describe("deliverer with delivery partitions", () => {
     expect(stats).toMatchObject({ recovered: 1, sent: 1 });
     expect(fake.messagesIn("C1").length).toBe(1);
     expect(fake.messagesIn("C2").length).toBe(1);
+  });
+
+  it("taken over from another instance: a row it claimed moments ago waits until that post has landed, then is found in history", async () => {
+    await subscribe(store, "C1");
+    await fanOut(store, ["C1"]);
+    const claimedAt = new Date("2026-12-02T10:00:00Z");
+    const row = (await store.outbox.get("test:a1:C1"))!;
+    // The other instance claimed the row, lost its lock, and its post is still on the wire.
+    await store.outbox.markSending(row.id, 0, claimedAt);
+    const partitions = holdingShared(true, TEAM);
+    const takeOver = new Date(claimedAt.getTime() + 2_000);
+    const first = await deliverer(store, fake, { partitions, lingerMs: 0, now: () => takeOver }).drain();
+    expect(first).toMatchObject({ sent: 0, recovered: 0 });
+    expect(fake.messagesIn("C1").length).toBe(0);
+    const waiting = (await store.outbox.get("test:a1:C1"))!;
+    expect(waiting).toMatchObject({ status: "pending", maybePosted: true });
+    expect(waiting.nextAttemptAt.getTime()).toBe(takeOver.getTime() + HANDOVER_SETTLE_MS);
+    // The old holder's post lands after the takeover.
+    await createDeliveryClient("xoxb-test", fake.apiUrl).chat.postMessage({
+      channel: "C1",
+      text: row.payload.text,
+      metadata: row.payload.metadata as never,
+    });
+    const later = new Date(waiting.nextAttemptAt.getTime() + 1);
+    const second = await deliverer(store, fake, { partitions, lingerMs: 0, now: () => later }).drain();
+    expect(second).toMatchObject({ recovered: 1, sent: 0 });
+    expect(fake.messagesIn("C1").length).toBe(1);
+    expect((await store.outbox.get("test:a1:C1"))?.status).toBe("sent");
   });
 
   it("stops posting the moment the partition is lost", async () => {

@@ -310,13 +310,17 @@ export function outbox({ db }: Ctx): OutboxRepository {
         .executeTakeFirst();
       return count(result.numUpdatedRows) === 1;
     },
-    async recoverInterrupted(now, teamId) {
+    async recoverInterrupted(now, teamId, settleMs = 0) {
+      const startedAfter = toDb(new Date(now.getTime() - settleMs));
+      const settled = toDb(new Date(now.getTime() + settleMs));
       const result = await db
         .updateTable("outbox")
         .set({
           status: "pending",
           last_error: "interrupted while sending",
           maybe_posted: 1,
+          // `updated_at` of a `sending` row is when its attempt was claimed (markSending).
+          next_attempt_at: sql<string>`CASE WHEN updated_at > ${startedAfter} THEN ${settled} ELSE next_attempt_at END`,
           updated_at: toDb(now),
         })
         .where("status", "=", "sending")

@@ -181,6 +181,19 @@ describe.each(KINDS)("outbox contract (%s)", (kind) => {
     });
   });
 
+  it("recoverInterrupted with a settle window holds back only rows claimed within it", async () => {
+    const store = await freshStore(kind);
+    await store.outbox.enqueue(msg("old"), at(0));
+    await store.outbox.enqueue(msg("fresh"), at(0));
+    await store.outbox.markSending((await store.outbox.get("old"))?.id ?? 0, 0, at(1));
+    await store.outbox.markSending((await store.outbox.get("fresh"))?.id ?? 0, 0, at(9));
+    // At minute 10 with a 2-minute window: "fresh" (claimed at 9) may still be in flight, "old" cannot.
+    expect(await store.outbox.recoverInterrupted(at(10), undefined, 2 * 60_000)).toBe(2);
+    expect(await store.outbox.get("fresh")).toMatchObject({ status: "pending", nextAttemptAt: at(12) });
+    expect(await store.outbox.get("old")).toMatchObject({ status: "pending", nextAttemptAt: at(0) });
+    expect((await store.outbox.due(at(10), 10)).map((r) => r.key)).toEqual(["old"]);
+  });
+
   it("recoverInterrupted turns 'sending' into maybe-posted pending rows, optionally for one team", async () => {
     const store = await freshStore(kind);
     for (const [key, team] of [
