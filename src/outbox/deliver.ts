@@ -17,14 +17,6 @@ import { handlePermanentFailure } from "./notices.js";
 import { createPacer } from "./pacer.js";
 import { type Decision, decide } from "./policy.js";
 
-export {
-  createDeliveryClient,
-  DEFAULT_PACING,
-  type Deliverer,
-  type DelivererOptions,
-  type DrainStats,
-} from "./client.js";
-
 /**
  * The ONE deliverer: the only code that posts bot-initiated messages. It drains the outbox, paces per
  * channel and per workspace, honours Retry-After, retries network errors and 5xx with exponential backoff

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDeliveryClient, enqueueMessage } from "../../src/outbox/index.js";
-import { openKyselyStore, type Store } from "../../src/store/index.js";
+import type { Store } from "../../src/store/index.js";
 import { deliverer, keyCounts, TEAM } from "../announce/helpers.js";
 import { FakeSlack } from "../support/fake-slack.js";
-import { freshPgSchema, pgNotice, TEST_DATABASE_URL } from "../support/pg.js";
+import { freshStore, KINDS, onCleanup } from "../store/contract/stores.js";
 
 /**
  * The deliverer reads due rows while its lanes are posting: on PostgreSQL the due query sees the rows as
@@ -12,29 +12,6 @@ import { freshPgSchema, pgNotice, TEST_DATABASE_URL } from "../support/pg.js";
  * has let go of it. Posting that copy doubles the message. Every row read is therefore a claim to be
  * confirmed against the database: only a row still pending at the attempt count it was read with is posted.
  */
-const KINDS = TEST_DATABASE_URL ? (["sqlite", "postgres"] as const) : (["sqlite"] as const);
-pgNotice("the stale-read deliverer test");
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function freshStore(kind: (typeof KINDS)[number]): Promise<Store> {
-  if (kind === "sqlite") {
-    const store = await openKyselyStore("sqlite::memory:");
-    cleanups.push(() => store.close());
-    return store;
-  }
-  const schema = await freshPgSchema();
-  const store = await openKyselyStore(schema.url, { postgres: { poolSize: 4 } });
-  cleanups.push(async () => {
-    await store.close();
-    await schema.drop();
-  });
-  return store;
-}
-
 /**
  * `store` with the interleaving pinned: the second due query is answered only after the row it read has
  * been claimed, posted and marked sent by the lane that already held it (and that lane has finished).
@@ -74,7 +51,7 @@ describe.each(KINDS)("a due row read before its lane posted it (%s)", (kind) => 
   it("is posted once: the stale copy is not claimed", async () => {
     const fake = new FakeSlack();
     await fake.start();
-    cleanups.push(() => fake.stop());
+    onCleanup(() => fake.stop());
     const store = await freshStore(kind);
     await enqueueMessage(
       store,
@@ -91,7 +68,7 @@ describe.each(KINDS)("a due row read before its lane posted it (%s)", (kind) => 
     // Slack's own pace: one message per second in a channel, so the channel's next post gets a 429.
     const fake = new FakeSlack({ perChannelPerSecond: 1, perChannelBurst: 1 });
     await fake.start();
-    cleanups.push(() => fake.stop());
+    onCleanup(() => fake.stop());
     const store = await freshStore(kind);
     const enqueue = (key: string) =>
       enqueueMessage(
