@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createDeliveryClient, enqueueMessage } from "../../src/outbox/index.js";
 import type { Store } from "../../src/store/index.js";
 import { deliverer, keyCounts, TEAM } from "../announce/helpers.js";
-import { FakeSlack } from "../support/fake-slack.js";
 import { freshStore, KINDS, onCleanup } from "../store/contract/stores.js";
+import { FakeSlack } from "../support/fake-slack.js";
 
 /**
  * The deliverer reads due rows while its lanes are posting: on PostgreSQL the due query sees the rows as
