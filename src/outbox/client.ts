@@ -23,7 +23,8 @@ export interface DelivererOptions {
   pacing?: { channel?: Rate; workspace?: Rate };
   /**
    * Channels served at once in each workspace (each channel is served in order, one message at a time;
-   * workspaces are paced independently, so one waiting for its turn never holds up another).
+   * workspaces are paced independently, so one waiting for its turn never holds up another). Never more
+   * than the workspace pacing's burst: that many posts at most are on their way at once.
    */
   concurrency?: number;
   batchSize?: number;

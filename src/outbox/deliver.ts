@@ -37,7 +37,14 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const single = options.client instanceof WebClient ? options.client : undefined;
   const perTeam = options.client instanceof WebClient ? undefined : options.client;
   const clock = options.now ?? (() => new Date());
-  const concurrency = options.concurrency ?? 16;
+  const rates = {
+    channel: options.pacing?.channel ?? DEFAULT_PACING.channel,
+    workspace: options.pacing?.workspace ?? DEFAULT_PACING.workspace,
+  };
+  // Posts between taking their workspace token and reaching Slack bunch up whenever the event loop or the
+  // network stalls; with no more of them in flight than the workspace's burst, Slack never sees more at
+  // once than twice that burst (what was in flight plus what the bucket refilled meanwhile).
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 16, Math.floor(rates.workspace.burst)));
   const batchSize = options.batchSize ?? 500;
   const lingerMs = options.lingerMs ?? 10_000;
   const settings = {
@@ -47,13 +54,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   };
   const stopper = new AbortController();
   setMaxListeners(0, stopper.signal); // one listener per paced wait
-  const pacer = createPacer(
-    {
-      channel: options.pacing?.channel ?? DEFAULT_PACING.channel,
-      workspace: options.pacing?.workspace ?? DEFAULT_PACING.workspace,
-    },
-    stopper.signal,
-  );
+  const pacer = createPacer(rates, stopper.signal);
   const partitions: DeliveryPartitions = options.partitions ?? createLocalCoordinator().partitions;
   let running: Promise<DrainStats> | undefined;
 
