@@ -10,6 +10,8 @@ import type { DeliveryPartitions } from "./types.js";
 export class PartitionTable implements DeliveryPartitions {
   private readonly held = new Map<number, { recovered: Set<string>; inFlight: number; releasing: boolean }>();
   private readonly idleWaiters = new Map<number, (() => void)[]>();
+  /** A workspace's slot, hashed once: enter and leave run for every post. */
+  private readonly slotOfTeam = new Map<string, number>();
   /**
    * Epoch ms until which the locks are known to be ours: the lock backend moves it forward after each
    * round trip that proves the lock session alive. Past it, nothing is posted (see postgres.ts, leases).
@@ -71,12 +73,21 @@ export class PartitionTable implements DeliveryPartitions {
     return [...this.held].filter(([, s]) => s.inFlight === 0 && !s.releasing).map(([slot]) => slot);
   }
 
+  private slotFor(teamId: string): number {
+    let slot = this.slotOfTeam.get(teamId);
+    if (slot === undefined) {
+      slot = slotOf(teamId, this.slots);
+      this.slotOfTeam.set(teamId, slot);
+    }
+    return slot;
+  }
+
   claim(teamIds: readonly string[]): { deliver: string[]; recover: string[] } {
     const deliver: string[] = [];
     const recover: string[] = [];
     if (this.clock() > this.trustedUntil) return { deliver, recover };
     for (const team of new Set(teamIds)) {
-      const state = this.held.get(slotOf(team, this.slots));
+      const state = this.held.get(this.slotFor(team));
       if (!state || state.releasing) continue;
       deliver.push(team);
       if (!state.recovered.has(team)) recover.push(team);
@@ -85,19 +96,19 @@ export class PartitionTable implements DeliveryPartitions {
   }
 
   markRecovered(teamIds: readonly string[]): void {
-    for (const team of teamIds) this.held.get(slotOf(team, this.slots))?.recovered.add(team);
+    for (const team of teamIds) this.held.get(this.slotFor(team))?.recovered.add(team);
   }
 
   enter(teamId: string): boolean {
     if (this.clock() > this.trustedUntil) return false;
-    const state = this.held.get(slotOf(teamId, this.slots));
+    const state = this.held.get(this.slotFor(teamId));
     if (!state || state.releasing || !state.recovered.has(teamId)) return false;
     state.inFlight += 1;
     return true;
   }
 
   leave(teamId: string): void {
-    const slot = slotOf(teamId, this.slots);
+    const slot = this.slotFor(teamId);
     const state = this.held.get(slot);
     if (!state) return;
     state.inFlight = Math.max(0, state.inFlight - 1);
