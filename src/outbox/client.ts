@@ -1,9 +1,9 @@
 import type { Logger } from "@slack/logger";
-import { type FetchFunction, WebClient } from "@slack/web-api";
-import { Agent, fetch as undiciFetch } from "undici";
+import { WebClient } from "@slack/web-api";
 import type { DeliveryPartitions } from "../coordination/index.js";
 import type { OutboxRow, Store } from "../store/index.js";
 import type { Rate } from "./pacing.js";
+import { deliveryFetch } from "./transport.js";
 
 /** The deliverer's options, results and Slack client (see deliver.ts). */
 
@@ -77,21 +77,6 @@ export const DELIVERY_TIMEOUT_MS = 15_000;
  * timeout plus a margin for the instances' clocks (the claim time is written by the other instance).
  */
 export const HANDOVER_SETTLE_MS = DELIVERY_TIMEOUT_MS + 5_000;
-
-/**
- * The deliverer's own connection pool to Slack (undici's Agent, undici.nodejs.org/#/docs/api/Agent): a
- * fan-out's posts never take the sockets of the reads made while answering people, and they share at most
- * 64 connections per host. Measured in the 20-workspace bench: about 7 % less CPU per post than Node's
- * global fetch and its default pool, and a steadier wall time.
- */
-const deliveryPool = new Agent({ connections: 64 });
-const deliveryFetch: FetchFunction = (url, init = {}) => {
-  const { body, ...rest } = init;
-  // Posts and history reads are URL-encoded strings. A multipart body (a file upload, which the deliverer
-  // never makes) is built with Node's own FormData, which only Node's own fetch knows.
-  if (body !== undefined && typeof body !== "string") return globalThis.fetch(url, init);
-  return undiciFetch(url, { ...rest, ...(body === undefined ? {} : { body }), dispatcher: deliveryPool });
-};
 
 /** A WebClient for the deliverer: no automatic retries, 429s rejected to us, a request timeout. */
 export function createDeliveryClient(
