@@ -31,6 +31,14 @@ describe("`list` and settings-link health", () => {
     expect(blocksText(other.body)).not.toContain("link may be broken");
   });
 
+  it("still lists the providers, without the flags, when Slack cannot say who is a lead", async () => {
+    bot.fake.inject("users.info", { kind: "http", status: 500 }, { times: 10 });
+    const answer = await bot.command("list", { user_id: "U0CAROL" });
+    expect(answer.status).toBe(200);
+    expect(blocksText(answer.body)).toContain("Claude");
+    expect(blocksText(answer.body)).not.toContain("link may be broken");
+  });
+
   it("drops the marker once the link works again", async () => {
     await bot.deps.store.documents.clearBrokenLink("claude", "https://support.claude.com/gone");
     expect(blocksText((await bot.command("list", { user_id: "U0LEAD" })).body)).not.toContain(

@@ -26,10 +26,13 @@ export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
 
 export const handleList: Handler<"list"> = async (_command, request, deps) => {
   // "link may be broken" is for the people who can fix or explain it; `list` is ephemeral, so a lead's
-  // answer reaches nobody else.
-  const broken = (await deps.leads.isLead(request.userId))
-    ? await brokenLinkProviders(deps.store)
-    : new Set<string>();
+  // answer reaches nobody else. Those flags are an extra: when Slack cannot say who is a lead (users.info
+  // failing), the list is shown without them rather than not at all.
+  const lead = await deps.leads.isLead(request.userId).catch((err: Error) => {
+    deps.logger.warn(`list: lead check failed (${err.message}); showing the list without link flags`);
+    return false;
+  });
+  const broken = lead ? await brokenLinkProviders(deps.store) : new Set<string>();
   return ephemeral(
     renderList(
       deps.catalog.providers,
