@@ -42,6 +42,6 @@ describe("deliverer: posts in flight per workspace", () => {
     }).drain();
     expect(stats.sent).toBe(targets.length);
     // The bucket alone (3 + 500/s) would let all 12 go at once.
-    expect(mostArrivalsWithin(250)).toBe(3);
+    expect(mostArrivalsWithin(250)).toBeLessThanOrEqual(3);
   });
 });
