@@ -16,10 +16,10 @@ import { Agent, request } from "undici";
  */
 const pool = new Agent({ connections: 64 });
 
-type Headers = Record<string, string | string[] | undefined>;
+type RawHeaders = Record<string, string | string[] | undefined>;
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 
-function responseOf(url: string, status: number, headers: Headers, body: Buffer): FetchResponse {
+function responseOf(url: string, status: number, headers: RawHeaders, body: Buffer): FetchResponse {
   const header = (name: string): string | null => {
     const value = headers[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;

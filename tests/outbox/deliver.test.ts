@@ -22,6 +22,17 @@ afterEach(async () => {
 const channels = (n: number, prefix = "C") =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
 
+/** The most posts that reached the fake within any `windowMs`. */
+function mostArrivalsWithin(windowMs: number): number {
+  const at = fake.callsTo("chat.postMessage").map((c) => c.at);
+  let most = 0;
+  for (let i = 0, j = 0; i < at.length; i += 1) {
+    while ((at[i] as number) - (at[j] as number) >= windowMs) j += 1;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 function expectExactlyOnce(keys: readonly string[]) {
   const counts = keyCounts(fake);
   for (const key of keys) expect(counts.get(key), key).toBe(1);
@@ -63,6 +74,22 @@ describe("deliverer", () => {
     ]);
     expect(fake.rateLimited429s).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+  });
+
+  it("never has more posts on their way than the workspace's burst, however many lanes are allowed", async () => {
+    const targets = channels(12);
+    for (const c of targets) await subscribe(store, c);
+    await fanOut(store, targets);
+    // Every answer takes 300 ms: a post arrives only once an earlier one is answered, so the arrivals within
+    // any 250 ms are the posts that were in flight together.
+    fake.inject("chat.postMessage", { kind: "delay", ms: 300 }, { times: targets.length });
+    const stats = await deliverer(store, fake, {
+      concurrency: 16,
+      pacing: { channel: { perSecond: 20, burst: 5 }, workspace: { perSecond: 500, burst: 3 } },
+    }).drain();
+    expect(stats.sent).toBe(targets.length);
+    // The bucket alone (3 + 500/s) would let all 12 go at once.
+    expect(mostArrivalsWithin(250)).toBeLessThanOrEqual(3);
   });
 
   it("survives 429 + Retry-After, 500s, resets and lost answers during a fan-out: everything exactly once", async () => {
