@@ -1,6 +1,7 @@
 // Hardening benches (issue 8): slash-command latency while a policy check reads hostile 5 MB pages, as a
 // ratio against the same bot with the monitor idle (same process, interleaved rounds), and the worst-case
 // cost of one `search`.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import {
@@ -38,7 +39,11 @@ function hostilePages() {
   };
 }
 
-/** The policy site, in its own process so that serving 5 MB never runs on the measuring loop. */
+/**
+ * The policy site, in its own process so that serving 5 MB never runs on the measuring loop. It stands in
+ * for the providers' servers, which are never on the bot's machine, so it runs in the background
+ * (startServerChild): its CPU (~15 % of a core while checks run) is not charged to the bot it measures.
+ */
 async function serveSite() {
   const pages = hostilePages();
   let n = 0;
@@ -119,16 +124,29 @@ const control = (child, message) =>
     }
   });
 
-export async function runHardeningBench({ rounds = 4, perRound = 200 } = {}) {
-  const site = await startServerChild(SCRIPT, "site");
+/**
+ * The bot's main thread, from /proc/<pid>/schedstat (Linux): nanoseconds on a CPU and waiting on a run
+ * queue. Waiting is what another process's work costs the bot; running longer is what it costs the caches.
+ */
+function schedstat(pid) {
+  try {
+    const [running, waiting] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return { running, waiting };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runHardeningBench({ rounds = 6, perRound = 1000 } = {}) {
+  const site = await startServerChild(SCRIPT, "site", {}, { background: true });
   const bot = await startServerChild(SCRIPT, "bot", { BENCH_SITE: `http://127.0.0.1:${site.port}` });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   const providers = ["claude", "chatgpt", "gemini", "copilot", "help", "list"];
   let i = 0;
   const body = () => slashBody(providers[i++ % providers.length]);
   await loadSamples(url, body, { total: 500, concurrency: 10 }); // warm-up
-  const idle = { c1: [], c10: [] };
-  const busy = { c1: [], c10: [] };
+  const idle = { c1: [], c10: [], running: 0, waiting: 0 };
+  const busy = { c1: [], c10: [], running: 0, waiting: 0 };
   let report = { checks: 0, lastStatuses: [] };
   for (let round = 0; round < rounds; round += 1) {
     for (const [state, pool] of [
@@ -140,10 +158,16 @@ export async function runHardeningBench({ rounds = 4, perRound = 200 } = {}) {
         // Let the first fetch start, so the round measures during extraction, not before it.
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
-      // As many c=1 samples as c=10 ones: with 150 a p99 is the second-slowest request, which on a shared
-      // machine is whatever else ran then, not the monitor.
+      // 6,000 samples a cell: a p99 is then the 60th-slowest request, not the second-slowest of a few
+      // hundred, which on a shared machine is whatever else ran at that moment, not the monitor.
+      const before = schedstat(bot.child.pid);
       pool.c1.push(...(await loadSamples(url, body, { total: perRound, concurrency: 1 })).samples);
       pool.c10.push(...(await loadSamples(url, body, { total: perRound, concurrency: 10 })).samples);
+      const after = schedstat(bot.child.pid);
+      if (before && after) {
+        pool.running += after.running - before.running;
+        pool.waiting += after.waiting - before.waiting;
+      }
       if (state === "busy") report = await control(bot.child, "monitor-off");
     }
   }
@@ -154,6 +178,11 @@ export async function runHardeningBench({ rounds = 4, perRound = 200 } = {}) {
     busy: { c1: summarise(busy.c1), c10: summarise(busy.c10) },
   };
   const fmt = (x) => x.toFixed(2);
+  const requests = 2 * rounds * perRound;
+  const perRequest = (pool) =>
+    pool.running
+      ? `${(pool.running / requests / 1e3).toFixed(0)} µs running, ${(pool.waiting / requests / 1e3).toFixed(0)} µs waiting for a CPU`
+      : "n/a";
   const ratio = (a, b) => (a / b).toFixed(2);
   const command = [
     "### `/ai-privacy <provider>` while a policy check reads hostile 5 MB pages (same bot, interleaved rounds)",
@@ -171,6 +200,7 @@ export async function runHardeningBench({ rounds = 4, perRound = 200 } = {}) {
     "",
     `Ratios (busy / idle): c=1 p99 ${ratio(s.busy.c1.p99, s.idle.c1.p99)}×, c=10 p99 ${ratio(s.busy.c10.p99, s.idle.c10.p99)}× (target ≤ 1.2×); ` +
       `p50 ${ratio(s.busy.c1.p50, s.idle.c1.p50)}× / ${ratio(s.busy.c10.p50, s.idle.c10.p50)}×`,
+    `Bot's main thread per request (/proc schedstat): idle ${perRequest(idle)}, busy ${perRequest(busy)}`,
     `Policy checks completed during the busy rounds: ${report.checks}; last outcome: ${report.lastStatuses.join("; ")}`,
   ];
   const search = await searchBench();

@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: percentiles, signed Slack requests, child-process servers.
 import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { existsSync } from "node:fs";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 
@@ -69,9 +70,19 @@ export async function loadSamples(url, makeBody, { total, concurrency }) {
 }
 
 /** Starts `script --server <kind>` as a child; resolves with { port, stop() → peak RSS in MB }. */
-export function startServerChild(script, kind, extraEnv = {}) {
+/**
+ * `background`: the child stands in for a machine that is not the bot's (a provider's web server). It leads
+ * a session (so a Linux autogroup) of its own and, where util-linux's `chrt` is found, runs under
+ * SCHED_IDLE (sched(7)), so its CPU does not delay the processes being measured.
+ */
+export function startServerChild(script, kind, extraEnv = {}, { background = false } = {}) {
+  const idle = background && process.platform === "linux" && existsSync("/usr/bin/chrt");
   return new Promise((resolve, reject) => {
     const child = fork(script, ["--server", kind], {
+      detached: background,
+      ...(idle
+        ? { execPath: "/usr/bin/chrt", execArgv: ["--idle", "0", process.execPath, ...process.execArgv] }
+        : {}),
       env: { ...process.env, ...extraEnv },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

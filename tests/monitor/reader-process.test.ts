@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPageReaderProcess } from "../../src/monitor/index.js";
 import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
@@ -6,13 +7,19 @@ import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
 /**
  * Issue 8, item 9: pages are fetched and read in a process of their own session, so that the CPU they
- * cost is weighed against the bot as a whole (Linux autogroups) instead of being spent from its share.
+ * cost is weighed against the bot as a whole (Linux autogroups) instead of being spent from its share, and
+ * under SCHED_IDLE where `chrt` can set it, so that a waking bot preempts it at once.
  */
 
 const rules = { select: ["main"], remove: [] as string[] };
 /** Field 6 of /proc/<pid>/stat: the session id (proc(5)); the command name may hold spaces, so after ")". */
 const sessionOf = (pid: number) =>
   Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[3]);
+
+/** `policy` in /proc/<pid>/sched: the scheduling policy (sched(7)); 5 is SCHED_IDLE. */
+const SCHED_IDLE = 5;
+const policyOf = (file: string) => Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(file, "utf8"))?.[1]);
+const hasChrt = spawnSync("chrt", ["--idle", "0", "true"]).status === 0;
 
 let site: PolicySite;
 beforeAll(async () => {
@@ -22,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 describe("the page-reader process", () => {
-  it("reads in another process that leads its own session, at a lower priority", async () => {
+  it("reads in another process that leads its own session, at a lower priority and under SCHED_IDLE", async () => {
     const reader = createPageReaderProcess({ jitterMaxMs: 0 });
     try {
       expect(await reader({ url: `${site.url}/policy`, rules })).toMatchObject({
@@ -36,6 +43,12 @@ describe("the page-reader process", () => {
         expect(sessionOf(pid)).not.toBe(sessionOf(process.pid));
         if (existsSync(`/proc/${pid}/autogroup`)) {
           expect(readFileSync(`/proc/${pid}/autogroup`, "utf8")).toMatch(/nice 15/);
+        }
+        if (hasChrt) {
+          // Every thread, including those node starts before any of its code runs, is SCHED_IDLE (5).
+          for (const thread of readdirSync(`/proc/${pid}/task`)) {
+            expect(policyOf(`/proc/${pid}/task/${thread}/sched`), `thread ${thread}`).toBe(SCHED_IDLE);
+          }
         }
       }
     } finally {
