@@ -6,6 +6,7 @@ import {
   createBenchDatabase,
   load,
   loadSamples,
+  PRODUCTION_STORE,
   SIGNING_SECRET,
   serveChild,
   signedHeaders,
@@ -31,9 +32,12 @@ async function benchDeps(databaseUrl) {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: "http://127.0.0.1:9/api/",
     LOG_LEVEL: "error",
+    NODE_ENV: "production",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  const store = databaseUrl ? await openStore(databaseUrl) : openSqliteStore(":memory:");
+  const store = databaseUrl
+    ? await openStore(databaseUrl, PRODUCTION_STORE)
+    : openSqliteStore(":memory:", PRODUCTION_STORE);
   return buildDeps(config, { store, logger: makeLogger("error") });
 }
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { formatMetricRows } from "./lib.mjs";
+import { formatMetricRows, PRODUCTION_STORE } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -149,7 +149,7 @@ export async function runEscalationBench() {
     "SQLite",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "escalation-bench-"));
-      const store = openSqliteStore(join(dir, "bench.db"));
+      const store = openSqliteStore(join(dir, "bench.db"), PRODUCTION_STORE);
       return {
         store,
         close: async () => {
@@ -168,7 +168,7 @@ export async function runEscalationBench() {
         "PostgreSQL",
         async () => {
           const schema = await pgSchema(pgBase);
-          const store = await openKyselyStore(schema.url, { postgres: { poolSize: 4 } });
+          const store = await openKyselyStore(schema.url, { ...PRODUCTION_STORE, postgres: { poolSize: 4 } });
           return {
             store,
             close: async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { fakeSlackInWorker, formatMetricRows } from "./lib.mjs";
+import { fakeSlackInWorker, formatMetricRows, PRODUCTION_STORE } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -27,7 +27,7 @@ export async function runFanoutBench() {
   const { runDeadlineCheck } = await load("announce/index.js");
 
   const dir = mkdtempSync(join(tmpdir(), "ai-privacy-fanout-"));
-  const store = openSqliteStore(join(dir, "bench.db"));
+  const store = openSqliteStore(join(dir, "bench.db"), PRODUCTION_STORE);
   const fake = await fakeSlackInWorker(new URL("./paced-slack.mjs", import.meta.url), {
     pacedSlack: {
       workspacePerSecond: CAP_PER_SECOND,

@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import {
   loadSamples,
+  PRODUCTION_STORE,
   SIGNING_SECRET,
   serveChild,
   slashBody,
@@ -70,8 +71,12 @@ async function serveBot() {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: "http://127.0.0.1:9/api/",
     LOG_LEVEL: "error",
+    NODE_ENV: "production",
   });
-  const deps = await buildDeps(config, { store: openSqliteStore(":memory:"), logger: makeLogger("error") });
+  const deps = await buildDeps(config, {
+    store: openSqliteStore(":memory:", PRODUCTION_STORE),
+    logger: makeLogger("error"),
+  });
   const bot = createBot(deps, { botIds: BOT_IDS });
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   const site = process.env.BENCH_SITE;

@@ -15,7 +15,13 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import pg from "pg";
-import { createBenchDatabase, fakeSlackInWorker, formatMetricRows, SIGNING_SECRET } from "./lib.mjs";
+import {
+  createBenchDatabase,
+  fakeSlackInWorker,
+  formatMetricRows,
+  PRODUCTION_STORE,
+  SIGNING_SECRET,
+} from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -39,7 +45,7 @@ const channelIds = (from, count) =>
 function spawnInstance(env, dir) {
   const child = spawn(process.execPath, [join(ROOT, "dist/main.js")], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", PORT: "0", ...env },
+    env: { PATH: process.env.PATH ?? "", PORT: "0", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -121,7 +127,7 @@ export async function runInstancesBench() {
       - { id: ${id}-opt-out, date: ${date}, title: Opt-out closes }
 `;
     writeFileSync(overlay, `providers:\n${provider("acme-ai", "Acme AI")}${provider("beta-ai", "Beta AI")}`);
-    const store = await openStore(database.url);
+    const store = await openStore(database.url, PRODUCTION_STORE);
     const subscribe = async (providerId, channels) => {
       await store.transaction(async (tx) => {
         for (const channelId of channels)

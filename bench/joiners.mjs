@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { formatMetricRows, SIGNING_SECRET, signedHeaders } from "./lib.mjs";
+import { formatMetricRows, PRODUCTION_STORE, SIGNING_SECRET, signedHeaders } from "./lib.mjs";
 import { fakeSlack } from "./reminders-fake-slack.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -109,7 +109,7 @@ export async function runJoinersBench() {
     LOG_LEVEL: "error",
   });
   const logger = makeLogger("error");
-  const store = openSqliteStore(join(dir, "bench.db"));
+  const store = openSqliteStore(join(dir, "bench.db"), PRODUCTION_STORE);
   let now = START;
   const clock = () => now;
   const deps = await buildDeps(config, { store, logger, catalog: loadCatalog({}), now: clock });

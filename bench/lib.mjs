@@ -3,6 +3,13 @@ import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 
+/**
+ * The store as the bot opens it under NODE_ENV=production (config.ts, databaseOptions): without the
+ * development-time transaction misuse check, whose AsyncLocalStorage costs every promise on Node 20/22.
+ * Benchmarks measure the bot as it is deployed.
+ */
+export const PRODUCTION_STORE = { checkTransactionUse: false };
+
 export const SIGNING_SECRET = "8f742231b10e8888abcd99aaaaaa85a5";
 
 export function percentile(sorted, p) {

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { PRODUCTION_STORE } from "./lib.mjs";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH_DIR, "..");
@@ -214,7 +215,7 @@ async function conditionalPass(sharedDir) {
     };
   });
   const catalog = makeCatalog([ProviderSchema.parse({ id: "bench", name: "Bench", documents })]);
-  const store = openSqliteStore(":memory:");
+  const store = openSqliteStore(":memory:", PRODUCTION_STORE);
   const fetcher = createFetcher({ jitterMaxMs: 0 });
   const firstStarted = performance.now();
   await runPolicyCheck({ store, catalog, now: new Date(), fetcher });

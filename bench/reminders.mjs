@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createBenchDatabase, formatMetricRows } from "./lib.mjs";
+import { createBenchDatabase, formatMetricRows, PRODUCTION_STORE } from "./lib.mjs";
 import { startSlackSide } from "./reminders-slack-side.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -77,6 +77,7 @@ export async function runRemindersBench() {
     SLACK_API_URL: `${fake.url}/api/`,
     DATABASE_URL: `sqlite:${join(dir, "bench.db")}`,
     LOG_LEVEL: "error",
+    NODE_ENV: "production",
   };
   const config = parseConfig(env);
   const logger = makeLogger("error");
@@ -96,7 +97,7 @@ export async function runRemindersBench() {
   };
 
   // 1. Resolve (users.list pages of 1,000 for audiences over 200) and enqueue one DM per person.
-  const store = openSqliteStore(join(dir, "bench.db"));
+  const store = openSqliteStore(join(dir, "bench.db"), PRODUCTION_STORE);
   const deps = await buildDeps(config, { store, logger, catalog, now: () => NOW });
   const { outcome, ms: enqueueMs } = await campaign(deps);
   rows.push({
@@ -110,7 +111,7 @@ export async function runRemindersBench() {
   // 1b. The same campaign on PostgreSQL: a fresh database (lib.mjs), the production pool, dropped after.
   const database = await createBenchDatabase("bench_reminders");
   if (database.url) {
-    const pgStore = await openStore(database.url);
+    const pgStore = await openStore(database.url, PRODUCTION_STORE);
     try {
       const pgConfig = parseConfig({ ...env, DATABASE_URL: database.url });
       const pgDeps = await buildDeps(pgConfig, { store: pgStore, logger, catalog, now: () => NOW });

@@ -2,7 +2,7 @@
 // answers the same bytes from the same kind of server (a Bolt HTTPReceiver custom route) in the same run.
 // Rounds are interleaved (baseline, cold page, warm page, …) so drift in the machine hits all alike.
 import { App } from "@slack/bolt";
-import { SIGNING_SECRET, summarise, table } from "./lib.mjs";
+import { PRODUCTION_STORE, SIGNING_SECRET, summarise, table } from "./lib.mjs";
 
 const TARGET_BYTES = 500 * 1024;
 const WORDS =
@@ -81,7 +81,7 @@ export async function runWebBench({ rounds = 6, perRound = 25 } = {}) {
 
   const before = documentText(TARGET_BYTES).join("\n");
   const after = nextVersion(before.split("\n")).join("\n");
-  const store = openSqliteStore(":memory:");
+  const store = openSqliteStore(":memory:", PRODUCTION_STORE);
   // Awaited: the store may answer synchronously (SQLite) or with a promise.
   const record = async (text, at, baseline, documentId = "anthropic-consumer-terms") =>
     (

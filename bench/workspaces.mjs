@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isMainThread, parentPort } from "node:worker_threads";
-import { fakeSlackInWorker, formatMetricRows, serveFakeSlackInWorker } from "./lib.mjs";
+import { fakeSlackInWorker, formatMetricRows, PRODUCTION_STORE, serveFakeSlackInWorker } from "./lib.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => import(pathToFileURL(join(ROOT, "dist", path)).href);
@@ -104,7 +104,7 @@ export async function runWorkspacesBench() {
   const { createInstaller, createWorkspaces, seal } = await load("install/index.js");
 
   const dir = mkdtempSync(join(tmpdir(), "ai-privacy-workspaces-"));
-  const store = openSqliteStore(join(dir, "bench.db"));
+  const store = openSqliteStore(join(dir, "bench.db"), PRODUCTION_STORE);
   const fake = await fakeSlackInWorker(import.meta.url);
   const quiet = () => {};
   const logger = {

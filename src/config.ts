@@ -200,6 +200,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z
     .enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" })
     .default("info"),
+  /** Node's convention: `production` drops development-time checks (databaseOptions). Any other value keeps them. */
+  NODE_ENV: z.string().trim().optional(),
 });
 
 const MISSING_SIGNING_SECRET =
@@ -317,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** The store's PostgreSQL settings from the environment (unused for sqlite:). */
 export function databaseOptions(config: Config): {
   postgres: { poolSize: number; statementTimeoutMs: number; connectTimeoutMs: number };
+  checkTransactionUse: boolean;
 } {
   return {
     postgres: {
@@ -324,6 +327,8 @@ export function databaseOptions(config: Config): {
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
     },
+    // The store's misuse check costs every promise on Node 20/22 (store/kysely, OpenOptions).
+    checkTransactionUse: config.NODE_ENV !== "production",
   };
 }
 

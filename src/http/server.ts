@@ -82,6 +82,12 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
       }
       // Bolt's bufferIncomingMessage reuses `rawBody` when it is already a Buffer.
       Object.assign(req, { rawBody });
+      // The slash command is acknowledged with JSON the bot serialized once for a cached answer, and Bolt
+      // writes a string acknowledgement as it is (HTTPModuleFunctions.buildContentResponse). Slack reads an
+      // immediate response as a message only with this content type
+      // (https://api.slack.com/interactivity/slash-commands#responding_immediate_response). Every other
+      // answer Bolt gives here is empty or sets the same type itself.
+      res.setHeader("content-type", "application/json");
       slack.listener(req, res);
       return;
     }

@@ -79,7 +79,12 @@ describe("DATABASE_URL and the database settings", () => {
     const c = parseConfig({ ...valid, DATABASE_URL: "postgres://bot@db/ai" });
     expect(databaseOptions(c)).toEqual({
       postgres: { poolSize: 10, statementTimeoutMs: 30_000, connectTimeoutMs: 10_000 },
+      checkTransactionUse: true,
     });
+    // Node's production convention drops the store's development-time misuse check (its cost: OpenOptions).
+    const production = parseConfig({ ...valid, NODE_ENV: "production" });
+    expect(databaseOptions(production).checkTransactionUse).toBe(false);
+    expect(databaseOptions(parseConfig({ ...valid, NODE_ENV: "staging" })).checkTransactionUse).toBe(true);
     expect(problem({ DATABASE_URL: "postgres://db/x?sslmode=allow" })).toContain(
       "DATABASE_URL has sslmode=allow",
     );

@@ -95,11 +95,17 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const { port } = await bot.start({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${port}/slack/events`;
 
+  // As Slack reads an immediate response: a message object only when it is marked application/json,
+  // anything else is shown as plain text (api.slack.com/interactivity/slash-commands#responding_immediate_response).
   const readReply = async (res: Response): Promise<SlackReply> => {
     const text = await res.text();
+    if (!text) return { status: res.status, body: undefined };
+    if (!/^application\/json\b/.test(res.headers.get("content-type") ?? "")) {
+      return { status: res.status, body: { raw: text } };
+    }
     let body: Record<string, unknown> | undefined;
     try {
-      body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      body = JSON.parse(text) as Record<string, unknown>;
     } catch {
       body = { raw: text };
     }

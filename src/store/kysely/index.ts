@@ -22,6 +22,14 @@ export interface OpenOptions {
   postgres?: Partial<PostgresOptions>;
   /** Clock for migration bookkeeping. */
   now?: () => Date;
+  /**
+   * Refuse the outer store inside its own transaction (default: on). It needs an AsyncLocalStorage around
+   * every transaction, and on Node 20 and 22 an AsyncLocalStorage in use turns on promise hooks for the
+   * whole process (nodejs.org/api/async_context.html): every promise then costs more, measured at ~15 % of
+   * the CPU of each slash command (bench/commands.mjs). Node 24 tracks the context without them. The bot
+   * turns it off under NODE_ENV=production (config.ts, databaseOptions); tests and tools keep it.
+   */
+  checkTransactionUse?: boolean;
 }
 
 /**
@@ -57,7 +65,14 @@ interface Session {
 interface Tracking {
   /** Transactions not yet settled: close() lets them finish first. */
   open: Set<Promise<unknown>>;
+  /** OpenOptions.checkTransactionUse. */
+  checkUse: boolean;
 }
+
+const newTracking = (options: OpenOptions): Tracking => ({
+  open: new Set(),
+  checkUse: options.checkTransactionUse ?? true,
+});
 
 function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { finished: boolean }): Store {
   const check = transaction
@@ -68,7 +83,7 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
     : () => {
         // On SQLite this would wait for its own transaction forever; on PostgreSQL it would silently run
         // outside it. Either way it is a bug in the caller.
-        if (insideTransactionOf.getStore() === session)
+        if (tracking.checkUse && insideTransactionOf.getStore() === session)
           throw new Error("store: inside a transaction, use the transaction's tx, not the outer store");
       };
   // Repositories are made on first use: a transaction touching one repository builds only that one.
@@ -121,11 +136,10 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
           const state = { finished: false };
           const running = ctx.db
             .transaction()
-            .execute((trx) =>
-              insideTransactionOf.run(session, () =>
-                fn(build(context(trx, session.dialect, true), session, tracking, state)),
-              ),
-            )
+            .execute((trx) => {
+              const inside = () => fn(build(context(trx, session.dialect, true), session, tracking, state));
+              return tracking.checkUse ? insideTransactionOf.run(session, inside) : inside();
+            })
             .catch((err: unknown) => {
               throw classify(err);
             })
@@ -229,7 +243,7 @@ export function targetOf(databaseUrl: string): DatabaseTarget {
  */
 export async function openKyselyStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   const opened = await openDatabase(databaseUrl, options);
-  return build(context(opened.db, opened.dialect, false), opened, { open: new Set() });
+  return build(context(opened.db, opened.dialect, false), opened, newTracking(options));
 }
 
 /**
@@ -238,7 +252,7 @@ export async function openKyselyStore(databaseUrl: string, options: OpenOptions 
  */
 export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
   const opened = openSqlite(path, options);
-  return build(context(opened.db, opened.dialect, false), opened, { open: new Set() });
+  return build(context(opened.db, opened.dialect, false), opened, newTracking(options));
 }
 
 /** How one lock session differs from the pool's connections. */
