@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedRead } from "../../src/store/kysely/shared-read.js";
+import { cachedRead, sharedRead } from "../../src/store/kysely/shared-read.js";
 
 /** A query whose answers the test releases one by one. */
 function controlledQuery() {
@@ -58,5 +58,81 @@ describe("sharedRead", () => {
     expect(q.calls()).toBe(2);
     q.next()?.resolve(7);
     expect(await c).toBe(7);
+  });
+});
+
+describe("cachedRead (the review flags on PostgreSQL)", () => {
+  const liveFeed = () => ({ live: true, generation: 0 });
+
+  it("without a feed, nothing is kept: every settled read is read again (SQLite)", async () => {
+    const q = controlledQuery();
+    const cached = cachedRead(q.query, undefined);
+    const a = cached.read();
+    q.next()?.resolve(1);
+    await a;
+    const b = cached.read();
+    expect(q.calls()).toBe(2);
+    q.next()?.resolve(2);
+    expect(await b).toBe(2);
+  });
+
+  it("with a live feed an answer is kept until the feed hears of a change, or stops being live", async () => {
+    const q = controlledQuery();
+    const feed = liveFeed();
+    const cached = cachedRead(q.query, feed);
+    const a = cached.read();
+    q.next()?.resolve(1);
+    expect(await a).toBe(1);
+    expect(await cached.read()).toBe(1);
+    expect(q.calls()).toBe(1);
+    feed.generation += 1; // a NOTIFY, or the session lost or back
+    const b = cached.read();
+    expect(q.calls()).toBe(2);
+    q.next()?.resolve(2);
+    expect(await b).toBe(2);
+    expect(await cached.read()).toBe(2);
+    feed.live = false;
+    const c = cached.read();
+    expect(q.calls()).toBe(3);
+    q.next()?.resolve(3);
+    expect(await c).toBe(3);
+  });
+
+  it("a local write ends the kept answer, and nothing is kept until it has settled", async () => {
+    const q = controlledQuery();
+    const cached = cachedRead(q.query, liveFeed());
+    const first = cached.read();
+    q.next()?.resolve(1);
+    await first;
+    cached.writing();
+    const during = cached.read();
+    expect(q.calls()).toBe(2);
+    q.next()?.resolve(2);
+    expect(await during).toBe(2);
+    const stillDuring = cached.read();
+    expect(q.calls()).toBe(3); // not kept while the write is under way
+    q.next()?.resolve(2);
+    await stillDuring;
+    cached.written();
+    const after = cached.read();
+    expect(q.calls()).toBe(4);
+    q.next()?.resolve(3);
+    expect(await after).toBe(3);
+    expect(await cached.read()).toBe(3);
+    expect(q.calls()).toBe(4);
+  });
+
+  it("a read that started before a write is never kept, even when it settles after the write", async () => {
+    const q = controlledQuery();
+    const cached = cachedRead(q.query, liveFeed());
+    const early = cached.read();
+    cached.writing();
+    cached.written();
+    q.next()?.resolve(1);
+    expect(await early).toBe(1);
+    const next = cached.read();
+    expect(q.calls()).toBe(2);
+    q.next()?.resolve(2);
+    expect(await next).toBe(2);
   });
 });

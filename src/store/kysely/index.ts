@@ -6,16 +6,17 @@ import type { Store, StoreHealth } from "../types.js";
 import { type DatabaseTarget, type PostgresTarget, parseDatabaseUrl } from "../url.js";
 import { audiences } from "./audiences.js";
 import { catalogHistory } from "./catalog.js";
+import { type ChangeFeed, listenForChanges } from "./change-feed.js";
 import { type Ctx, context, type Dialect } from "./context.js";
 import { audit, keyValue, outbox, subscriptions } from "./core.js";
 import { installations } from "./installations.js";
 import { migratePostgres, migrateSqlite } from "./migration.js";
 import { MIGRATIONS } from "./migrations/index.js";
-import { documents } from "./monitor.js";
+import { documents, reviewFlagsRead } from "./monitor.js";
 import { connectClient, POSTGRES_DEFAULTS, type PostgresOptions, pgPool } from "./postgres.js";
 import { reminders } from "./reminders.js";
 import type { DB } from "./schema.js";
-import { openSqliteFile, sqliteKysely, sqliteOpenError } from "./sqlite.js";
+import { openSqliteFile, sqliteChangeFeed, sqliteKysely, sqliteOpenError } from "./sqlite.js";
 import { sqlitePing } from "./sqlite-ping.js";
 
 export interface OpenOptions {
@@ -134,10 +135,13 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
       : (fn) => {
           check();
           const state = { finished: false };
+          const settled: (() => void)[] = [];
+          const afterTransaction = (then: () => void) => void settled.push(then);
           const running = ctx.db
             .transaction()
             .execute((trx) => {
-              const inside = () => fn(build(context(trx, session.dialect, true), session, tracking, state));
+              const txContext = context(trx, session.dialect, ctx.shared, afterTransaction);
+              const inside = () => fn(build(txContext, session, tracking, state));
               return tracking.checkUse ? insideTransactionOf.run(session, inside) : inside();
             })
             .catch((err: unknown) => {
@@ -146,6 +150,7 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
             .finally(() => {
               state.finished = true;
               tracking.open.delete(running);
+              for (const then of settled) then();
             });
           tracking.open.add(running);
           return running;
@@ -165,6 +170,8 @@ function build(ctx: Ctx, session: Session, tracking: Tracking, transaction?: { f
 export interface OpenDatabase extends Session {
   db: Kysely<DB>;
   target: DatabaseTarget;
+  /** SQLite's own change signal (data_version); PostgreSQL's is a LISTEN session the store opens. */
+  changes?: ChangeFeed;
 }
 
 const clock = (options: OpenOptions) => (options.now ?? (() => new Date()))();
@@ -184,6 +191,7 @@ function openSqlite(path: string, options: OpenOptions): OpenDatabase {
     dialect: "sqlite",
     ping: () => sqlitePing(raw, path, opened),
     close: () => db.destroy(),
+    changes: sqliteChangeFeed(raw),
   };
 }
 
@@ -243,7 +251,22 @@ export function targetOf(databaseUrl: string): DatabaseTarget {
  */
 export async function openKyselyStore(databaseUrl: string, options: OpenOptions = {}): Promise<Store> {
   const opened = await openDatabase(databaseUrl, options);
-  return build(context(opened.db, opened.dialect, false), opened, newTracking(options));
+  if (opened.target.dialect === "sqlite") return storeOn(opened, opened.changes, options);
+  // The store (not `db copy` or status) listens for other instances' writes to what it caches.
+  const feed = listenForChanges(opened.target, postgresOptions(options));
+  const session = {
+    ...opened,
+    close: async () => {
+      await feed.close();
+      await opened.close();
+    },
+  };
+  return storeOn(session, feed, options);
+}
+
+function storeOn(opened: OpenDatabase, feed: ChangeFeed | undefined, options: OpenOptions): Store {
+  const shared = { reviewFlags: reviewFlagsRead(opened.db, feed) };
+  return build(context(opened.db, opened.dialect, shared), opened, newTracking(options));
 }
 
 /**
@@ -252,7 +275,7 @@ export async function openKyselyStore(databaseUrl: string, options: OpenOptions 
  */
 export function openSqliteStore(path: string, options: OpenOptions = {}): Store {
   const opened = openSqlite(path, options);
-  return build(context(opened.db, opened.dialect, false), opened, newTracking(options));
+  return storeOn(opened, opened.changes, options);
 }
 
 /** How one lock session differs from the pool's connections. */

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import type {
   BrokenLink,
@@ -8,9 +8,11 @@ import type {
   ReviewFlag,
   VersionSummary,
 } from "../monitor.js";
+import { type ChangeFeed, REVIEW_FLAGS_CHANNEL } from "./change-feed.js";
 import type { Ctx } from "./context.js";
 import { bool, count, flag, time, timeOrNull, toDb, toDbOrNull } from "./rows.js";
-import { sharedRead } from "./shared-read.js";
+import type { DB } from "./schema.js";
+import { type CachedRead, cachedRead } from "./shared-read.js";
 
 const StateRow = z
   .object({
@@ -111,13 +113,36 @@ const BrokenLinkRow = z
 
 const readVersion = (row: unknown) => (row === undefined ? undefined : VersionRow.parse(row));
 
-export function documents({ db }: Ctx): DocumentRepository {
-  // Read on every slash command: compiled once (building a Kysely query costs more than SQLite running
-  // it) and shared by concurrent callers (shared-read.ts). Each caller parses its own copy of the rows.
+/**
+ * The review flags' read, read on every slash command: compiled once (building a Kysely query costs more
+ * than SQLite running it), shared by concurrent callers and, on PostgreSQL with a live change feed, kept
+ * until a write (shared-read.ts). Each caller parses its own copy of the rows.
+ */
+export function reviewFlagsRead(db: Kysely<DB>, feed: ChangeFeed | undefined): CachedRead<unknown[]> {
   const reviewQuery = db.selectFrom("needs_review").selectAll().orderBy("provider_id").compile();
-  const reviewRows = sharedRead(async () => (await db.executeQuery(reviewQuery)).rows);
-  /** After a write to the flags (settled either way), no caller joins a read that started before it. */
-  const writingFlags = <T>(write: Promise<T>) => write.finally(() => reviewRows.invalidate());
+  return cachedRead(async () => (await db.executeQuery(reviewQuery)).rows, feed);
+}
+
+export function documents({ db, dialect, shared, afterTransaction }: Ctx): DocumentRepository {
+  // Inside a transaction its own writes must be seen: read there, and never into the store-wide copy.
+  const reviewRows = afterTransaction ? reviewFlagsRead(db, undefined) : shared.reviewFlags;
+  /**
+   * A write to the flags: nothing is answered from memory from its start until it has settled and, inside
+   * a transaction, until that has committed or rolled back; other instances hear of it by NOTIFY, sent in
+   * the same transaction so that it goes out with the commit (change-feed.ts).
+   */
+  const writingFlags = async <T>(write: () => Promise<T>): Promise<T> => {
+    shared.reviewFlags.writing();
+    const done = () => shared.reviewFlags.written();
+    try {
+      const result = await write();
+      if (dialect === "postgres") await sql`select pg_notify(${REVIEW_FLAGS_CHANNEL}, '')`.execute(db);
+      return result;
+    } finally {
+      if (afterTransaction) afterTransaction(done);
+      else done();
+    }
+  };
   const versionByHash = (documentId: string, hash: string) =>
     db
       .selectFrom("document_versions")
@@ -310,25 +335,26 @@ export function documents({ db }: Ctx): DocumentRepository {
     },
     async flagForReview(f) {
       // The first flag's time is kept: "needs review since" is when the steps first may have gone stale.
-      const upsert = db
-        .insertInto("needs_review")
-        .values({
-          provider_id: f.providerId,
-          document_id: f.documentId,
-          version_id: f.versionId,
-          since: toDb(f.since),
-        })
-        .onConflict((oc) =>
-          oc.column("provider_id").doUpdateSet((eb) => ({
-            document_id: eb.ref("excluded.document_id"),
-            version_id: eb.ref("excluded.version_id"),
-          })),
-        )
-        .execute();
+      const upsert = () =>
+        db
+          .insertInto("needs_review")
+          .values({
+            provider_id: f.providerId,
+            document_id: f.documentId,
+            version_id: f.versionId,
+            since: toDb(f.since),
+          })
+          .onConflict((oc) =>
+            oc.column("provider_id").doUpdateSet((eb) => ({
+              document_id: eb.ref("excluded.document_id"),
+              version_id: eb.ref("excluded.version_id"),
+            })),
+          )
+          .execute();
       await writingFlags(upsert);
     },
     async clearReview(providerId) {
-      const result = await writingFlags(
+      const result = await writingFlags(() =>
         db.deleteFrom("needs_review").where("provider_id", "=", providerId).executeTakeFirst(),
       );
       return count(result.numDeletedRows) > 0;

@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import { StoreOpenError } from "../errors.js";
+import type { ChangeFeed } from "./change-feed.js";
 import type { DB } from "./schema.js";
 
 /** Statements kept prepared per connection; the bot issues a few dozen distinct ones. */
@@ -59,3 +60,20 @@ export const sqliteOpenError = (path: string, err: unknown) => {
 
 export const sqliteKysely = (raw: Database.Database) =>
   new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
+
+/**
+ * SQLite's word that another connection (the CLI, another process on the same file) committed: PRAGMA
+ * data_version moves then and only then (https://www.sqlite.org/pragma.html#pragma_data_version). This
+ * connection's own writes do not move it; the cache hears of those itself (shared-read.ts, cachedRead).
+ * Always live: the file is read on every check, so nothing can be missed.
+ */
+export function sqliteChangeFeed(raw: Database.Database): ChangeFeed {
+  const dataVersion = raw.prepare("PRAGMA data_version").pluck();
+  return {
+    live: true,
+    get generation() {
+      return Number(dataVersion.get());
+    },
+    close: async () => undefined,
+  };
+}
