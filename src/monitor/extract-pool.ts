@@ -11,6 +11,7 @@ import {
   MAX_DIFF_CHARS,
 } from "./change-diff.js";
 import { PAGE_TOO_COMPLEX } from "./extract.js";
+import { COLLATERAL_TRIES, renewingPool } from "./renewing-pool.js";
 
 type DiffTask = ChangeDiffRequest & { readonly maxChars: number };
 type Task = AnalysisRequest | CompareRequest | DiffTask;
@@ -31,6 +32,8 @@ export interface ExtractionPoolOptions {
   readonly maxHeapMb?: number;
   /** A change page's two versions together: past this they are not diffed ("too large to show"). */
   readonly maxDiffChars?: number;
+  /** The worker module (default: the built extraction worker); tests name one that cannot start. */
+  readonly workerUrl?: URL;
 }
 
 export interface ExtractionPool {
@@ -72,36 +75,49 @@ export function builtModuleUrl(file: string, what: string, from: string): URL {
 
 export function createExtractionPool(options: ExtractionPoolOptions = {}): ExtractionPool {
   const settings = { ...EXTRACTION_DEFAULTS, ...options };
-  const pool = new Piscina<Task, Analysis | Compared | ChangeDiff>({
-    filename: extractionWorkerUrl().href,
-    minThreads: 0,
-    maxThreads: settings.threads,
-    // Threads outlive one check's burst of pages, then exit; idle threads never keep the process alive.
-    idleTimeout: 30_000,
-    resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
-  });
-  // A thread that dies with no task to fail makes piscina emit "error", which unheard ends the process.
-  pool.on("error", () => {});
+  const pools = renewingPool(
+    () =>
+      new Piscina<Task, Analysis | Compared | ChangeDiff>({
+        filename: (options.workerUrl ?? extractionWorkerUrl()).href,
+        minThreads: 0,
+        maxThreads: settings.threads,
+        // Threads outlive one check's burst of pages, then exit; idle threads never keep the process alive.
+        idleTimeout: 30_000,
+        resourceLimits: { maxOldGenerationSizeMb: settings.maxHeapMb },
+      }),
+  );
   // Tasks wait here for a free thread, so the time limit counts the task's own work, not the queue.
   const slots = new Slots(settings.threads);
 
-  /** One task on a thread, within the time limit; a failure becomes `onFailure`'s typed value. */
+  /**
+   * One task on a thread, within the time limit; a failure becomes `onFailure`'s typed value. A task its
+   * retired pool failed (renewing-pool.ts) runs again, as a copy; unless its bytes had already moved to
+   * one of that pool's threads, which leaves nothing here to send again.
+   */
   const limited = <T>(task: Task, name: string, onFailure: (why: Failure) => T) =>
     slots.run(async (): Promise<T> => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), settings.timeLimitMs);
-      try {
-        const transferList = transferable(task);
-        return (await pool.run(task, {
-          name,
-          signal: controller.signal,
-          ...(transferList ? { transferList } : {}),
-        })) as T;
-      } catch (err) {
-        return onFailure(failureOf(err, controller.signal.aborted, settings.timeLimitMs));
-      } finally {
-        clearTimeout(timer);
+      const length = bytesOf(task)?.byteLength;
+      for (let attempt = 0; attempt < COLLATERAL_TRIES; attempt += 1) {
+        if (attempt > 0 && bytesOf(task)?.byteLength !== length)
+          return onFailure({ kind: "error", detail: "the extraction worker stopped while it held the page" });
+        const running = pools.current();
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), settings.timeLimitMs);
+        try {
+          const transferList = attempt === 0 ? transferable(task) : undefined;
+          return (await running.run(task, {
+            name,
+            signal: controller.signal,
+            ...(transferList ? { transferList } : {}),
+          })) as T;
+        } catch (err) {
+          if (pools.isRetired(running) && !controller.signal.aborted) continue;
+          return onFailure(failureOf(err, controller.signal.aborted, settings.timeLimitMs));
+        } finally {
+          clearTimeout(timer);
+        }
       }
+      return onFailure({ kind: "error", detail: "the extraction worker stopped repeatedly" });
     });
 
   const analyze: Analyzer = (request) =>
@@ -113,15 +129,18 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     }));
   const compare: Comparer = (request) =>
     limited<Compared>(request, "compareTexts", (why) => ({ ok: false, reason: pageFailure(why) }));
-  return { analyze, compare, diff, close: () => pool.destroy() };
+  return { analyze, compare, diff, close: () => pools.destroy() };
 }
 
 /**
  * A fetched page's bytes move to the worker instead of being copied (a 5 MB structured clone on the event
  * loop). Only a buffer the bytes own whole is moved: a view into a shared pool buffer is copied as usual.
  */
+const bytesOf = (task: Task) =>
+  "body" in task ? task.body : "gzippedHtml" in task ? task.gzippedHtml : undefined;
+
 function transferable(task: Task): ArrayBuffer[] | undefined {
-  const bytes = "body" in task ? task.body : "gzippedHtml" in task ? task.gzippedHtml : undefined;
+  const bytes = bytesOf(task);
   if (!bytes || !(bytes.buffer instanceof ArrayBuffer)) return undefined;
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   return whole && bytes.byteLength > 64 * 1024 ? [bytes.buffer] : undefined;

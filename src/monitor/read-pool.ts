@@ -11,6 +11,7 @@ import {
 } from "./fetch.js";
 import { fetchFailure } from "./fetch-failure.js";
 import type { PageRead, PageReader, PageReadRequest, ReadTask } from "./read-page.js";
+import { COLLATERAL_TRIES, renewingPool } from "./renewing-pool.js";
 
 /**
  * A policy page is fetched *and* read in a worker thread: undici, the body, its decompression, hashing,
@@ -33,6 +34,8 @@ export type PageReaderOptions = Omit<FetcherOptions, "resolve"> & {
   readonly maxHeapMb?: number;
   /** Reads in flight on one worker thread. */
   readonly readsPerThread?: number;
+  /** The worker module (default: the built extraction worker); tests name one that cannot start. */
+  readonly workerUrl?: URL;
 };
 
 export interface PooledPageReader extends PageReader {
@@ -43,20 +46,20 @@ export const READS_PER_THREAD = 6;
 
 export function createPageReader(options: PageReaderOptions = {}): PooledPageReader {
   const timeLimitMs = options.timeLimitMs ?? EXTRACTION_DEFAULTS.timeLimitMs;
-  const pool = new Piscina<ReadTask, PageRead>({
-    filename: extractionWorkerUrl().href,
-    minThreads: 0,
-    maxThreads: options.threads ?? EXTRACTION_DEFAULTS.threads,
-    concurrentTasksPerWorker: options.readsPerThread ?? READS_PER_THREAD,
-    // Piscina's default ("sync") parks an idle worker in Atomics.wait, which also stops its event loop:
-    // a thread waiting for its next task could not read the sockets of the reads it already holds.
-    atomics: "disabled",
-    idleTimeout: 30_000,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? EXTRACTION_DEFAULTS.maxHeapMb },
-  });
-  // A thread that dies between reads (out of memory as it winds down) has no read to fail: piscina then
-  // emits "error", which unheard would end the process. Reads fail as values; the next one starts a thread.
-  pool.on("error", () => {});
+  const pools = renewingPool(
+    () =>
+      new Piscina<ReadTask, PageRead>({
+        filename: (options.workerUrl ?? extractionWorkerUrl()).href,
+        minThreads: 0,
+        maxThreads: options.threads ?? EXTRACTION_DEFAULTS.threads,
+        concurrentTasksPerWorker: options.readsPerThread ?? READS_PER_THREAD,
+        // Piscina's default ("sync") parks an idle worker in Atomics.wait, which also stops its event
+        // loop: a thread waiting for its next task could not read the sockets of the reads it holds.
+        atomics: "disabled",
+        idleTimeout: 30_000,
+        resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? EXTRACTION_DEFAULTS.maxHeapMb },
+      }),
+  );
   const politely = politeScheduler(options);
   const fetch = {
     connectTimeoutMs: options.connectTimeoutMs ?? FETCH_DEFAULTS.connectTimeoutMs,
@@ -73,6 +76,7 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
    * which fails every read it holds; only the one it was reading is to blame.
    */
   const readOnce = async (request: PageReadRequest): Promise<PageRead | "collateral"> => {
+    const running = pools.current();
     const { port1, port2 } = new MessageChannel();
     let reading = false;
     let timedOut = false;
@@ -81,15 +85,18 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
       reading = true;
       timer = setTimeout(() => {
         timedOut = true;
-        void pool.threads.find((thread) => thread.threadId === threadId)?.terminate();
+        void running.threads.find((thread) => thread.threadId === threadId)?.terminate();
       }, timeLimitMs);
     });
     port1.unref();
     try {
-      return await pool.run({ request, fetch, progress: port2 }, { name: "readPage", transferList: [port2] });
+      return await running.run(
+        { request, fetch, progress: port2 },
+        { name: "readPage", transferList: [port2] },
+      );
     } catch (err) {
       const why = failureOf(err, timedOut, timeLimitMs);
-      if (!reading) return "collateral";
+      if (!reading || pools.isRetired(running)) return "collateral";
       return {
         kind: "read",
         etag: null,
@@ -102,18 +109,17 @@ export function createPageReader(options: PageReaderOptions = {}): PooledPageRea
     }
   };
 
-  const COLLATERAL_TRIES = 4;
   const reader: PageReader = (request) =>
     politely(request.url, async () => {
       // A read the dying thread held may be handed to that same thread again before the pool has seen it
-      // exit (seen on Node 24), so a collateral read gets a few tries, never an unbounded loop.
+      // exit (seen on Node 24), and a retired pool's fresh thread may die too: a few tries, never a loop.
       for (let attempt = 0; attempt < COLLATERAL_TRIES; attempt += 1) {
         const read = await readOnce(request);
         if (read !== "collateral") return read;
       }
       return fetchFailure("reader", "the page reader stopped repeatedly while fetching this page");
     });
-  return Object.assign(reader, { close: () => pool.destroy() });
+  return Object.assign(reader, { close: () => pools.destroy() });
 }
 
 /** The same contract over an injected fetcher and analyzer (tests, the CLI's own limits), on this thread. */

@@ -17,6 +17,7 @@ import {
 } from "../../src/monitor/index.js";
 import { renderReadableText } from "../../src/monitor/render-text.js";
 import { openTestStore } from "../support/store.js";
+import { brokenWorkerUrl } from "./support/broken-worker.js";
 import { testCatalog, testProvider } from "./support/catalog.js";
 import { fetchedPage } from "./support/pages.js";
 
@@ -138,6 +139,18 @@ describe("the extraction worker pool", () => {
     }
     expect(await pool.analyze({ html: siblingMains(10), rules })).toMatchObject({ ok: true });
   });
+
+  it("a worker that cannot start fails the task as a value at once, not after the time limit", async () => {
+    const broken = createExtractionPool({ workerUrl: brokenWorkerUrl(), timeLimitMs: 60_000 });
+    try {
+      expect(await broken.analyze({ html: siblingMains(10), rules })).toEqual({
+        ok: false,
+        reason: "the page could not be read (the extraction worker stopped repeatedly)",
+      });
+    } finally {
+      await broken.close();
+    }
+  }, 20_000);
 
   it("a policy check records a hostile page as failed, never as changed", async () => {
     const store = await openTestStore();
