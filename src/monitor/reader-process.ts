@@ -86,6 +86,7 @@ export function createPageReaderProcess(options: PageReaderProcessOptions = {}):
   };
 
   const reader: PageReader = async (request) => {
+    clearTimeout(idleTimer); // before the wait below: an idle process is not stopped under a new read
     const prefix = await idleSchedulingPrefix();
     return new Promise<PageRead>((resolve) => {
       clearTimeout(idleTimer);

@@ -2,20 +2,15 @@ import { setMaxListeners } from "node:events";
 import { type ChatPostMessageArguments, WebClient } from "@slack/web-api";
 import { createLocalCoordinator, type DeliveryPartitions } from "../coordination/index.js";
 import type { OutboxRow, OutboxRowVersion } from "../store/index.js";
-import {
-  DEFAULT_PACING,
-  type Deliverer,
-  type DelivererOptions,
-  type DrainStats,
-  HANDOVER_SETTLE_MS,
-} from "./client.js";
+import { DEFAULT_PACING, type Deliverer, type DelivererOptions, type DrainStats } from "./client.js";
+import { fetchDue } from "./due.js";
 import { withMetadata } from "./enqueue.js";
 import { classify } from "./errors.js";
 import { findPosted } from "./history.js";
 import { LaneRunner } from "./lanes.js";
-import { handlePermanentFailure } from "./notices.js";
+import { createOutcomes, newDrainState } from "./outcomes.js";
 import { createPacer } from "./pacer.js";
-import { type Decision, decide } from "./policy.js";
+import { decide } from "./policy.js";
 
 /**
  * The ONE deliverer: the only code that posts bot-initiated messages. It drains the outbox, paces per
@@ -59,135 +54,26 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   let running: Promise<DrainStats> | undefined;
 
   async function runDrain(): Promise<DrainStats> {
-    const stats: DrainStats = { sent: 0, recovered: 0, failed: 0, deferred: 0, rateLimited: 0 };
-    const deadChannels = new Map<string, string>();
-    // One workspace: a refused token stops the drain. Distributed: only that workspace's rows wait.
-    let halted: string | undefined;
-    const haltedTeams = new Map<string, string>();
-    const retryTimes: number[] = [];
+    const state = newDrainState();
+    const { stats, deadChannels, haltedTeams, retryTimes } = state;
+    const { defer, fail, apply } = createOutcomes(
+      {
+        store,
+        logger,
+        clock,
+        pacer,
+        singleWorkspace: single !== undefined,
+        opsChannelId: options.opsChannelId,
+        onRecipientGone: options.onRecipientGone,
+      },
+      state,
+    );
+    const due = { store, logger, clock, partitions };
     let lastFetch = 0;
     /** The last query returned a full page: more rows are due than are queued. */
     let leftBehind = true;
     /** Workspaces whose partition went away during this drain: left alone until the next one. */
     const notOurs = new Set<string>();
-
-    /**
-     * Due rows of the workspaces this instance delivers. Workspaces whose partition was just taken first
-     * get their rows left in `sending` back to pending, maybe posted, so the history check runs first.
-     */
-    async function fetchDue(limit: number): Promise<OutboxRow[]> {
-      const teams = await store.outbox.teamsWithWork(clock());
-      const claimed = partitions.claim(teams);
-      const recover = claimed.recover;
-      const deliver = claimed.deliver.filter((t) => !notOurs.has(t));
-      let interrupted = 0;
-      // A previous holder that lost its lock may still have a post on its way (it stops trusting its
-      // partitions only after a missed poll, and a request may run to its timeout): its rows are checked
-      // against history only once that post has landed or timed out. A restarted single instance has no
-      // such post: the process that claimed the row is gone.
-      const settleMs = partitions.shared ? HANDOVER_SETTLE_MS : 0;
-      for (const team of recover)
-        interrupted += await store.outbox.recoverInterrupted(clock(), team, settleMs);
-      partitions.markRecovered(recover);
-      if (interrupted)
-        logger.warn(
-          `outbox: ${interrupted} message(s) were interrupted while sending; checking history before re-posting`,
-        );
-      if (deliver.length === 0) return [];
-      // Every workspace with work is ours (a single instance): one query.
-      if (deliver.length === new Set(teams).size) return await store.outbox.due(clock(), limit);
-      const rows: OutboxRow[] = [];
-      for (const team of deliver) rows.push(...(await store.outbox.due(clock(), limit, team)));
-      return rows
-        .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id)
-        .slice(0, limit);
-    }
-
-    /** `from`: the row as read (pending) or as this attempt claimed it (sending); see OutboxRowVersion. */
-    async function defer(
-      row: OutboxRow,
-      from: OutboxRowVersion,
-      error: string,
-      delayMs: number,
-      maybePosted = false,
-    ): Promise<Date> {
-      const at = new Date(clock().getTime() + delayMs);
-      if (await store.outbox.markRetry(row.id, from, error, at, clock(), maybePosted)) {
-        retryTimes.push(at.getTime());
-        stats.deferred += 1;
-      }
-      return at;
-    }
-
-    /** False when the row had moved on (another delivery owns it): nothing was failed or told. */
-    async function fail(
-      row: OutboxRow,
-      from: OutboxRowVersion,
-      error: string,
-      pause: boolean,
-    ): Promise<boolean> {
-      const failed = await handlePermanentFailure(store, row, from, error, {
-        pause,
-        now: clock(),
-        opsChannelId: options.opsChannelId,
-      });
-      if (failed) stats.failed += 1;
-      return failed;
-    }
-
-    /**
-     * Carries out the policy's decision; a date when the rest of the row's lane must wait until then.
-     * `stillMaybePosted`: an earlier attempt may have reached Slack and nothing since has shown otherwise.
-     */
-    async function apply(
-      row: OutboxRow,
-      from: OutboxRowVersion,
-      decision: Decision,
-      stillMaybePosted = false,
-    ): Promise<Date | undefined> {
-      switch (decision.action) {
-        case "rate-limited":
-          stats.rateLimited += 1;
-          pacer.pause(row.teamId, row.channelId, decision.delayMs);
-          return defer(row, from, decision.error, decision.delayMs, stillMaybePosted);
-        case "retry":
-          await defer(row, from, decision.error, decision.delayMs, decision.maybePosted);
-          return undefined;
-        case "halt":
-          if (single) {
-            halted = decision.error;
-            logger.error(
-              `outbox: Slack rejected the bot token (${decision.error}); delivery is halted until it is fixed (SLACK_BOT_TOKEN, app reinstall)`,
-            );
-          } else {
-            haltedTeams.set(row.teamId, decision.error);
-            logger.error(
-              `outbox: Slack rejected workspace ${row.teamId}'s token (${decision.error}); its delivery waits (reinstall, or the uninstall event removes it)`,
-            );
-          }
-          {
-            const at = await defer(row, from, decision.error, decision.delayMs);
-            // The rest of this channel's lane waits too (the drain goes on for other workspaces).
-            return single ? undefined : at;
-          }
-        case "fail":
-          if (decision.pause) deadChannels.set(`${row.teamId}/${row.channelId}`, decision.error);
-          if (
-            (await fail(row, from, decision.error, decision.pause)) &&
-            decision.recipientGone &&
-            options.onRecipientGone
-          ) {
-            try {
-              await options.onRecipientGone(row, decision.error, clock());
-            } catch (err) {
-              logger.error(
-                `outbox: recipient-gone hook failed for ${row.channelId}: ${(err as Error).message}`,
-              );
-            }
-          }
-          return undefined;
-      }
-    }
 
     async function deliverOne(row: OutboxRow): Promise<Date | undefined> {
       const asRead: OutboxRowVersion = { status: "pending", attempts: row.attempts };
@@ -290,7 +176,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
     const lanes = new LaneRunner({
       concurrency,
-      stopped: () => stopper.signal.aborted || halted !== undefined,
+      stopped: () => stopper.signal.aborted || state.halted !== undefined,
       deliver: deliverOne,
       async holdBack(rows, at) {
         retryTimes.push(at.getTime());
@@ -310,7 +196,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         logger.error(`outbox: delivering ${row.key} failed unexpectedly: ${(err as Error).message}`),
     });
 
-    while (!stopper.signal.aborted && !halted) {
+    while (!stopper.signal.aborted && !state.halted) {
       let fresh = 0;
       // Refill when nothing runs; when the lanes are about to run dry (each busy workspace serves
       // `concurrency` lanes) and the last query left rows behind; and once a second to pick up rows that
@@ -321,7 +207,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       if (lanes.active === 0 || (leftBehind && lanes.queued < lowWater) || Date.now() - lastFetch >= 1000) {
         lastFetch = Date.now();
         const limit = batchSize + lanes.queued;
-        const rows = await fetchDue(limit);
+        const rows = await fetchDue(due, notOurs, limit);
         leftBehind = rows.length >= limit;
         for (const row of rows) if (lanes.add(row)) fresh += 1;
       }
