@@ -115,8 +115,8 @@ const readVersion = (row: unknown) => (row === undefined ? undefined : VersionRo
 
 /**
  * The review flags' read, read on every slash command: compiled once (building a Kysely query costs more
- * than SQLite running it), shared by concurrent callers and, on PostgreSQL with a live change feed, kept
- * until a write (shared-read.ts). Each caller parses its own copy of the rows.
+ * than SQLite running it), shared by concurrent callers and, with a change feed (PostgreSQL's NOTIFY,
+ * SQLite's data_version), kept until a write (shared-read.ts). Each caller parses its own copy of the rows.
  */
 export function reviewFlagsRead(db: Kysely<DB>, feed: ChangeFeed | undefined): CachedRead<unknown[]> {
   const reviewQuery = db.selectFrom("needs_review").selectAll().orderBy("provider_id").compile();
