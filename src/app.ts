@@ -4,9 +4,7 @@ import type { AppDeps } from "./deps.js";
 import { createHealth, type Health } from "./health/index.js";
 import { type RunningServer, startHttpServer } from "./http/index.js";
 import { registerInstallListeners } from "./install/index.js";
-import { register as registerActions } from "./listeners/actions/index.js";
-import { register as registerCommands } from "./listeners/commands/index.js";
-import { register as registerEvents } from "./listeners/events/index.js";
+import { createListeners, registerActions, registerCommands, registerEvents } from "./listeners/index.js";
 import { makeProbe, READ_CLIENT_DEFAULTS } from "./slack/index.js";
 import { VERSION } from "./version.js";
 import { createWebSurface, type WebSurface } from "./web/index.js";
@@ -104,17 +102,19 @@ export function createBot(deps: AppDeps, options: BotOptions = {}): Bot {
     logger.error(`unhandled listener error: ${error.message}`);
   });
 
+  const listeners = createListeners();
   // First: a request from a workspace without an installation is answered here and goes no further.
   if (distributed)
-    registerInstallListeners(app, {
+    registerInstallListeners(app, listeners, {
       workspaces: distributed.workspaces,
       slackFor: distributed.slackFor,
       logger,
       installUrl: config.PUBLIC_URL ? `${config.PUBLIC_URL}/slack/install` : undefined,
     });
-  registerCommands(app, deps);
-  registerActions(app, deps);
-  registerEvents(app, deps);
+  registerCommands(listeners, deps);
+  registerActions(listeners, deps);
+  registerEvents(listeners, deps);
+  listeners.installOn(app);
 
   const probe = makeProbe(single, config.SLACK_API_URL, logger);
   const health = createHealth({

@@ -2,6 +2,7 @@ import type { AnyMiddlewareArgs, App, Context } from "@slack/bolt";
 import type { Logger } from "@slack/logger";
 import { z } from "zod";
 import { errorReply } from "../commands/index.js";
+import type { Listeners } from "../listeners/index.js";
 import type { SlackApi } from "../slack/index.js";
 import { inWorkspace } from "./scope.js";
 import type { Workspaces } from "./workspaces.js";
@@ -44,7 +45,11 @@ export function notInstalledText(installUrl: string | undefined): string {
   return `ai-privacy-bot is not installed in this workspace any more, so I can't answer here. A workspace admin can install it again${installUrl ? ` from ${installUrl}` : " from the app's install page"}.`;
 }
 
-export function registerInstallListeners(app: App, options: InstallListenerOptions): void {
+export function registerInstallListeners(
+  app: App,
+  listeners: Listeners,
+  options: InstallListenerOptions,
+): void {
   const { workspaces, logger } = options;
 
   app.use(async (args) => {
@@ -90,6 +95,6 @@ export function registerInstallListeners(app: App, options: InstallListenerOptio
       logger.error(`${what}: removing the workspace's data failed: ${(err as Error).message}`);
     }
   };
-  app.event("app_uninstalled", async ({ body }) => end(body, "app_uninstalled"));
-  app.event("tokens_revoked", async ({ body }) => end(body, "tokens_revoked"));
+  listeners.event("app_uninstalled", async ({ body }) => end(body, "app_uninstalled"));
+  listeners.event("tokens_revoked", async ({ body }) => end(body, "tokens_revoked"));
 }

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { ACTION_REMIND_ME, scheduleRemindMe } from "../../announce/index.js";
 import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
@@ -6,6 +6,7 @@ import { errorReply, textReply } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { zoneOrFallback } from "../../time/index.js";
+import type { Listeners } from "../router.js";
 
 /** Buttons on announcements. Thin: validate, delegate, answer the clicker privately. */
 const Click = z.object({
@@ -50,7 +51,7 @@ async function remindMe(deps: AppDeps, action: unknown, body: unknown): Promise<
   );
 }
 
-export function registerAnnounceActions(app: App, deps: AppDeps): void {
+export function registerAnnounceActions(app: Listeners, deps: AppDeps): void {
   // "Show me the steps" (action_id show_steps) is answered by the catalog actions, with the search buttons.
   app.action<BlockButtonAction>(ACTION_REMIND_ME, async ({ ack, action, body, respond }) => {
     await ack();

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from "@slack/bolt";
+import type { BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { ACTION_OPEN_CALENDAR } from "../../blocks/index.js";
 import { providerReply } from "../../commands/handlers/catalog.js";
@@ -7,6 +7,7 @@ import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
 import { workspaceToday } from "../../time/index.js";
+import type { Listeners } from "../router.js";
 
 const ButtonValue = z.object({ value: z.string().min(1).max(64) });
 
@@ -16,7 +17,7 @@ async function replyFor(deps: AppDeps, providerId: string, shared: boolean): Pro
   return providerReply(provider, workspaceToday(deps.now(), deps.config), deps, shared);
 }
 
-export function registerCatalogActions(app: App, deps: AppDeps): void {
+export function registerCatalogActions(app: Listeners, deps: AppDeps): void {
   // Link buttons still send an action; acknowledging it keeps Slack from showing an error.
   for (const linkButton of [
     "open_settings",

@@ -1,4 +1,4 @@
-import type { App, RespondFn } from "@slack/bolt";
+import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { providerReply } from "../../commands/handlers/catalog.js";
@@ -20,6 +20,7 @@ import {
 } from "../../reminders/index.js";
 import type { AnswerState } from "../../store/index.js";
 import { apology } from "../apology.js";
+import type { Listeners } from "../router.js";
 import { escalationHandlers } from "./escalation.js";
 
 /** The block_actions fields the reminder buttons rely on, validated. */
@@ -76,7 +77,7 @@ const nextTurn = (): Promise<void> => {
 
 type Args = { ack: () => Promise<void>; body: unknown; respond?: RespondFn; client: WebClient };
 
-export function registerReminderActions(app: App, deps: AppDeps): void {
+export function registerReminderActions(app: Listeners, deps: AppDeps): void {
   const fromHome = (b: Body) => b.container.type === "view";
   // An org-wide install's clicks carry `team: null`; the person's workspace is then `user.team_id` (as
   // Bolt reads it for authorize, docs.slack.dev/reference/interaction-payloads/block_actions-payload).
@@ -95,8 +96,7 @@ export function registerReminderActions(app: App, deps: AppDeps): void {
   const on = (actionId: string, work: (body: Body, args: Args) => Promise<void>) =>
     handlers.set(actionId, work);
 
-  // One listener for every reminder button (Bolt runs each registered listener's matcher on every
-  // request, so fewer listeners is faster). Ack first — Slack's 3-second budget, and fast under bursts —
+  // One route for every reminder button, so that one place parses the body and answers a failure. Ack first — Slack's 3-second budget, and fast under bursts —
   // then wait for this click's turn (see nextTurn).
   app.action(/^rem_/, async (args) => {
     await args.ack();

@@ -1,9 +1,9 @@
-import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { errorReply, handleCommand, parseCommand } from "../../commands/index.js";
 import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { apology } from "../apology.js";
+import type { Listeners } from "../router.js";
 
 /** Slack wants an answer within 3 s; a handler still running at this point answers through response_url. */
 const ACK_BUDGET_MS = 2000;
@@ -37,7 +37,7 @@ function asJson(reply: Reply): string {
   return json;
 }
 
-export function register(app: App, deps: AppDeps): void {
+export function register(app: Listeners, deps: AppDeps): void {
   // Over HTTP the answer goes as JSON text (the server marks it application/json, src/http/server.ts);
   // Socket Mode wraps an acknowledgement in its envelope as an object, so it gets the object.
   const answer = deps.config.SLACK_APP_TOKEN ? asResponse : asJson;

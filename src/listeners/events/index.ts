@@ -1,7 +1,7 @@
-import type { App } from "@slack/bolt";
 import { z } from "zod";
 import type { AppDeps } from "../../deps.js";
 import { buildHome, dateMicros, onChannelMembership, slackTsMicros } from "../../reminders/index.js";
+import type { Listeners } from "../router.js";
 
 /** The app_home_opened fields the Home tab relies on. */
 const HomeOpened = z.object({ user: z.string().min(1), tab: z.string().optional() });
@@ -14,7 +14,7 @@ const Membership = z.object({
 });
 const MembershipEnvelope = z.object({ team_id: z.string().min(1), event_time: z.number().optional() });
 
-export function register(app: App, deps: AppDeps): void {
+export function register(app: Listeners, deps: AppDeps): void {
   // The Home tab: the person's checklist and, for leads, their campaigns (views.publish on every open).
   app.event("app_home_opened", async ({ event, body }) => {
     const opened = HomeOpened.safeParse(event);
