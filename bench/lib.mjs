@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: percentiles, signed Slack requests, child-process servers.
 import { fork } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { existsSync } from "node:fs";
+import { Agent, request } from "undici";
 
 /**
  * The store as the bot opens it under NODE_ENV=production (config.ts, databaseOptions): without the
@@ -56,8 +56,15 @@ export async function load(url, makeBody, options) {
   return { ...summarise(samples), failures };
 }
 
-/** Like `load`, but returns every sample so interleaved rounds can be pooled. */
+/**
+ * Like `load`, but returns every sample so interleaved rounds can be pooled. The client is undici's
+ * `request` on a keep-alive pool of its own, one connection per request in flight: a load generator must
+ * cost far less than what it measures, and Node's `fetch` (WHATWG streams over the same undici) spent
+ * ~480 µs of CPU per request here, more than a bare Bolt app's ~250 µs, so at c=50 the client, not the
+ * server, set the pace and a bigger answer weighed on the client's side of the ratio.
+ */
 export async function loadSamples(url, makeBody, { total, concurrency }) {
+  const dispatcher = new Agent({ connections: concurrency });
   const samples = [];
   let next = 0;
   let failures = 0;
@@ -66,29 +73,35 @@ export async function loadSamples(url, makeBody, { total, concurrency }) {
       next += 1;
       const body = makeBody();
       const started = performance.now();
-      const res = await fetch(url, { method: "POST", headers: signedHeaders(body), body });
-      await res.arrayBuffer();
+      const res = await request(url, { method: "POST", headers: signedHeaders(body), body, dispatcher });
+      await res.body.arrayBuffer();
       samples.push(performance.now() - started);
-      if (res.status !== 200) failures += 1;
+      if (res.statusCode !== 200) failures += 1;
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await dispatcher.close();
+  }
   return { samples, failures };
 }
 
-/** Starts `script --server <kind>` as a child; resolves with { port, stop() → peak RSS in MB }. */
 /**
+ * Starts `script --server <kind>` as a child; resolves with { port, stop() → peak RSS in MB }.
  * `background`: the child stands in for a machine that is not the bot's (a provider's web server). It leads
- * a session (so a Linux autogroup) of its own and, where util-linux's `chrt` is found, runs under
- * SCHED_IDLE (sched(7)), so its CPU does not delay the processes being measured.
+ * a session (so a Linux autogroup) of its own and starts as the bot starts its page reader
+ * (src/monitor/reader-scheduling.ts: SCHED_IDLE, confined to one CPU where it can be), so its CPU does not
+ * delay the processes being measured any more than the reader's own does.
  */
-export function startServerChild(script, kind, extraEnv = {}, { background = false } = {}) {
-  const idle = background && process.platform === "linux" && existsSync("/usr/bin/chrt");
+export async function startServerChild(script, kind, extraEnv = {}, { background = false } = {}) {
+  const { readerLaunchPrefix } = await import("../dist/monitor/index.js");
+  const [command, ...prefixArgs] = background ? await readerLaunchPrefix() : [];
   return new Promise((resolve, reject) => {
     const child = fork(script, ["--server", kind], {
       detached: background,
-      ...(idle
-        ? { execPath: "/usr/bin/chrt", execArgv: ["--idle", "0", process.execPath, ...process.execArgv] }
+      ...(command
+        ? { execPath: command, execArgv: [...prefixArgs, process.execPath, ...process.execArgv] }
         : {}),
       env: { ...process.env, ...extraEnv },
       stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -78,6 +78,7 @@ export {
   type PageReaderProcessOptions,
   sharedPageReader,
 } from "./reader-process.js";
+export { readerLaunchPrefix } from "./reader-scheduling.js";
 export { messageKeys } from "./record.js";
 export {
   clearNeedsReview,

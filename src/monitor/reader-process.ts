@@ -1,10 +1,11 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { builtModuleUrl } from "./extract-pool.js";
 import { fetchFailure } from "./fetch-failure.js";
 import type { PageRead, PageReader } from "./read-page.js";
 import type { PageReaderOptions, PooledPageReader } from "./read-pool.js";
 import type { ReadAnswer, ReadMessage } from "./reader-child.js";
+import { readerLaunchPrefix } from "./reader-scheduling.js";
 
 /**
  * Policy pages are fetched and read in a process of their own, started in a session of its own
@@ -87,7 +88,7 @@ export function createPageReaderProcess(options: PageReaderProcessOptions = {}):
 
   const reader: PageReader = async (request) => {
     clearTimeout(idleTimer); // before the wait below: an idle process is not stopped under a new read
-    const prefix = await idleSchedulingPrefix();
+    const prefix = await readerLaunchPrefix();
     return new Promise<PageRead>((resolve) => {
       clearTimeout(idleTimer);
       child ??= start(prefix);
@@ -113,28 +114,6 @@ export function createPageReaderProcess(options: PageReaderProcessOptions = {}):
     });
   };
   return Object.assign(reader, { close, pid: () => child?.pid });
-}
-
-let idlePrefix: Promise<readonly string[]> | undefined;
-
-/**
- * On Linux the reader runs under SCHED_IDLE (sched(7)), set by util-linux's `chrt --idle 0` as it starts
- * node, so every thread it ever has (V8's GC helpers start before any code could lower them) inherits it.
- * The kernel preempts a SCHED_IDLE task the moment a normal one wakes on its CPU; a niced task instead runs
- * out its slice first. Measured on two busy cores with nice 15 alone: each request the bot answered waited
- * ~240 µs on the run queue during a check against ~50 µs idle, and the c=10 median doubled; under
- * SCHED_IDLE both stay where they are when idle. Without `chrt` (or where it is refused) the reader starts
- * as plain node and relies on its nice value and autogroup (reader-child.ts). Probed once per process.
- */
-function idleSchedulingPrefix(): Promise<readonly string[]> {
-  const prefix = ["chrt", "--idle", "0"] as const;
-  idlePrefix ??= new Promise((resolve) => {
-    if (process.platform !== "linux") return resolve([]);
-    execFile(prefix[0], [...prefix.slice(1), process.execPath, "--version"], { timeout: 5_000 }, (err) =>
-      resolve(err ? [] : prefix),
-    );
-  });
-  return idlePrefix;
 }
 
 let shared: PageReaderProcess | undefined;

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPageReaderProcess } from "../../src/monitor/index.js";
+import { parseCpuList } from "../../src/monitor/reader-scheduling.js";
 import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
@@ -20,6 +21,9 @@ const sessionOf = (pid: number) =>
 const SCHED_IDLE = 5;
 const policyOf = (file: string) => Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(file, "utf8"))?.[1]);
 const hasChrt = spawnSync("chrt", ["--idle", "0", "true"]).status === 0;
+const hasTaskset = spawnSync("taskset", ["--cpu-list", "0", "true"]).status === 0;
+/** `Cpus_allowed_list` in a /proc status file (proc(5)). */
+const allowedCpus = (file: string) => /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync(file, "utf8"))?.[1];
 
 let site: PolicySite;
 beforeAll(async () => {
@@ -29,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => site.close());
 
 describe("the page-reader process", () => {
-  it("reads in another process that leads its own session, at a lower priority and under SCHED_IDLE", async () => {
+  it("reads in another process that leads its own session, at a lower priority, under SCHED_IDLE and on one CPU", async () => {
     const reader = createPageReaderProcess({ jitterMaxMs: 0 });
     try {
       expect(await reader({ url: `${site.url}/policy`, rules })).toMatchObject({
@@ -48,6 +52,15 @@ describe("the page-reader process", () => {
           // Every thread, including those node starts before any of its code runs, is SCHED_IDLE (5).
           for (const thread of readdirSync(`/proc/${pid}/task`)) {
             expect(policyOf(`/proc/${pid}/task/${thread}/sched`), `thread ${thread}`).toBe(SCHED_IDLE);
+          }
+        }
+        const ours = parseCpuList(allowedCpus("/proc/self/status") ?? "");
+        if (hasTaskset && ours && ours.length >= 2) {
+          // Every thread stays on the highest CPU the bot may use.
+          for (const thread of readdirSync(`/proc/${pid}/task`)) {
+            expect(allowedCpus(`/proc/${pid}/task/${thread}/status`), `thread ${thread}`).toBe(
+              String(ours.at(-1)),
+            );
           }
         }
       }
