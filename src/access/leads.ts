@@ -1,4 +1,4 @@
-import type { SlackApi } from "../slack/api.js";
+import type { SlackApi } from "../slack/index.js";
 
 /**
  * Who may run lead-only commands: the operator's ADMIN_USER_IDS plus workspace admins and owners.

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/index.js";
 import type { OutboxPayload } from "../store/index.js";
 import type { CalendarEvent } from "./deadlines.js";
 

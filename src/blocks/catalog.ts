@@ -1,6 +1,5 @@
 import type { KnownBlock } from "@slack/types";
 import type { Deadline, Provider, RegulationEvent, SearchHit } from "../catalog/index.js";
-import { USAGE } from "../commands/parse.js";
 import { actions, button, context, fitBlocks, header, section } from "./kit.js";
 import { LIMITS } from "./limits.js";
 import { escapeMrkdwn, formatDate, relativeDays } from "./mrkdwn.js";
@@ -29,15 +28,20 @@ const HELP_LINES: [string, string][] = [
   ["forget-me", "Delete what the bot stores about you"],
 ];
 
-export function renderHelp(providerCount: number, topic?: string): RenderedMessage {
-  const lines = HELP_LINES.map(([cmd, what]) => `\`${esc(USAGE[cmd] ?? cmd)}\`\n${what}`);
+/** `usage`: each verb's synopsis, as the command parser states it (commands/parse.ts). */
+export function renderHelp(
+  providerCount: number,
+  usage: Readonly<Record<string, string>>,
+  topic?: string,
+): RenderedMessage {
+  const lines = HELP_LINES.map(([cmd, what]) => `\`${esc(usage[cmd] ?? cmd)}\`\n${what}`);
   const focused = HELP_LINES.find(([cmd]) => cmd === topic);
   if (focused) {
     const [cmd, what] = focused;
     return {
       text: `How to use /ai-privacy ${cmd}`,
       blocks: [
-        section(`*${what}*\n\`${esc(USAGE[cmd] ?? cmd)}\``),
+        section(`*${what}*\n\`${esc(usage[cmd] ?? cmd)}\``),
         context("`/ai-privacy help` lists everything the bot can do."),
       ],
     };

@@ -18,6 +18,8 @@ export {
   type RenderedMessage,
   type ReviewFlag,
   renderSteps,
+  sourceLine,
+  staleNote,
   trainsLabel,
 } from "./provider.js";
 export { ansiStyle, blocksToText, plainStyle, type TerminalStyle } from "./terminal.js";

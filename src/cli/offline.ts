@@ -4,7 +4,7 @@ import { type Catalog, loadCatalog } from "../catalog/index.js";
 import { systemClock } from "../clock.js";
 import { type Config, databaseOptions, parseConfig, sqlitePath } from "../config.js";
 import type { AppDeps } from "../deps.js";
-import type { SlackApi } from "../slack/api.js";
+import type { SlackApi } from "../slack/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { makeLogger } from "../wiring.js";
 

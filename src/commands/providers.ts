@@ -1,4 +1,4 @@
-import { escapeMrkdwn } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn } from "../blocks/index.js";
 import { type Catalog, type Provider, type ResolveProblem, resolveProviders } from "../catalog/index.js";
 import { textReply } from "./replies.js";
 import type { Reply } from "./types.js";

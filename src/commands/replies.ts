@@ -1,6 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { LIMITS } from "../blocks/limits.js";
-import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, LIMITS, truncate } from "../blocks/index.js";
 import type { Reply } from "./types.js";
 
 /** Room for a long answer: a few full sections, well inside the ~12k characters a message's blocks may use. */

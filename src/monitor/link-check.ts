@@ -1,6 +1,4 @@
-import { header, section } from "../blocks/kit.js";
-import { LIMITS } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, link, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, formatDate, header, LIMITS, link, section, truncate } from "../blocks/index.js";
 import { type Catalog, ownHostsOf, type Provider } from "../catalog/index.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
 import type { BrokenLink, OutboxPayload, Store } from "../store/index.js";

@@ -1,7 +1,15 @@
 import type { KnownBlock } from "@slack/types";
-import { actions, button, context, header, section } from "../blocks/kit.js";
-import { LIMITS } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
+import {
+  actions,
+  button,
+  context,
+  escapeMrkdwn,
+  formatDate,
+  header,
+  LIMITS,
+  section,
+  truncate,
+} from "../blocks/index.js";
 import type { OutboxPayload } from "../store/index.js";
 import type { DiffLine } from "./diff.js";
 import type { Highlight, HighlightTopic } from "./highlights.js";

@@ -1,4 +1,4 @@
-import { assertMessageFits } from "../blocks/limits.js";
+import { assertMessageFits } from "../blocks/index.js";
 import type { NewOutboxMessage, OutboxPayload, Store } from "../store/index.js";
 
 /**

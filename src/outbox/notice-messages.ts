@@ -1,4 +1,4 @@
-import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, truncate } from "../blocks/index.js";
 import { failureAdvice, redactUrls } from "../slack/index.js";
 import type { OutboxPayload } from "../store/index.js";
 import { CHANNEL_ERRORS } from "./errors.js";

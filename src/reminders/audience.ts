@@ -1,5 +1,5 @@
-import type { Audience } from "../commands/types.js";
-import type { SlackApi, SlackUser } from "../slack/api.js";
+import type { Audience } from "../commands/index.js";
+import type { SlackApi, SlackUser } from "../slack/index.js";
 import { apologyFor, refusedCode, SERVER_TROUBLE_CODES } from "../slack/index.js";
 
 /** At most this many people per `/ai-privacy remind`; the rest are reported as skipped. */

@@ -1,6 +1,6 @@
 import type { Catalog, Provider } from "../catalog/index.js";
-import type { Audience } from "../commands/types.js";
-import type { SlackApi } from "../slack/api.js";
+import type { Audience } from "../commands/index.js";
+import type { SlackApi } from "../slack/index.js";
 import type { Campaign } from "../store/index.js";
 import { workspaceToday } from "../time/index.js";
 import { describeSkipped, MAX_AUDIENCE, resolveAudience, type Skipped } from "./audience.js";

@@ -1,7 +1,14 @@
 import type { KnownBlock } from "@slack/types";
-import { actions, button, context, section } from "../blocks/kit.js";
-import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, relativeDays } from "../blocks/mrkdwn.js";
+import {
+  actions,
+  assertMessageFits,
+  button,
+  context,
+  escapeMrkdwn,
+  formatDate,
+  relativeDays,
+  section,
+} from "../blocks/index.js";
 import { whileLeading } from "../coordination/index.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, findMessage, keys } from "../outbox/index.js";

@@ -1,5 +1,4 @@
-import { section } from "../blocks/kit.js";
-import { escapeMrkdwn } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, section } from "../blocks/index.js";
 import { campaignEvidence, evidenceCsv } from "./evidence.js";
 import type { Rendered } from "./messages.js";
 import type { ReminderDeps } from "./send.js";

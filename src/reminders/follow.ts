@@ -1,4 +1,4 @@
-import type { SlackApi } from "../slack/api.js";
+import type { SlackApi } from "../slack/index.js";
 import type {
   AudienceKind,
   AudienceSource,

@@ -1,8 +1,17 @@
 import type { KnownBlock, MultiExternalSelect, MultiStaticSelect, PlainTextOption } from "@slack/types";
-import { actions, button, context, divider, header, section } from "../blocks/kit.js";
-import { checkMessage } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
-import { staleNote } from "../blocks/provider.js";
+import {
+  actions,
+  button,
+  checkMessage,
+  context,
+  divider,
+  escapeMrkdwn,
+  formatDate,
+  header,
+  section,
+  staleNote,
+  truncate,
+} from "../blocks/index.js";
 import type { Catalog, Provider } from "../catalog/index.js";
 import type { Campaign, ReminderState, Store } from "../store/index.js";
 import { localDateOf } from "../time/index.js";

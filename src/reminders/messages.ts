@@ -1,7 +1,15 @@
 import type { KnownBlock } from "@slack/types";
-import { actions, button, context, section } from "../blocks/kit.js";
-import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, relativeDays, truncate } from "../blocks/mrkdwn.js";
+import {
+  actions,
+  assertMessageFits,
+  button,
+  context,
+  escapeMrkdwn,
+  formatDate,
+  relativeDays,
+  section,
+  truncate,
+} from "../blocks/index.js";
 import type { Provider } from "../catalog/index.js";
 import type { AnswerState, Campaign, ReminderState } from "../store/index.js";
 import { asksPlan, chosenPlan, PLAN_ACTION, planQuestion, renderNotAffected } from "./plans.js";

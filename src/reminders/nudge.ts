@@ -1,4 +1,4 @@
-import { section } from "../blocks/kit.js";
+import { section } from "../blocks/index.js";
 import { findMessage, keys, withdrawMessage } from "../outbox/index.js";
 import type { Campaign, ReminderState, StatePatch } from "../store/index.js";
 import { localDateOf, nextReminderAt, nextWorkingMorning, nextWorkingTime } from "../time/index.js";

@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
 import type { Button, KnownBlock } from "@slack/types";
-import { actions, button, context, section } from "../blocks/kit.js";
-import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate, truncate } from "../blocks/mrkdwn.js";
-import { sourceLine, staleNote } from "../blocks/provider.js";
+import {
+  actions,
+  assertMessageFits,
+  button,
+  context,
+  escapeMrkdwn,
+  formatDate,
+  section,
+  sourceLine,
+  staleNote,
+  truncate,
+} from "../blocks/index.js";
 import type { Provider } from "../catalog/index.js";
 import type { AnswerState, ReminderState, StatePatch } from "../store/index.js";
 import type { Rendered } from "./messages.js";

@@ -1,7 +1,14 @@
 import type { KnownBlock } from "@slack/types";
-import { actions, button, context, header, section } from "../blocks/kit.js";
-import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
+import {
+  actions,
+  assertMessageFits,
+  button,
+  context,
+  escapeMrkdwn,
+  header,
+  section,
+  truncate,
+} from "../blocks/index.js";
 import type { Catalog } from "../catalog/index.js";
 import { cancelMessagesTo, messagesForPerson } from "../outbox/index.js";
 import {

@@ -1,7 +1,14 @@
 import type { KnownBlock } from "@slack/types";
-import { button, context, fitBlocks, header, section } from "../blocks/kit.js";
-import { assertMessageFits } from "../blocks/limits.js";
-import { escapeMrkdwn, formatDate } from "../blocks/mrkdwn.js";
+import {
+  assertMessageFits,
+  button,
+  context,
+  escapeMrkdwn,
+  fitBlocks,
+  formatDate,
+  header,
+  section,
+} from "../blocks/index.js";
 import type { Catalog } from "../catalog/index.js";
 import {
   ANSWER_STATES,

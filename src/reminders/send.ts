@@ -1,5 +1,4 @@
-import { section } from "../blocks/kit.js";
-import { escapeMrkdwn, truncate } from "../blocks/mrkdwn.js";
+import { escapeMrkdwn, section, truncate } from "../blocks/index.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, enqueueMessages, keys } from "../outbox/index.js";
 import {

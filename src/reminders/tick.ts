@@ -1,7 +1,7 @@
 import { whileLeading } from "../coordination/index.js";
 import type { AppDeps } from "../deps.js";
 import { enqueueMessage, keys } from "../outbox/index.js";
-import type { SlackApi } from "../slack/api.js";
+import type { SlackApi } from "../slack/index.js";
 import { type Campaign, FORGOTTEN_ACTOR } from "../store/index.js";
 import { endOfDay } from "../time/index.js";
 import { type RefreshReport, refreshAudiences } from "./follow.js";

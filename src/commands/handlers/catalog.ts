@@ -16,13 +16,14 @@ import { brokenLinkProviders } from "../../monitor/index.js";
 import { workspaceToday } from "../../time/index.js";
 import { linksFor } from "../../web/index.js";
 import type { Handler } from "../handle.js";
+import { USAGE } from "../parse.js";
 import type { Reply } from "../types.js";
 import { reviewFlags } from "./review.js";
 
 const ephemeral = (m: RenderedMessage): Reply => ({ responseType: "ephemeral", ...m });
 
 export const handleHelp: Handler<"help"> = async (command, _request, deps) =>
-  ephemeral(renderHelp(deps.catalog.providers.length, command.topic));
+  ephemeral(renderHelp(deps.catalog.providers.length, USAGE, command.topic));
 
 export const handleList: Handler<"list"> = async (_command, request, deps) => {
   // "link may be broken" is for the people who can fix or explain it; `list` is ephemeral, so a lead's

@@ -1,4 +1,4 @@
-import { escapeMrkdwn, formatDate } from "../../blocks/mrkdwn.js";
+import { escapeMrkdwn, formatDate } from "../../blocks/index.js";
 import type { Catalog, Provider } from "../../catalog/index.js";
 import type { AppDeps } from "../../deps.js";
 import { CHANNEL_ERRORS, channelProblemAdvice } from "../../outbox/index.js";

@@ -1,9 +1,9 @@
 import type { BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { ACTION_REMIND_ME, scheduleRemindMe } from "../../announce/index.js";
-import { escapeMrkdwn } from "../../blocks/mrkdwn.js";
+import { escapeMrkdwn } from "../../blocks/index.js";
+import type { Reply } from "../../commands/index.js";
 import { errorReply, textReply } from "../../commands/index.js";
-import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { zoneOrFallback } from "../../time/index.js";
 import type { Listeners } from "../router.js";

@@ -1,9 +1,8 @@
 import type { BlockButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { ACTION_OPEN_CALENDAR } from "../../blocks/index.js";
-import { providerReply } from "../../commands/handlers/catalog.js";
-import { errorReply } from "../../commands/index.js";
-import type { Reply } from "../../commands/types.js";
+import type { Reply } from "../../commands/index.js";
+import { errorReply, providerReply } from "../../commands/index.js";
 import type { AppDeps } from "../../deps.js";
 import { ACTION_OPEN_CHANGE, ACTION_OPEN_DOCUMENT } from "../../monitor/index.js";
 import { workspaceToday } from "../../time/index.js";

@@ -1,7 +1,7 @@
 import type { RespondFn } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { providerReply } from "../../commands/handlers/catalog.js";
+import { providerReply } from "../../commands/index.js";
 import type { AppDeps } from "../../deps.js";
 import {
   ACTION,

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { Reply } from "../../commands/index.js";
 import { errorReply, handleCommand, parseCommand } from "../../commands/index.js";
-import type { Reply } from "../../commands/types.js";
 import type { AppDeps } from "../../deps.js";
 import { apology } from "../apology.js";
 import type { Listeners } from "../router.js";
