@@ -59,9 +59,9 @@ export async function load(url, makeBody, options) {
 /**
  * Like `load`, but returns every sample so interleaved rounds can be pooled. The client is undici's
  * `request` on a keep-alive pool of its own, one connection per request in flight: a load generator must
- * cost far less than what it measures, and Node's `fetch` (WHATWG streams over the same undici) spent
- * ~480 µs of CPU per request here, more than a bare Bolt app's ~250 µs, so at c=50 the client, not the
- * server, set the pace and a bigger answer weighed on the client's side of the ratio.
+ * cost far less than what it measures. Node's `fetch` (WHATWG streams over the same undici) spent ~480 µs
+ * of CPU per request (2-core AMD EPYC, 2026-12-02), more than a bare Bolt app's ~250 µs, so at c=50 the
+ * client, not the server, set the pace; `request` costs 55–75 µs (2-core Intel Xeon, 2026-12-03).
  */
 export async function loadSamples(url, makeBody, { total, concurrency }) {
   const dispatcher = new Agent({ connections: concurrency });
