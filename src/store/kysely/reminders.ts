@@ -1,120 +1,13 @@
 import { sql } from "kysely";
-import { z } from "zod";
 import { FORGOTTEN_ACTOR } from "../forgotten.js";
-import {
-  ANSWER_STATES,
-  type AnswerState,
-  type Campaign,
-  personState,
-  type ReminderRepository,
-  type ReminderState,
-  type StatePatch,
-  type UserTool,
-} from "../reminders.js";
+import { type AnswerState, personState, type ReminderRepository } from "../reminders.js";
 import type { Ctx } from "./context.js";
 import { accountMethods } from "./reminder-accounts.js";
-import { bool, count, flag, MANY_CHUNK, time, timeOrNull, toDb } from "./rows.js";
-
-export const answerState = z.enum(ANSWER_STATES);
-
-const CampaignRow = z
-  .object({
-    id: z.number(),
-    team_id: z.string(),
-    lead_id: z.string(),
-    channel_id: z.string(),
-    provider_id: z.string(),
-    deadline: z.string().nullable(),
-    recheck: bool,
-    status: z.enum(["open", "closed"]),
-    created_at: time,
-    closed_at: timeOrNull,
-    last_digest_at: timeOrNull,
-  })
-  .transform(
-    (r): Campaign => ({
-      id: r.id,
-      teamId: r.team_id,
-      leadId: r.lead_id,
-      channelId: r.channel_id,
-      providerId: r.provider_id,
-      deadline: r.deadline,
-      recheck: r.recheck,
-      status: r.status,
-      createdAt: r.created_at,
-      closedAt: r.closed_at,
-      lastDigestAt: r.last_digest_at,
-    }),
-  );
-
-const StateRow = z
-  .object({
-    id: z.number(),
-    campaign_id: z.number(),
-    team_id: z.string(),
-    user_id: z.string(),
-    provider_id: z.string(),
-    state: answerState,
-    tz: z.string().nullable(),
-    next_at: timeOrNull,
-    snoozed_until: timeOrNull,
-    sends: z.number(),
-    last_sent_at: timeOrNull,
-    answered_at: timeOrNull,
-    updated_at: time,
-    account: z.number().int().min(1),
-    plan: z.string().nullable(),
-  })
-  .transform(
-    (r): ReminderState => ({
-      id: r.id,
-      campaignId: r.campaign_id,
-      teamId: r.team_id,
-      userId: r.user_id,
-      providerId: r.provider_id,
-      state: r.state,
-      account: r.account,
-      plan: r.plan,
-      tz: r.tz,
-      nextAt: r.next_at,
-      snoozedUntil: r.snoozed_until,
-      sends: r.sends,
-      lastSentAt: r.last_sent_at,
-      answeredAt: r.answered_at,
-      updatedAt: r.updated_at,
-    }),
-  );
-
-const ToolRow = z
-  .object({ team_id: z.string(), user_id: z.string(), provider_id: z.string(), added_at: time })
-  .transform(
-    (r): UserTool => ({
-      teamId: r.team_id,
-      userId: r.user_id,
-      providerId: r.provider_id,
-      addedAt: r.added_at,
-    }),
-  );
-
-const campaign = (row: unknown) => CampaignRow.parse(row);
-const state = (row: unknown) => StateRow.parse(row);
+import { answerState, campaign, patchColumns, state, ToolRow } from "./reminder-rows.js";
+import { count, flag, MANY_CHUNK, toDb } from "./rows.js";
 
 /** Rows per INSERT when adding people: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
-
-/** A patch's fields as column values (times as ISO strings). */
-export function patchColumns(patch: StatePatch) {
-  const out: Record<string, string | number | null> = {};
-  const at = (d: Date | null | undefined) => (d ? toDb(d) : null);
-  if ("state" in patch) out.state = patch.state ?? null;
-  if ("plan" in patch) out.plan = patch.plan ?? null;
-  if ("nextAt" in patch) out.next_at = at(patch.nextAt);
-  if ("snoozedUntil" in patch) out.snoozed_until = at(patch.snoozedUntil);
-  if ("sends" in patch) out.sends = patch.sends ?? null;
-  if ("lastSentAt" in patch) out.last_sent_at = at(patch.lastSentAt);
-  if ("answeredAt" in patch) out.answered_at = at(patch.answeredAt);
-  return out;
-}
 
 export function reminders(ctx: Ctx): ReminderRepository {
   const { db, atomic } = ctx;
