@@ -44,10 +44,14 @@ const runs = (prefix: readonly string[]): Promise<boolean> =>
     execFile(command, [...args, process.execPath, "--version"], { timeout: 5_000 }, (err) => resolve(!err));
   });
 
-/** `Cpus_allowed_list` of this process (proc(5)), or undefined where /proc does not say. */
+/** The `Cpus_allowed_list` field of a /proc/<pid>/status (or task status) text (proc(5)). */
+export const cpusAllowedIn = (status: string): string | undefined =>
+  /^Cpus_allowed_list:\s*(.+)$/m.exec(status)?.[1];
+
+/** `Cpus_allowed_list` of this process, or undefined where /proc does not say. */
 function allowedCpuList(): string | undefined {
   try {
-    return /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return cpusAllowedIn(readFileSync("/proc/self/status", "utf8"));
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPageReaderProcess } from "../../src/monitor/index.js";
-import { parseCpuList } from "../../src/monitor/reader-scheduling.js";
+import { cpusAllowedIn, parseCpuList } from "../../src/monitor/reader-scheduling.js";
 import { BASE_PARAGRAPHS, policyPage } from "./support/pages.js";
 import { type PolicySite, startPolicySite } from "./support/policy-site.js";
 
@@ -22,8 +22,7 @@ const SCHED_IDLE = 5;
 const policyOf = (file: string) => Number(/^policy\s*:\s*(\d+)/m.exec(readFileSync(file, "utf8"))?.[1]);
 const hasChrt = spawnSync("chrt", ["--idle", "0", "true"]).status === 0;
 const hasTaskset = spawnSync("taskset", ["--cpu-list", "0", "true"]).status === 0;
-/** `Cpus_allowed_list` in a /proc status file (proc(5)). */
-const allowedCpus = (file: string) => /^Cpus_allowed_list:\s*(.+)$/m.exec(readFileSync(file, "utf8"))?.[1];
+const allowedCpus = (file: string) => cpusAllowedIn(readFileSync(file, "utf8"));
 
 let site: PolicySite;
 beforeAll(async () => {
